@@ -1,0 +1,131 @@
+"""Classify: the topic gate for items and keyword rules that put each story in one section.
+
+Terms are case-insensitive whole words or phrases; `*` matches any word ending (`negotiat*`).
+A term found in a title counts 3, in a body 1, each term once per field, so a long article
+that repeats a word is not worth more than a short one that states it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .config import LoadedConfig, SectionConfig
+from .models import Item, Story
+
+TITLE_WEIGHT = 3.0
+BODY_WEIGHT = 1.0
+IMPLICIT_CATCH_ALL = ("other", "Other developments")
+
+
+def _term_pattern(term: str) -> str:
+    words = term.strip().split()
+    return r"\s+".join(re.escape(w).replace(r"\*", r"\w*") for w in words)
+
+
+class TermSet:
+    """A list of terms compiled into one regex that reports which terms matched."""
+
+    def __init__(self, terms: list[str]) -> None:
+        self.terms = [t for t in terms if t.strip().strip("*")]
+        if self.terms:
+            alternatives = "|".join(
+                f"(?P<t{i}>{_term_pattern(t)})" for i, t in enumerate(self.terms)
+            )
+            self._regex: re.Pattern[str] | None = re.compile(
+                rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE
+            )
+        else:
+            self._regex = None
+
+    def found(self, text: str) -> set[str]:
+        if self._regex is None or not text:
+            return set()
+        hits: set[str] = set()
+        for match in self._regex.finditer(text):
+            hits.add(self.terms[int(match.lastgroup[1:])])  # type: ignore[index]
+        return hits
+
+    def score(self, title: str, body: str) -> tuple[float, list[tuple[str, str]]]:
+        """Weighted score and the (term, where) pairs behind it."""
+        in_title = self.found(title)
+        in_body = self.found(body) - in_title
+        matches = [(t, "title") for t in sorted(in_title)] + [(t, "body") for t in sorted(in_body)]
+        return TITLE_WEIGHT * len(in_title) + BODY_WEIGHT * len(in_body), matches
+
+
+@dataclass
+class GateDecision:
+    passed: bool
+    score: float
+    matched: list[tuple[str, str]] = field(default_factory=list)
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+
+
+class TopicGate:
+    """Keeps out items that are not about the topic, including look-alikes."""
+
+    def __init__(self, config: LoadedConfig) -> None:
+        topic = config.topic
+        self.require = TermSet(topic.require_any)
+        self.exclude = TermSet(topic.exclude)
+        self.min_score = topic.min_score
+
+    def decide(self, item: Item) -> GateDecision:
+        req, matched = self.require.score(item.title, item.body)
+        exc, excluded = self.exclude.score(item.title, item.body)
+        if not self.require.terms:
+            return GateDecision(exc == 0, req, matched, excluded)
+        return GateDecision(req >= self.min_score and req > exc, req, matched, excluded)
+
+
+@dataclass
+class SectionRule:
+    config: SectionConfig
+    keywords: TermSet
+    exclude: TermSet
+
+
+class Classifier:
+    """Scores stories against each section's rules and picks the best one."""
+
+    def __init__(self, config: LoadedConfig) -> None:
+        self.rules = [
+            SectionRule(s, TermSet(s.keywords), TermSet(s.exclude)) for s in config.sections
+        ]
+        catch = next((s for s in config.sections if s.catch_all), None)
+        taken = {s.id for s in config.sections}
+        if catch is not None:
+            self.catch_all = catch.id
+        else:
+            self.catch_all = next(i for i in (IMPLICIT_CATCH_ALL[0], "unsorted") if i not in taken)
+
+    def scores(self, story: Story) -> dict[str, float]:
+        title = " \n ".join(item.title for item in story.items)
+        body = " \n ".join(item.body for item in story.items)
+        out: dict[str, float] = {}
+        for rule in self.rules:
+            if rule.config.catch_all:
+                continue
+            score, _ = rule.keywords.score(title, body)
+            if score and rule.exclude.found(title + "\n" + body):
+                score = 0.0
+            out[rule.config.id] = score
+        return out
+
+    def assign(self, story: Story) -> None:
+        """Set the story's section, score and tags (other sections that also match)."""
+        scores = self.scores(story)
+        passing = [
+            (rule.config.id, scores[rule.config.id])
+            for rule in self.rules
+            if not rule.config.catch_all
+            and scores[rule.config.id] >= rule.config.min_score
+            and scores[rule.config.id] > 0
+        ]
+        if not passing:
+            story.section, story.score, story.tags = self.catch_all, 0.0, []
+            return
+        best = max(passing, key=lambda p: p[1])  # max keeps the first of equals: config order
+        story.section, story.score = best
+        story.tags = [sid for sid, _ in passing if sid != best[0]]

@@ -1,0 +1,233 @@
+"""The command line: parse, call the pipeline, report in one line, exit 0/1/2.
+
+Nothing heavy is imported at module level, so `briefing --help` stays fast and never loads
+WeasyPrint; each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from . import __version__
+from .errors import BriefingError, UsageError
+
+if TYPE_CHECKING:
+    from .config import LoadedConfig
+
+FORMAT_NAMES = ("md", "html", "json", "pdf")
+log = logging.getLogger("briefing")
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self.fail(f"{text!r} is not a date in the form YYYY-MM-DD", param, ctx)
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a valid calendar date", param, ctx)
+        if not 1990 <= day.year <= 2100:
+            self.fail(f"{text!r} is outside the years 1990-2100", param, ctx)
+        return day
+
+
+class FormatList(click.ParamType):
+    name = "md,html,json,pdf"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> list[str]:
+        if isinstance(value, list):
+            return value
+        parts = [p.strip().lower() for p in str(value).split(",") if p.strip()]
+        bad = [p for p in parts if p not in FORMAT_NAMES]
+        if bad or not parts:
+            self.fail(
+                f"unknown format {bad[0] if bad else value!r} (choose from "
+                f"{', '.join(FORMAT_NAMES)})",
+                param,
+                ctx,
+            )
+        return list(dict.fromkeys(parts))
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    help="Config file (default ./config.yaml, then $BRIEFING_CONFIG).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="briefing")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.option("-v", "--verbose", is_flag=True, help="Log each source and stage.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+def cli(debug: bool, verbose: bool, quiet: bool) -> None:
+    """Turn the day's news on a topic into a sectioned briefing (Markdown, HTML, JSON, PDF)."""
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    _setup_logging(logging.ERROR if quiet and not debug else level)
+
+
+@cli.command()
+@click.option(
+    "--date",
+    "day",
+    type=DateType(),
+    help="Day to build (default: yesterday in the config's time zone).",
+)
+@config_option
+@click.option(
+    "--format",
+    "formats",
+    type=FormatList(),
+    help="Comma-separated formats to write (default: output.formats).",
+)
+@click.option("--no-collect", is_flag=True, help="Build from what is stored; fetch nothing.")
+def build(
+    day: date | None, config_path: str | None, formats: list[str] | None, no_collect: bool
+) -> None:
+    """Collect, then build the briefing for one day."""
+    from .pipeline import build as run_build
+
+    config = _load(config_path)
+    day = day or _yesterday(config)
+    result = run_build(config, day, formats, collect_first=not no_collect)
+    for path in result.files.values():
+        click.echo(_shown(path))
+
+
+@cli.command()
+@config_option
+def collect(config_path: str | None) -> None:
+    """Fetch every source once and store the new items."""
+    from .pipeline import run_collect
+
+    config = _load(config_path)
+    reports = run_collect(config)
+    for r in reports:
+        detail = f" — {r.message}" if r.message else ""
+        click.echo(f"{r.name}: {r.status}, {r.fetched} items, {r.new} new{detail}")
+    if reports and all(r.status == "failed" for r in reports):
+        raise BriefingError("every source failed; nothing was collected")
+
+
+@cli.command()
+@config_option
+def check(config_path: str | None) -> None:
+    """Validate the config, the templates and the sources' paths without building."""
+    from .errors import ConfigError
+    from .render import Templates
+
+    config = _load(config_path)
+    problems = Templates(config.templates_dir, config.zone).check()
+    for index, source in enumerate(config.sources):
+        if source.path:
+            import glob
+
+            pattern = str(config.resolve(source.path))
+            if not glob.glob(pattern, recursive=True):
+                problems.append(
+                    f"{config.path}: sources[{index}].path: no file matches {source.path!r}"
+                )
+    if problems:
+        raise ConfigError(problems)
+    click.echo(
+        f"{_shown(str(config.path))}: OK ({len(config.sources)} sources, "
+        f"{len(config.sections)} sections)"
+    )
+
+
+def _load(config_path: str | None) -> LoadedConfig:
+    from .config import find_config, load_config
+
+    return load_config(find_config(config_path))
+
+
+def _yesterday(config: LoadedConfig) -> date:
+    return datetime.now(config.zone).date() - timedelta(days=1)
+
+
+def _shown(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname.lower()}: {message}"
+        return message
+
+
+def _setup_logging(level: int) -> None:
+    logger = logging.getLogger("briefing")
+    for handler in list(logger.handlers):
+        if getattr(handler, "_briefing", False):
+            logger.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler._briefing = True  # type: ignore[attr-defined]
+    handler.setFormatter(_Formatter())
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: every expected failure becomes one line on stderr and an exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = (
+        "--debug"
+        in args[: next((i for i, a in enumerate(args) if not a.startswith("-")), len(args))]
+    )
+    try:
+        cli.main(args=args, prog_name="briefing", standalone_mode=False)
+        return 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        if debug:
+            raise
+        message = exc.format_message()
+        if isinstance(exc, click.UsageError) and "No such command" in message:
+            message += " (see briefing --help)"
+        click.echo(f"error: {message}", err=True)
+        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("error: interrupted", err=True)
+        return 130
+    except BriefingError as exc:
+        if debug:
+            raise
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            click.echo(f"error: {line}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(
+            f"error: internal error: {type(exc).__name__}: {exc} "
+            "(run with --debug for the traceback)",
+            err=True,
+        )
+        return 1
+
+
+__all__ = ["UsageError", "cli", "main"]

@@ -1,0 +1,341 @@
+"""The configuration schema: one typed model, a docstring under every key.
+
+Loading reports every problem at once as `config.yaml:LINE key.path: what is wrong` and exits 2;
+unknown keys are errors so typos cannot pass silently. Relative paths are relative to the
+directory of the config file, so a config works wherever it is run from.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+from .yamlfile import Path_, YamlDocument, YamlSyntaxError, read_yaml
+
+FORMATS = ("md", "html", "json", "pdf")
+CONFIG_ENV = "BRIEFING_CONFIG"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+
+class OutputConfig(_Strict):
+    dir: str = "output"
+    """Directory that receives `YYYY-MM-DD/briefing-YYYY-MM-DD.<format>`; relative to the config
+    file."""
+
+    formats: list[Literal["md", "html", "json", "pdf"]] = list(FORMATS)
+    """Formats written by `briefing build` unless `--format` says otherwise."""
+
+
+class TopicConfig(_Strict):
+    require_any: list[str] = []
+    """An item must match at least one of these terms (title or body) to enter the briefing.
+    Empty: every item passes."""
+
+    exclude: list[str] = []
+    """Terms of look-alike topics; an item whose matches of these outweigh its `require_any`
+    matches is dropped."""
+
+    min_score: float = Field(1.0, ge=0)
+    """Weighted `require_any` matches (title 3, body 1) an item needs to pass."""
+
+
+class SectionConfig(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)
+    """Short identifier used in JSON and tags: lower-case letters, digits, `-` and `_`."""
+
+    title: str
+    """Heading shown in the briefing."""
+
+    description: str = ""
+    """Optional Markdown shown under the heading."""
+
+    keywords: list[str] = []
+    """Words and phrases that place a story here; case-insensitive, whole words, `*` matches any
+    word ending (`negotiat*`). A title match counts 3, a body match 1."""
+
+    exclude: list[str] = []
+    """Terms that keep a story out of this section even when keywords match."""
+
+    min_score: float = Field(1.0, ge=0)
+    """Score a story needs to land in this section."""
+
+    max_stories: int | None = Field(None, ge=1)
+    """Show at most this many stories (most outlets first, then most recent); the rest are
+    counted."""
+
+    catch_all: bool = False
+    """Takes on-topic stories that match no other section. At most one section may set it."""
+
+
+class FeedSource(_Strict):
+    name: str = Field(min_length=1, max_length=80)
+    """Unique name used in logs and in the briefing's Sources note."""
+
+    type: Literal["feed"]
+    """`feed`: RSS 0.9x/1.0/2.0, Atom or JSON Feed."""
+
+    path: str | None = None
+    """A local file or glob (relative to the config file). Exactly one of `path` and `url`."""
+
+    url: str | None = None
+    """An http(s) address fetched with the shared HTTP client."""
+
+    outlet: str | None = None
+    """Outlet name shown for its items; default: the feed's own title."""
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"(?i)^https?://[^/\s]+", value):
+            raise ValueError("expected an http:// or https:// address")
+        return value
+
+
+Source = FeedSource
+
+
+class Config(_Strict):
+    title: str = "Daily briefing"
+    """Title printed on every briefing."""
+
+    timezone: str = "UTC"
+    """IANA time zone (e.g. `Europe/Kyiv`) that defines each day's window and printed times."""
+
+    database: str | None = None
+    """SQLAlchemy URL of the store; default `sqlite:///<output.dir>/briefing.db`."""
+
+    templates: str | None = None
+    """Directory whose templates override the defaults by file name."""
+
+    output: OutputConfig = OutputConfig()
+    """Where and in which formats briefings are written."""
+
+    topic: TopicConfig = TopicConfig()
+    """The relevance gate applied to every item before sections."""
+
+    sources: list[Source] = Field(min_length=1)
+    """Where items come from; see the source types in the README."""
+
+    sections: list[SectionConfig] = Field(min_length=1)
+    """Themed sections in briefing order."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use a name like 'Europe/Kyiv')"
+            ) from None
+        return value
+
+
+class LoadedConfig:
+    """A validated config together with where it came from, which resolves its paths."""
+
+    def __init__(self, model: Config, path: Path) -> None:
+        self.model = model
+        self.path = path
+        self.base_dir = path.parent
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.model, name)
+
+    def resolve(self, value: str) -> Path:
+        p = Path(os.path.expanduser(value))
+        return p if p.is_absolute() else self.base_dir / p
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.model.timezone)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.resolve(self.model.output.dir)
+
+    @property
+    def database_url(self) -> str:
+        if self.model.database:
+            url = self.model.database
+            if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+                rel = url.removeprefix("sqlite:///")
+                if rel and rel != ":memory:":
+                    return "sqlite:///" + str(self.resolve(rel))
+            return url
+        return "sqlite:///" + str(self.output_dir / "briefing.db")
+
+    @property
+    def templates_dir(self) -> Path | None:
+        return self.resolve(self.model.templates) if self.model.templates else None
+
+
+def find_config(explicit: str | None) -> Path:
+    """`--config`, else ./config.yaml, else $BRIEFING_CONFIG."""
+    if explicit:
+        candidates = [Path(explicit)]
+    else:
+        candidates = [Path("config.yaml")]
+        if os.environ.get(CONFIG_ENV):
+            candidates.append(Path(os.environ[CONFIG_ENV]))
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    looked = ", ".join(str(c) for c in candidates)
+    raise ConfigError(f"config file not found (looked for {looked}); pass --config PATH")
+
+
+def load_config(path: Path) -> LoadedConfig:
+    """Read and validate `path`, reporting every problem with its line; raise ConfigError."""
+    shown = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: config file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot read ({exc.strerror})") from None
+    try:
+        doc = read_yaml(text)
+    except YamlSyntaxError as exc:
+        raise ConfigError(f"{shown}:{exc.line}: {exc.message}") from None
+    problems = [(line, path_, msg) for path_, line, msg in doc.problems]
+    if not isinstance(doc.data, dict):
+        problems.append((doc.line_of(()), (), "expected a mapping of keys at the top level"))
+        raise ConfigError(_format(shown, problems))
+    model: Config | None = None
+    try:
+        model = Config.model_validate(doc.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            problems.append((doc.line_of(loc), loc, _message(error, loc)))
+    problems += _cross_checks(doc)
+    if problems or model is None:
+        raise ConfigError(_format(shown, problems))
+    return LoadedConfig(model, path.resolve())
+
+
+def _cross_checks(doc: YamlDocument) -> list[tuple[int, Path_, str]]:
+    """Rules that span entries: unique names and ids, one catch-all, path xor url."""
+    found: list[tuple[int, Path_, str]] = []
+    data = doc.data
+
+    def unique(list_key: str, field: str) -> None:
+        seen: dict[str, int] = {}
+        entries = data.get(list_key)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            value = entry.get(field) if isinstance(entry, dict) else None
+            if not isinstance(value, str):
+                continue
+            loc = (list_key, index, field)
+            if value in seen:
+                msg = f"duplicate {field} {value!r} (also {list_key}[{seen[value]}])"
+                found.append((doc.line_of(loc), loc, msg))
+            seen.setdefault(value, index)
+
+    unique("sources", "name")
+    unique("sections", "id")
+    sections = data.get("sections")
+    catch_alls = [
+        i
+        for i, s in enumerate(sections if isinstance(sections, list) else [])
+        if isinstance(s, dict) and str(s.get("catch_all", "")).lower() in ("true", "yes", "on", "1")
+    ]
+    for index in catch_alls[1:]:
+        loc = ("sections", index, "catch_all")
+        found.append((doc.line_of(loc), loc, "only one section may be the catch_all"))
+    sources = data.get("sources")
+    damaged = {p[:2] for p, _, _ in doc.problems}  # entries already reported while reading
+    for index, source in enumerate(sources if isinstance(sources, list) else []):
+        if ("sources", index) in damaged or not isinstance(source, dict):
+            continue
+        if ("path" in source) == ("url" in source):
+            loc = ("sources", index)
+            found.append((doc.line_of(loc), loc, "give exactly one of 'path' and 'url'"))
+    return found
+
+
+_MESSAGES = {
+    "missing": "missing required key",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping",
+    "model_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping",
+    "string_type": "expected a string",
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+    "too_short": "must not be empty",
+    "string_too_short": "must not be empty",
+    "string_pattern_mismatch": "use only lower-case letters, digits, '-' and '_'",
+}
+
+
+def _message(error: dict[str, Any], loc: Path_) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        known = _known_keys(loc[:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+        return f"unknown key{hint}"
+    if kind in _MESSAGES:
+        msg = _MESSAGES[kind]
+    else:
+        msg = error["msg"].removeprefix("Value error, ")
+        msg = msg.replace("Input should be", "expected").replace("String should", "should")
+        msg = msg.replace("List should", "should").replace("Input should", "should")
+    value = error.get("input")
+    if (
+        kind not in ("missing", "value_error")
+        and isinstance(value, str | int | float)
+        and len(str(value)) < 60
+    ):
+        msg += f", got {value!r}"
+    return msg
+
+
+def _known_keys(parent: Path_) -> list[str]:
+    model: type[BaseModel] = Config
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        annotation = (
+            model.model_fields[str(part)].annotation if part in model.model_fields else None
+        )
+        inner = getattr(annotation, "__args__", (annotation,))
+        nxt = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if nxt is None:
+            return []
+        model = nxt
+    return list(model.model_fields)
+
+
+def format_path(loc: Path_) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _format(shown: str, problems: list[tuple[int, Path_, str]]) -> list[str]:
+    lines = []
+    for line, loc, msg in sorted(problems, key=lambda p: (p[0], format_path(p[1]))):
+        where = format_path(loc)
+        lines.append(f"{shown}:{line} {where}: {msg}" if where else f"{shown}:{line}: {msg}")
+    return lines

@@ -1,0 +1,169 @@
+"""The `feed` source: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed through json.
+
+feedparser gets a byte stream, never a string, because a string that looks like a path or URL
+would be opened or fetched. Every field is reduced to plain text and every link checked.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from .clean import MAX_TITLE, html_to_text, plain, title_text
+from .config import Source
+from .identity import item_id, safe_url
+from .models import Item
+from .sources import Document, Parsed
+
+MAX_ITEMS = 2_000
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def parse_feed(doc: Document, source: Source, captured: datetime) -> Parsed:
+    head = doc.data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{"):
+        return _json_feed(doc, source, captured)
+    return _xml_feed(doc, source, captured)
+
+
+def _xml_feed(doc: Document, source: Source, captured: datetime) -> Parsed:
+    import feedparser
+
+    parsed = feedparser.parse(io.BytesIO(doc.data), sanitize_html=True)
+    if not parsed.get("version") and not parsed.entries:
+        reason = parsed.get("bozo_exception")
+        why = f" ({str(reason).splitlines()[0][:120]})" if reason else ""
+        return Parsed([], [f"{doc.origin} is not an RSS, Atom or JSON feed{why}"])
+    outlet = source.outlet or title_text(parsed.feed.get("title")) or source.name
+    items: list[Item] = []
+    for entry in parsed.entries[:MAX_ITEMS]:
+        content = entry.get("content") or []
+        body = content[0].get("value") if content else entry.get("summary")
+        stamp = entry.get("published") or entry.get("updated")
+        parsed_stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = _date(stamp) or _struct_date(parsed_stamp)
+        item = _item(
+            source,
+            outlet,
+            entry.get("link"),
+            entry.get("title"),
+            body,
+            published,
+            captured,
+            entry.get("language") or parsed.feed.get("language"),
+        )
+        if item:
+            items.append(item)
+    warnings = _cap_warning(doc, len(parsed.entries))
+    return Parsed(items, warnings)
+
+
+def _json_feed(doc: Document, source: Source, captured: datetime) -> Parsed:
+    try:
+        data = json.loads(doc.data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return Parsed([], [f"{doc.origin} is not valid JSON ({str(exc)[:120]})"])
+    if not (
+        isinstance(data, dict)
+        and str(data.get("version", "")).startswith("https://jsonfeed.org/version/")
+        and isinstance(data.get("items"), list)
+    ):
+        return Parsed([], [f"{doc.origin} is JSON but not a JSON Feed"])
+    outlet = source.outlet or plain(_str(data.get("title")), MAX_TITLE) or source.name
+    items: list[Item] = []
+    for entry in data["items"][:MAX_ITEMS]:
+        if not isinstance(entry, dict):
+            continue
+        body = (
+            _str(entry.get("content_html"))
+            or _str(entry.get("content_text"))
+            or _str(entry.get("summary"))
+        )
+        published = _date(_str(entry.get("date_published")) or _str(entry.get("date_modified")))
+        item = _item(
+            source,
+            outlet,
+            _str(entry.get("url")),
+            _str(entry.get("title")),
+            body,
+            published,
+            captured,
+            _str(entry.get("language")) or _str(data.get("language")),
+        )
+        if item:
+            items.append(item)
+    return Parsed(items, _cap_warning(doc, len(data["items"])))
+
+
+def _item(
+    source: Source,
+    outlet: str,
+    link: Any,
+    title: Any,
+    body: Any,
+    published: datetime | None,
+    captured: datetime,
+    lang: Any,
+) -> Item | None:
+    text = html_to_text(_str(body))
+    headline = title_text(_str(title))
+    if not headline and not text:
+        return None
+    if not headline:
+        words = text.split()
+        headline = " ".join(words[:14]) + (" …" if len(words) > 14 else "")
+    url = safe_url(_str(link))
+    language = plain(_str(lang), 20) or None
+    return Item(
+        id=item_id(url, outlet, headline, published),
+        source=source.name,
+        outlet=outlet,
+        url=url,
+        title=headline,
+        body=text,
+        published=published,
+        captured=captured,
+        lang=language,
+    )
+
+
+def _date(value: str | None) -> datetime | None:
+    """RFC 822 or RFC 3339, keeping the offset the feed gave; naive times are taken as UTC."""
+    if not value:
+        return None
+    value = value.strip()
+    result: datetime | None = None
+    try:
+        result = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        try:
+            result = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=UTC)
+    return result if EARLIEST <= result < LATEST else None
+
+
+def _struct_date(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        result = datetime(*value[:6], tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
+    return result if EARLIEST <= result < LATEST else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _cap_warning(doc: Document, count: int) -> list[str]:
+    if count > MAX_ITEMS:
+        return [f"{doc.origin} has {count} entries; only the first {MAX_ITEMS} were read"]
+    return []

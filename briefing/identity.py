@@ -1,0 +1,78 @@
+"""Canonical URLs and stable item ids, so the same article collected twice is one item."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|yclid|_ga|ref|ref_src|"
+    r"cmpid|ocid|smid|at_medium|at_campaign|spm|rss|guccounter)$",
+    re.I,
+)
+_MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.", re.I)
+
+
+def safe_url(url: str | None) -> str | None:
+    """Keep only absolute http(s) links; anything else (javascript:, file:, data:) is dropped."""
+    if not url:
+        return None
+    url = "".join(ch for ch in url.strip() if ch.isprintable() and not ch.isspace())
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url[:2000]
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Lower-case scheme and host, no fragment, tracking parameters, AMP/mobile variants or
+    trailing slash: two spellings of one article's address become one string."""
+    url = safe_url(url)
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    host = _MOBILE_HOST.sub("", host)
+    if parts.port and not (
+        (parts.scheme.lower() == "http" and parts.port == 80)
+        or (parts.scheme.lower() == "https" and parts.port == 443)
+    ):
+        host = f"{host}:{parts.port}"
+    path = re.sub(r"/+", "/", parts.path or "/")
+    path = re.sub(r"(/amp/?|\.amp|/amp\.html)$", "", path, flags=re.I) or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _TRACKING.match(k) and k.lower() != "amp"
+    ]
+    query.sort()
+    return urlunsplit(("https", host, path, urlencode(query), ""))
+
+
+def normal_title(title: str) -> str:
+    """Title reduced to lower-case words, for 'same outlet, same title' comparisons."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def item_id(
+    url: str | None, outlet: str, title: str, published: datetime | None, salt: str = ""
+) -> str:
+    """Stable id: the canonical URL when there is one, else outlet + title + publication time.
+
+    `salt` tells apart several items that share one page address (posts of a live blog)."""
+    canon = canonical_url(url)
+    if canon:
+        basis = "u|" + canon + ("#" + salt if salt else "")
+    else:
+        stamp = published.isoformat() if published else ""
+        basis = "h|" + "|".join((outlet.casefold(), normal_title(title), stamp, salt))
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]

@@ -1,0 +1,139 @@
+"""Plain data passed between pipeline stages; no behaviour beyond small derived values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Item:
+    """One news item as collected; `published` keeps the offset the source gave."""
+
+    id: str
+    source: str
+    outlet: str
+    url: str | None
+    title: str
+    body: str
+    published: datetime | None
+    captured: datetime
+    lang: str | None = None
+
+    @property
+    def when(self) -> datetime:
+        """The time that places the item in a day's window (first capture when undated)."""
+        return self.published or self.captured
+
+
+@dataclass
+class SourceReport:
+    """What one source did in one collection run, for logs and the briefing's Sources note."""
+
+    name: str
+    type: str
+    status: str  # "ok" | "warning" | "failed"
+    fetched: int = 0
+    new: int = 0
+    message: str = ""
+
+
+@dataclass
+class Sentence:
+    """A summary sentence copied verbatim from one item, so it can link back to it."""
+
+    text: str
+    item_id: str
+    url: str | None
+    outlet: str
+
+
+@dataclass
+class Story:
+    """One event: items from one or more outlets, summarised in their own words."""
+
+    id: str
+    headline: str
+    items: list[Item]
+    summary: list[Sentence] = field(default_factory=list)
+    first_reported: datetime | None = None
+    developing: bool = False
+    tags: list[str] = field(default_factory=list)
+    section: str = ""
+    score: float = 0.0
+
+    @property
+    def outlets(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for item in self.items:
+            seen.setdefault(item.outlet, None)
+        return list(seen)
+
+    @property
+    def latest(self) -> datetime:
+        return max(item.when for item in self.items)
+
+
+@dataclass
+class Section:
+    """A configured theme with its stories, in briefing order."""
+
+    id: str
+    title: str
+    description: str = ""
+    stories: list[Story] = field(default_factory=list)  # all, best first
+    max_stories: int | None = None
+
+    @property
+    def visible(self) -> list[Story]:
+        """The stories printed; JSON keeps all of them so no item goes missing."""
+        return self.stories if self.max_stories is None else self.stories[: self.max_stories]
+
+    @property
+    def more(self) -> int:
+        return len(self.stories) - len(self.visible)
+
+
+@dataclass
+class SourceLine:
+    """One line of the briefing's Sources note."""
+
+    name: str
+    outlet: str
+    items: int
+    status: str
+
+
+@dataclass
+class Briefing:
+    """Everything a renderer needs; renderers see nothing else."""
+
+    date: date
+    title: str
+    timezone: str
+    window_start: datetime
+    window_end: datetime
+    sections: list[Section]
+    sources: list[SourceLine]
+    item_count: int
+    story_count: int
+    outlet_count: int
+    dropped: int
+    generated_at: datetime
+    version: str
+
+    @property
+    def key_developments(self) -> list[Story]:
+        """The top stories by number of outlets, then recency; one line each up front."""
+        stories = [s for sec in self.sections for s in sec.visible]
+        ranked = sorted(stories, key=lambda s: (-len(s.outlets), -s.latest.timestamp(), s.id))
+        return ranked[:5]
+
+
+@dataclass
+class BuildResult:
+    """What a build produced, for the CLI, the scheduler and the tests."""
+
+    briefing: Briefing
+    files: dict[str, str]
+    warnings: list[str] = field(default_factory=list)

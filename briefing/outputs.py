@@ -1,0 +1,49 @@
+"""Write a build's files atomically: all of them appear, or the previous good set stays.
+
+Each file is written to a temporary name in the same directory and flushed to disk; only when
+every format rendered and wrote do the renames happen, so a failure mid-build leaves yesterday's
+good files untouched and no half-written file under the final name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from .errors import WorkError
+
+
+def output_paths(out_dir: Path, day: date, formats: list[str]) -> dict[str, Path]:
+    folder = out_dir / day.isoformat()
+    return {fmt: folder / f"briefing-{day.isoformat()}.{fmt}" for fmt in formats}
+
+
+def write_all(files: dict[Path, bytes]) -> None:
+    """Write every file, then rename them all into place."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            except OSError as exc:
+                raise WorkError(f"cannot write to {path.parent}: {exc.strerror}") from None
+            staged.append((tmp, path))
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(tmp, 0o644)
+            except OSError as exc:
+                raise WorkError(f"cannot write {path}: {exc.strerror}") from None
+        for tmp, path in staged:
+            os.replace(tmp, path)
+        staged.clear()
+    finally:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

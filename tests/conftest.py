@@ -1,0 +1,66 @@
+"""Shared test helpers: configs written into tmp_path that point at the real samples, and the
+real CLI entry point with its output captured."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from briefing.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SAMPLE_DAY = "2025-05-28"
+
+
+def repo_config() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[..., Path]:
+    """Write a config into tmp_path: the shipped one with absolute sample paths and output in
+    tmp_path, updated with `changes` (top-level keys)."""
+
+    def write(changes: dict[str, Any] | None = None, text: str | None = None) -> Path:
+        path = tmp_path / "config.yaml"
+        if text is not None:
+            path.write_text(text, encoding="utf-8")
+            return path
+        data = repo_config()
+        for source in data["sources"]:
+            if "path" in source:
+                source["path"] = str(ROOT / source["path"])
+        data["output"]["dir"] = str(tmp_path / "out")
+        data.update(changes or {})
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run `briefing ARGS` in-process through the real entry point."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+def section_of(markdown: str, headline: str) -> str | None:
+    """The `## ` heading under which `### headline` appears in a Markdown briefing."""
+    current = None
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            current = line[3:].replace("\\", "")
+        elif line.startswith("### ") and line[4:].replace("\\", "") == headline:
+            return current
+    return None

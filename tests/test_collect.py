@@ -1,0 +1,106 @@
+"""Collection from files and from a real HTTP server on 127.0.0.1; storing is idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import section_of
+from pytest_httpserver import HTTPServer
+
+from briefing.config import load_config
+from briefing.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SECTIONS = [
+    {"id": "negotiations", "title": "Negotiations", "keywords": ["memorandum", "negotiat*"]},
+    {"id": "battlefield", "title": "Battlefield", "keywords": ["drone*"]},
+    {"id": "other", "title": "Other", "catch_all": True},
+]
+
+
+def stored(config_path: Path) -> int:
+    with Store(load_config(config_path).database_url) as store:
+        return store.count_items()
+
+
+def test_feed_over_http_is_collected_once(cli, write_config, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        (FIXTURES / "wire.rss.xml").read_bytes(), content_type="application/rss+xml"
+    )
+    config = write_config(
+        {
+            "timezone": "Europe/Kyiv",
+            "sections": SECTIONS,
+            "sources": [{"name": "wire", "type": "feed", "url": httpserver.url_for("/feed.xml")}],
+        }
+    )
+    code, out, err = cli("collect", "--config", str(config))
+    assert (code, err) == (0, "")
+    assert out.strip() == "wire: ok, 3 items, 3 new"
+    user_agent = httpserver.log[0][0].headers["User-Agent"]
+    assert user_agent.startswith("briefing/")
+    code, out, _ = cli("collect", "--config", str(config))
+    assert out.strip() == "wire: ok, 3 items, 0 new"
+    assert stored(config) == 3
+
+    code, out, err = cli(
+        "build",
+        "--no-collect",
+        "--config",
+        str(config),
+        "--date",
+        "2025-05-28",
+        "--format",
+        "md,json",
+    )
+    assert code == 0, err
+    md = Path(out.split()[0]).read_text(encoding="utf-8")
+    headline = "Kremlin offers to hand over peace memorandum at Istanbul meeting"
+    assert section_of(md, headline) == "Negotiations"
+    assert section_of(md, "Drone debris damages apartment block in Kharkiv") == "Battlefield"
+    assert "trade corridor" not in md  # published on the 27th in Kyiv
+
+
+def test_failing_and_non_feed_sources_warn_and_the_build_goes_on(
+    cli, write_config, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    httpserver.expect_request("/broken").respond_with_data("oops", status=500)
+    not_a_feed = tmp_path / "notes.xml"
+    not_a_feed.write_text("this is a shopping list, not a feed\n", encoding="utf-8")
+    config = write_config(
+        {
+            "sections": SECTIONS,
+            "sources": [
+                {"name": "good", "type": "feed", "path": str(FIXTURES / "wire.rss.xml")},
+                {"name": "notes", "type": "feed", "path": str(not_a_feed)},
+                {"name": "broken", "type": "feed", "url": httpserver.url_for("/broken")},
+            ],
+        }
+    )
+    code, out, err = cli("build", "--config", str(config), "--date", "2025-05-28", "--format", "md")
+    assert code == 0
+    warnings = err.strip().splitlines()
+    assert warnings == [
+        f"warning: source 'notes': {not_a_feed} is not an RSS, Atom or JSON feed "
+        "(<unknown>:2:0: syntax error)",
+        f"warning: source 'broken': HTTP 500 from {httpserver.url_for('/broken')}",
+    ]
+    md = Path(out.split()[0]).read_text(encoding="utf-8")
+    assert "| notes | 0 | failed |" in md and "| broken | 0 | failed |" in md
+    assert "| good | 2 | ok |" in md
+
+
+def test_a_file_glob_that_matches_nothing_fails_that_source_only(cli, write_config) -> None:
+    config = write_config(
+        {
+            "sections": SECTIONS,
+            "sources": [
+                {"name": "good", "type": "feed", "path": str(FIXTURES / "wire.rss.xml")},
+                {"name": "gone", "type": "feed", "path": "nowhere/*.xml"},
+            ],
+        }
+    )
+    code, out, err = cli("collect", "--config", str(config))
+    assert code == 0
+    assert "gone: failed, 0 items, 0 new — no file matches nowhere/*.xml" in out
+    assert "warning: source 'gone': no file matches nowhere/*.xml" in err
