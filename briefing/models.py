@@ -122,6 +122,10 @@ class Briefing:
     generated_at: datetime
     version: str
 
+    def section_title(self, section_id: str) -> str:
+        """Readers see titles, not ids, when a story is tagged with other sections."""
+        return next((s.title for s in self.sections if s.id == section_id), section_id)
+
     @property
     def key_developments(self) -> list[Story]:
         """The top stories by number of outlets, then recency; one line each up front."""

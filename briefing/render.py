@@ -122,8 +122,20 @@ def render_html(briefing: Briefing, templates: Templates) -> str:
 def _run(template: jinja2.Template, briefing: Briefing, name: str, **extra: Any) -> str:
     try:
         return template.render(b=briefing, **extra)
-    except jinja2.UndefinedError as exc:
-        raise ConfigError(f"{name}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        where = f"{template.filename or name}:{_template_line(exc, template.filename)}"
+        message = str(exc.message or type(exc).__name__).splitlines()[0][:200]
+        raise ConfigError(f"{where}: template error: {message}") from None
+
+
+def _template_line(exc: BaseException, filename: str | None) -> str:
+    """The template line being rendered when `exc` was raised (Jinja maps code to lines)."""
+    tb, line = exc.__traceback__, "?"
+    while tb is not None:
+        if filename and tb.tb_frame.f_code.co_filename == filename:
+            line = str(tb.tb_lineno)
+        tb = tb.tb_next
+    return line
 
 
 def render_json(briefing: Briefing, templates: Templates | None = None) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import section_of
 from pytest_httpserver import HTTPServer
 
 from briefing.config import load_config
 from briefing.store import Store
+
+from conftest import section_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECTIONS = [

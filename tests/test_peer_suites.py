@@ -11,9 +11,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
+
+from conftest import SHARED
 
 PEER = SHARED / "peer-tests"
 pytestmark = pytest.mark.skipif(not PEER.is_dir(), reason="../shared/peer-tests not present")
