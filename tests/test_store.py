@@ -1,0 +1,82 @@
+"""The store: migrations, idempotent inserts, windows and undated items, on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from briefing.config import load_config
+from briefing.errors import WorkError
+from briefing.models import Item
+from briefing.pipeline import window
+from briefing.store import SCHEMA_VERSION, Store
+
+
+def _item(n: int, published: datetime | None, captured: datetime) -> Item:
+    return Item(
+        id=f"id{n}",
+        source="s",
+        outlet="O",
+        url=None,
+        title=f"T{n}",
+        body="b",
+        published=published,
+        captured=captured,
+    )
+
+
+def test_insert_is_idempotent_and_offsets_survive(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'deep' / 'b.db'}"
+    kyiv = timezone(timedelta(hours=3))
+    published = datetime(2025, 5, 28, 12, 9, tzinfo=timezone(timedelta(hours=1)))
+    captured = datetime(2025, 5, 29, 6, 0, tzinfo=UTC)
+    with Store(url) as store:
+        assert store.add_items([_item(1, published, captured), _item(2, None, captured)]) == 2
+        assert store.add_items([_item(1, published, captured)]) == 0
+        got = store.items_between(
+            datetime(2025, 5, 28, tzinfo=kyiv), datetime(2025, 5, 29, tzinfo=kyiv)
+        )
+        assert [i.id for i in got] == ["id1"]
+        assert got[0].published.isoformat() == "2025-05-28T12:09:00+01:00"
+        # an undated item counts at its first capture
+        later = store.items_between(
+            datetime(2025, 5, 29, tzinfo=UTC), datetime(2025, 5, 30, tzinfo=UTC)
+        )
+        assert [i.id for i in later] == ["id2"] and later[0].published is None
+
+
+def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    Store(url).close()
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE meta SET value = :v WHERE key = 'schema'"),
+            {"v": str(SCHEMA_VERSION + 1)},
+        )
+    engine.dispose()
+    try:
+        Store(url)
+    except WorkError as exc:
+        assert f"has schema version {SCHEMA_VERSION + 1}, newer than this briefing" in str(exc)
+    else:
+        raise AssertionError("newer store was opened")
+
+
+def test_a_corrupt_store_fails_with_one_line(cli, write_config, tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    db.write_bytes(b"this is not a database" * 100)
+    config = write_config({"database": f"sqlite:///{db}"})
+    code, _, err = cli("collect", "--config", str(config))
+    assert code == 1
+    assert err.strip() == f"error: store sqlite:///{db}: file is not a database"
+
+
+def test_window_is_the_calendar_day_in_the_config_zone_across_clock_changes(write_config) -> None:
+    config = load_config(write_config({"timezone": "Europe/Berlin"}))
+    start, end = window(config, date(2025, 3, 30))
+    assert start.isoformat() == "2025-03-30T00:00:00+01:00"
+    assert end.isoformat() == "2025-03-31T00:00:00+02:00"
+    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=23)
