@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from .config import LoadedConfig, Source
 from .models import Item, SourceReport
-from .sources import SourceFailure, documents, parser_for
+from .sources import ParseContext, SourceFailure, documents, parser_for
 from .store import Store
 
 log = logging.getLogger("briefing")
@@ -57,11 +57,12 @@ def _read_source(
         report.status, report.message = "failed", str(exc)
         return report, []
     parse = parser_for(source.type)
+    ctx = ParseContext(captured=captured, zone=config.zone)
     found: list[Item] = []
     problems: list[str] = []
     for doc in docs:
         try:
-            parsed = parse(doc, source, captured)
+            parsed = parse(doc, source, ctx)
         except Exception as exc:  # a parser bug must not sink the other sources
             log.debug("parser crashed on %s", doc.origin, exc_info=True)
             problems.append(f"{doc.origin}: could not be parsed ({type(exc).__name__}: {exc})")

@@ -11,7 +11,8 @@ import difflib
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -77,21 +78,25 @@ class SectionConfig(_Strict):
     """Takes on-topic stories that match no other section. At most one section may set it."""
 
 
-class FeedSource(_Strict):
+class _SourceBase(_Strict):
     name: str = Field(min_length=1, max_length=80)
     """Unique name used in logs and in the briefing's Sources note."""
 
-    type: Literal["feed"]
-    """`feed`: RSS 0.9x/1.0/2.0, Atom or JSON Feed."""
-
     path: str | None = None
-    """A local file or glob (relative to the config file). Exactly one of `path` and `url`."""
+    """A local file or glob (relative to the config file). Feeds and pages take exactly one of
+    `path` and `url`; clippings need `path`."""
 
     url: str | None = None
-    """An http(s) address fetched with the shared HTTP client."""
+    """An http(s) address. Feeds and pages are fetched from it; for a clipping it only names the
+    page the text was captured from (used for links)."""
 
     outlet: str | None = None
-    """Outlet name shown for its items; default: the feed's own title."""
+    """Outlet name shown for its items; default: what the source itself says (feed title, page
+    site name, the outlet lines of a listing), else the source's name."""
+
+    allow_private: bool = False
+    """Allow `url:` to point at a loopback, private or link-local address (refused by default, so
+    a hostile redirect cannot reach internal services)."""
 
     @field_validator("url")
     @classmethod
@@ -101,7 +106,52 @@ class FeedSource(_Strict):
         return value
 
 
-Source = FeedSource
+class FeedSource(_SourceBase):
+    type: Literal["feed"]
+    """`feed`: RSS 0.9x/1.0/2.0, Atom or JSON Feed."""
+
+    expand: bool = False
+    """Fetch the full article for entries whose feed text is only a teaser."""
+
+
+class PageSource(_SourceBase):
+    type: Literal["page"]
+    """`page`: an HTML article (one item) or a live blog (one item per post)."""
+
+
+class ClippingSource(_SourceBase):
+    type: Literal["clipping"]
+    """`clipping`: plain-text captures of news pages (aggregator listings, live pages)."""
+
+    captured: str | None = None
+    """When the text was captured (`2025-06-02` or `2025-06-02T08:30`); relative dates such as
+    "3 days ago" resolve against it. Default: the file's modification time."""
+
+    layout: Literal["auto", "listing", "live"] = "auto"
+    """`listing` (blocks of outlet, date, headline, body), `live` (a title, bullets and headed
+    posts) or `auto` to tell them apart."""
+
+    timezone: str | None = None
+    """Time zone of times printed in the text (e.g. `Europe/London`); default: the config's."""
+
+    @field_validator("captured")
+    @classmethod
+    def _iso_time(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError("expected a date like 2025-06-02 or 2025-06-02T08:30") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return _known_zone(value) if value is not None else None
+
+
+Source = Annotated[FeedSource | PageSource | ClippingSource, Field(discriminator="type")]
+SOURCE_TYPES = ("feed", "page", "clipping")
 
 
 class Config(_Strict):
@@ -131,14 +181,16 @@ class Config(_Strict):
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value!r} (use a name like 'Europe/Kyiv')"
-            ) from None
-        return value
+    def _zone(cls, value: str) -> str:
+        return _known_zone(value)
+
+
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (use a name like 'Europe/Kyiv')") from None
+    return value
 
 
 class LoadedConfig:
@@ -227,6 +279,27 @@ def load_config(path: Path) -> LoadedConfig:
     return LoadedConfig(model, path.resolve())
 
 
+def _data_loc(loc: Path_, data: Any) -> Path_:
+    """Drop the union tags pydantic puts in error paths (`sources.0.feed.url` -> `sources[0].url`)."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part not in node:
+            if part in SOURCE_TYPES and node.get("type") == part:
+                continue
+        out.append(part)
+        node = (
+            node.get(part)
+            if isinstance(node, dict)
+            else (
+                node[part]
+                if isinstance(node, list) and isinstance(part, int) and part < len(node)
+                else None
+            )
+        )
+    return tuple(out)
+
+
 def _cross_checks(doc: YamlDocument) -> list[tuple[int, Path_, str]]:
     """Rules that span entries: unique names and ids, one catch-all, path xor url."""
     found: list[tuple[int, Path_, str]] = []
@@ -261,7 +334,11 @@ def _cross_checks(doc: YamlDocument) -> list[tuple[int, Path_, str]]:
     for index, source in enumerate(sources if isinstance(sources, list) else []):
         if ("sources", index) in damaged or not isinstance(source, dict):
             continue
-        if ("path" in source) == ("url" in source):
+        if source.get("type") == "clipping":
+            if "path" not in source:
+                loc = ("sources", index)
+                found.append((doc.line_of(loc), loc, "a clipping source needs 'path'"))
+        elif ("path" in source) == ("url" in source):
             loc = ("sources", index)
             found.append((doc.line_of(loc), loc, "give exactly one of 'path' and 'url'"))
     return found
@@ -284,6 +361,8 @@ _MESSAGES = {
     "too_short": "must not be empty",
     "string_too_short": "must not be empty",
     "string_pattern_mismatch": "use only lower-case letters, digits, '-' and '_'",
+    "union_tag_invalid": "expected one of 'feed', 'page', 'clipping'",
+    "union_tag_not_found": "missing required key",
 }
 
 
@@ -311,19 +390,23 @@ def _message(error: dict[str, Any], loc: Path_) -> str:
 
 
 def _known_keys(parent: Path_) -> list[str]:
-    model: type[BaseModel] = Config
+    """Keys valid at `parent`, for "did you mean" hints (all source types' keys for a source)."""
+    models: list[type[BaseModel]] = [Config]
     for part in parent:
         if isinstance(part, int):
             continue
-        annotation = (
-            model.model_fields[str(part)].annotation if part in model.model_fields else None
-        )
-        inner = getattr(annotation, "__args__", (annotation,))
-        nxt = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
-        if nxt is None:
+        fields = [m.model_fields[str(part)] for m in models if str(part) in m.model_fields]
+        models = [m for f in fields for m in models_in(f.annotation)]
+        if not models:
             return []
-        model = nxt
-    return list(model.model_fields)
+    return sorted({key for m in models for key in m.model_fields})
+
+
+def models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The config models inside an annotation such as list[Annotated[A | B, ...]]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in getattr(annotation, "__args__", ()) for m in models_in(arg)]
 
 
 def format_path(loc: Path_) -> str:

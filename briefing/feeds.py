@@ -16,14 +16,15 @@ from .clean import MAX_TITLE, html_to_text, plain, title_text
 from .config import Source
 from .identity import item_id, safe_url
 from .models import Item
-from .sources import Document, Parsed
+from .sources import Document, ParseContext, Parsed
 
 MAX_ITEMS = 2_000
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
-def parse_feed(doc: Document, source: Source, captured: datetime) -> Parsed:
+def parse_feed(doc: Document, source: Source, ctx: ParseContext) -> Parsed:
+    captured = ctx.captured
     head = doc.data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):
         return _json_feed(doc, source, captured)

@@ -19,6 +19,7 @@ class Item:
     published: datetime | None
     captured: datetime
     lang: str | None = None
+    date_only: bool = False  # the source gave a day but no time; `published` is noon that day
 
     @property
     def when(self) -> datetime:
@@ -32,7 +33,7 @@ class SourceReport:
 
     name: str
     type: str
-    status: str  # "ok" | "warning" | "failed"
+    status: str  # "ok" | "not modified" | "warning" | "failed"
     fetched: int = 0
     new: int = 0
     message: str = ""

@@ -9,8 +9,9 @@ from __future__ import annotations
 import glob
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -26,8 +27,20 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 class Document:
     """Raw bytes of one file or response, with where they came from for messages."""
 
-    origin: str
+    origin: str  # the path or URL, for messages
     data: bytes
+    url: str | None = None  # final address after redirects, for resolving relative links
+    modified: datetime | None = None  # a file's modification time (UTC)
+    content_type: str = ""
+
+
+@dataclass
+class ParseContext:
+    """What a parser may know beyond the document itself."""
+
+    captured: datetime  # when this collection run started (UTC)
+    zone: ZoneInfo  # the config's time zone
+    fetch: Callable[[str], bytes] | None = None  # fetch a linked article (feed `expand:`)
 
 
 @dataclass
@@ -36,7 +49,7 @@ class Parsed:
     warnings: list[str]
 
 
-Parser = Callable[[Document, Source, datetime], Parsed]
+Parser = Callable[[Document, Source, ParseContext], Parsed]
 
 
 class SourceFailure(Exception):
@@ -52,7 +65,7 @@ def documents(source: Source, config: LoadedConfig, client: httpx.Client | None)
             resp = fetch(client, source.url)
         except FetchError as exc:
             raise SourceFailure(str(exc)) from None
-        return [Document(source.url, resp.content)]
+        return [Document(source.url, resp.content, url=resp.url, content_type=resp.content_type)]
     pattern = str(config.resolve(source.path or ""))
     matches = sorted(glob.glob(pattern, recursive=True)) if glob.has_magic(pattern) else [pattern]
     files = [Path(m) for m in matches if Path(m).is_file()]
@@ -63,14 +76,25 @@ def documents(source: Source, config: LoadedConfig, client: httpx.Client | None)
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise SourceFailure(f"{path} is larger than {MAX_FILE_BYTES // 1024} KiB")
-            docs.append(Document(str(path), path.read_bytes()))
+            modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            docs.append(Document(str(path), path.read_bytes(), modified=modified))
         except OSError as exc:
             raise SourceFailure(f"cannot read {path}: {exc.strerror}") from None
     return docs
 
 
 def parser_for(type_name: str) -> Parser:
-    from . import feeds
+    """The parser for a source type; modules are imported only when a source uses them."""
+    if type_name == "feed":
+        from .feeds import parse_feed
 
-    registry: dict[str, Parser] = {"feed": feeds.parse_feed}
-    return registry[type_name]
+        return parse_feed
+    if type_name == "page":
+        from .pages import parse_page
+
+        return parse_page
+    if type_name == "clipping":
+        from .clipping import parse_clipping
+
+        return parse_clipping
+    raise KeyError(type_name)

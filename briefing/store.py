@@ -44,20 +44,29 @@ meta = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
 )
 
+
+def _item_columns() -> list[sa.Column]:
+    """Columns of `items` as migration 1 created them (fresh objects on every call)."""
+    return [
+        sa.Column("id", sa.String(40), primary_key=True),
+        sa.Column("source", sa.String(200), nullable=False),
+        sa.Column("outlet", sa.String(300), nullable=False),
+        sa.Column("url", sa.Text),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("published", UTCDateTime),
+        sa.Column("published_offset", sa.Integer),  # seconds east of UTC, as the source gave it
+        sa.Column("captured", UTCDateTime, nullable=False),
+        sa.Column("sort_time", UTCDateTime, nullable=False, index=True),
+        sa.Column("lang", sa.String(20)),
+    ]
+
+
 items = sa.Table(
     "items",
     metadata,
-    sa.Column("id", sa.String(40), primary_key=True),
-    sa.Column("source", sa.String(200), nullable=False),
-    sa.Column("outlet", sa.String(300), nullable=False),
-    sa.Column("url", sa.Text),
-    sa.Column("title", sa.Text, nullable=False),
-    sa.Column("body", sa.Text, nullable=False),
-    sa.Column("published", UTCDateTime),
-    sa.Column("published_offset", sa.Integer),  # seconds east of UTC, as the source gave it
-    sa.Column("captured", UTCDateTime, nullable=False),
-    sa.Column("sort_time", UTCDateTime, nullable=False, index=True),
-    sa.Column("lang", sa.String(20)),
+    *_item_columns(),
+    sa.Column("date_only", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 source_state = sa.Table(
@@ -81,12 +90,43 @@ builds = sa.Table(
 )
 
 
+source_runs = sa.Table(
+    "source_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("fetched", sa.Integer, nullable=False),
+    sa.Column("new", sa.Integer, nullable=False),
+    sa.Column("checked", UTCDateTime, nullable=False, index=True),
+)
+
+http_state = sa.Table(
+    "http_state",
+    metadata,
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("checked", UTCDateTime, nullable=False),
+)
+
+
 def _migration_1(conn: Connection) -> None:
-    for table in (items, source_state, builds):
+    """The first schema, as released (items without `date_only`)."""
+    for table in (source_state, builds):
         table.create(conn, checkfirst=True)
+    sa.Table("items", sa.MetaData(), *_item_columns()).create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1]
+def _migration_2(conn: Connection) -> None:
+    """Day-only publication dates, a history of source runs, HTTP validators per URL."""
+    conn.execute(sa.text("ALTER TABLE items ADD COLUMN date_only BOOLEAN NOT NULL DEFAULT FALSE"))
+    source_runs.create(conn, checkfirst=True)
+    http_state.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -169,6 +209,24 @@ class Store:
         }
         with self._begin() as conn:
             conn.execute(_upsert(conn, source_state, row, "name"))
+            conn.execute(
+                sa.insert(source_runs).values(**{k: v for k, v in row.items() if k != "type"})
+            )
+
+    def http_validators(self, url: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified last seen for `url`, for a conditional GET."""
+        with self._connect() as conn:
+            row = conn.execute(
+                sa.select(http_state.c.etag, http_state.c.last_modified).where(
+                    http_state.c.url == url
+                )
+            ).first()
+        return (row[0], row[1]) if row else (None, None)
+
+    def save_http_validators(self, url: str, etag: str | None, modified: str | None) -> None:
+        row = {"url": url, "etag": etag, "last_modified": modified, "checked": _now()}
+        with self._begin() as conn:
+            conn.execute(_upsert(conn, http_state, row, "url"))
 
     def source_states(self) -> dict[str, SourceReport]:
         with self._connect() as conn:
@@ -283,6 +341,7 @@ def _item_row(item: Item) -> dict[str, Any]:
         "captured": item.captured,
         "sort_time": item.when,
         "lang": item.lang,
+        "date_only": item.date_only,
     }
 
 
@@ -300,6 +359,7 @@ def _row_item(row: Any) -> Item:
         published=published,
         captured=row["captured"],
         lang=row["lang"],
+        date_only=bool(row["date_only"]),
     )
 
 
