@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -280,13 +280,13 @@ def load_config(path: Path) -> LoadedConfig:
 
 
 def _data_loc(loc: Path_, data: Any) -> Path_:
-    """Drop the union tags pydantic puts in error paths (`sources.0.feed.url` -> `sources[0].url`)."""
+    """Drop the union tags pydantic puts in error paths (`sources.0.feed.url`)."""
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part not in node:
-            if part in SOURCE_TYPES and node.get("type") == part:
-                continue
+        is_tag = isinstance(node, dict) and part in SOURCE_TYPES and part not in node
+        if is_tag and node.get("type") == part:
+            continue
         out.append(part)
         node = (
             node.get(part)
