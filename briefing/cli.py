@@ -6,9 +6,11 @@ WeasyPrint; each command imports what it needs when it runs.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import sys
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -103,9 +105,12 @@ def build(
 
     config = _load(config_path)
     day = day or _yesterday(config)
-    result = run_build(config, day, formats, collect_first=not no_collect)
+    with _progress(len(config.sources) if not no_collect else 0) as on_done:
+        result = run_build(config, day, formats, collect_first=not no_collect, on_done=on_done)
     for path in result.files.values():
         click.echo(_shown(path))
+    if result.reports and all(r.status == "failed" for r in result.reports):
+        raise BriefingError("every source failed; the briefing holds only items stored earlier")
 
 
 @cli.command()
@@ -115,7 +120,8 @@ def collect(config_path: str | None) -> None:
     from .pipeline import run_collect
 
     config = _load(config_path)
-    reports = run_collect(config)
+    with _progress(len(config.sources)) as on_done:
+        reports = run_collect(config, on_done)
     for r in reports:
         detail = f" — {r.message}" if r.message else ""
         click.echo(f"{r.name}: {r.status}, {r.fetched} items, {r.new} new{detail}")
@@ -153,6 +159,26 @@ def _load(config_path: str | None) -> LoadedConfig:
     from .config import find_config, load_config
 
     return load_config(find_config(config_path))
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[Any], None] | None]:
+    """A progress bar on a terminal; plain log lines (from collect) everywhere else."""
+    if not total or not sys.stderr.isatty() or log.getEffectiveLevel() > logging.WARNING:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (
+        TextColumn("collecting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=total)
+        yield lambda report: bar.update(task, advance=1, description=report.name)
 
 
 def _yesterday(config: LoadedConfig) -> date:

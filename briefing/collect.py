@@ -1,66 +1,92 @@
 """Collect: read every configured source, store new items, record each source's health.
 
-Sources are read concurrently (network waits overlap) and stored from one thread. A source that
-fails is reported and skipped; the others still make the briefing.
+Sources are read concurrently (network waits overlap, bounded by CONCURRENCY) and stored from
+this one thread. A source that fails is reported in one line and skipped; the others still make
+the briefing. Each run's status per source is kept in the store for the Sources note.
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
+
+import httpx
 
 from .config import LoadedConfig, Source
 from .models import Item, SourceReport
-from .sources import ParseContext, SourceFailure, documents, parser_for
+from .sources import Fetched, ParseContext, SourceFailure, documents, parser_for
 from .store import Store
 
 log = logging.getLogger("briefing")
 CONCURRENCY = 16
+MAX_ITEMS_PER_SOURCE = 5_000
+
+Progress = Callable[[SourceReport], None]
 
 
-def collect(config: LoadedConfig, store: Store) -> list[SourceReport]:
+def collect(
+    config: LoadedConfig, store: Store, on_done: Progress | None = None
+) -> list[SourceReport]:
     """Collect all sources once; return one report per source, in config order."""
     captured = datetime.now(UTC).replace(microsecond=0)
+    needs_http = any(s.url and s.type != "clipping" for s in config.sources)
     client = None
-    if any(s.url for s in config.sources):
+    if needs_http:
         from .fetch import make_client
 
         client = make_client()
+    validators = {
+        s.name: store.http_validators(s.url) if s.url and client else (None, None)
+        for s in config.sources
+    }
+    reports: dict[str, SourceReport] = {}
     try:
         workers = max(1, min(CONCURRENCY, len(config.sources)))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [
-                pool.submit(_read_source, source, config, client, captured)
-                for source in config.sources
-            ]
-            reports = []
-            for future in futures:
-                report, found = future.result()
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="collect") as pool:
+            futures = {
+                pool.submit(_read_source, s, config, client, captured, validators[s.name]): s
+                for s in config.sources
+            }
+            for future in as_completed(futures):
+                source = futures[future]
+                report, found, fetched = future.result()
                 report.new = store.add_items(found) if found else 0
+                if fetched is not None and fetched.validators and source.url:
+                    store.save_http_validators(source.url, *fetched.validators)
                 store.record_source(report)
                 _log(report)
-                reports.append(report)
+                if on_done is not None:
+                    on_done(report)
+                reports[source.name] = report
     finally:
         if client is not None:
             client.close()
-    return reports
+    return [reports[s.name] for s in config.sources]
 
 
 def _read_source(
-    source: Source, config: LoadedConfig, client: object, captured: datetime
-) -> tuple[SourceReport, list[Item]]:
+    source: Source,
+    config: LoadedConfig,
+    client: httpx.Client | None,
+    captured: datetime,
+    validators: tuple[str | None, str | None],
+) -> tuple[SourceReport, list[Item], Fetched | None]:
     report = SourceReport(name=source.name, type=source.type, status="ok")
     try:
-        docs = documents(source, config, client)  # type: ignore[arg-type]
+        fetched = documents(source, config, client, validators)
     except SourceFailure as exc:
         report.status, report.message = "failed", str(exc)
-        return report, []
+        return report, [], None
+    if fetched.not_modified:
+        report.status = "not modified"
+        return report, [], fetched
     parse = parser_for(source.type)
     ctx = ParseContext(captured=captured, zone=config.zone)
     found: list[Item] = []
     problems: list[str] = []
-    for doc in docs:
+    for doc in fetched.docs:
         try:
             parsed = parse(doc, source, ctx)
         except Exception as exc:  # a parser bug must not sink the other sources
@@ -69,15 +95,24 @@ def _read_source(
             continue
         found.extend(parsed.items)
         problems.extend(parsed.warnings)
+    if len(found) > MAX_ITEMS_PER_SOURCE:
+        problems.append(f"{len(found)} items; only the first {MAX_ITEMS_PER_SOURCE} were kept")
+        del found[MAX_ITEMS_PER_SOURCE:]
     report.fetched = len(found)
     if problems:
         report.status = "failed" if not found else "warning"
         report.message = "; ".join(problems)[:1000]
-    return report, found
+    return report, found, fetched
 
 
 def _log(report: SourceReport) -> None:
-    if report.status == "ok":
-        log.info("source %r: %d items, %d new", report.name, report.fetched, report.new)
+    if report.status in ("ok", "not modified"):
+        log.info(
+            "source %r: %s, %d items, %d new",
+            report.name,
+            report.status,
+            report.fetched,
+            report.new,
+        )
     else:
         log.warning("source %r: %s", report.name, report.message)

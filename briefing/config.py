@@ -98,6 +98,12 @@ class _SourceBase(_Strict):
     """Allow `url:` to point at a loopback, private or link-local address (refused by default, so
     a hostile redirect cannot reach internal services)."""
 
+    timeout: float = Field(30.0, gt=0, le=600)
+    """Seconds one request may take from connecting to its last byte."""
+
+    max_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    """Largest response (after decompression) or file read, in bytes; larger ones are cut."""
+
     @field_validator("url")
     @classmethod
     def _http_only(cls, value: str | None) -> str | None:

@@ -141,4 +141,4 @@ class BuildResult:
 
     briefing: Briefing
     files: dict[str, str]
-    warnings: list[str] = field(default_factory=list)
+    reports: list[SourceReport] = field(default_factory=list)  # the collection run, if any

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from .classify import Classifier, TopicGate
 from .cluster import cluster
-from .collect import collect
+from .collect import Progress, collect
 from .compose import compose
 from .config import FORMATS, LoadedConfig
 from .models import BuildResult, Item, SourceReport
@@ -31,9 +31,9 @@ def window(config: LoadedConfig, day: date) -> tuple[datetime, datetime]:
     )
 
 
-def run_collect(config: LoadedConfig) -> list[SourceReport]:
+def run_collect(config: LoadedConfig, on_done: Progress | None = None) -> list[SourceReport]:
     with Store(config.database_url) as store:
-        return collect(config, store)
+        return collect(config, store, on_done)
 
 
 def build(
@@ -41,13 +41,13 @@ def build(
     day: date,
     formats: list[str] | None = None,
     collect_first: bool = True,
+    on_done: Progress | None = None,
 ) -> BuildResult:
     """Build the briefing for `day` and write its files; return what was written."""
     formats = list(formats or config.output.formats)
     templates = Templates(config.templates_dir, config.zone)
     with Store(config.database_url) as store:
-        if collect_first:
-            collect(config, store)
+        collected = collect(config, store, on_done) if collect_first else []
         span = window(config, day)
         items = store.items_between(*(t.astimezone(UTC) for t in span))
         kept, dropped = gate(config, items)
@@ -83,7 +83,7 @@ def build(
         briefing.item_count,
         dropped,
     )
-    return BuildResult(briefing, {fmt: str(paths[fmt]) for fmt in rendered})
+    return BuildResult(briefing, {fmt: str(paths[fmt]) for fmt in rendered}, reports=collected)
 
 
 def gate(config: LoadedConfig, items: list[Item]) -> tuple[list[Item], int]:

@@ -20,7 +20,6 @@ from .fetch import FetchError, fetch
 from .models import Item
 
 MAX_FILES = 5_000
-MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
@@ -56,16 +55,42 @@ class SourceFailure(Exception):
     """The source as a whole could not be read."""
 
 
-def documents(source: Source, config: LoadedConfig, client: httpx.Client | None) -> list[Document]:
-    """Read the files matched by `path:` or fetch `url:`."""
-    if source.url:
+@dataclass
+class Fetched:
+    """A source's documents, or word that its URL has not changed since the last run."""
+
+    docs: list[Document]
+    not_modified: bool = False
+    validators: tuple[str | None, str | None] | None = None  # (ETag, Last-Modified) to keep
+
+
+def documents(
+    source: Source,
+    config: LoadedConfig,
+    client: httpx.Client | None,
+    validators: tuple[str | None, str | None] = (None, None),
+) -> Fetched:
+    """Read the files matched by `path:` or fetch `url:` (a clipping's `url:` is only a label)."""
+    if source.url and source.type != "clipping":
         if client is None:
             raise SourceFailure("no HTTP client available")
         try:
-            resp = fetch(client, source.url)
+            resp = fetch(
+                client,
+                source.url,
+                allow_private=source.allow_private,
+                etag=validators[0],
+                last_modified=validators[1],
+                max_bytes=source.max_bytes,
+                deadline=source.timeout,
+            )
         except FetchError as exc:
             raise SourceFailure(str(exc)) from None
-        return [Document(source.url, resp.content, url=resp.url, content_type=resp.content_type)]
+        kept = (resp.etag, resp.last_modified)
+        if resp.status == 304:
+            return Fetched([], not_modified=True, validators=kept)
+        doc = Document(source.url, resp.content, url=resp.url, content_type=resp.content_type)
+        return Fetched([doc], validators=kept)
     pattern = str(config.resolve(source.path or ""))
     matches = sorted(glob.glob(pattern, recursive=True)) if glob.has_magic(pattern) else [pattern]
     files = [Path(m) for m in matches if Path(m).is_file()]
@@ -74,13 +99,14 @@ def documents(source: Source, config: LoadedConfig, client: httpx.Client | None)
     docs = []
     for path in files[:MAX_FILES]:
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise SourceFailure(f"{path} is larger than {MAX_FILE_BYTES // 1024} KiB")
-            modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            stat = path.stat()
+            if stat.st_size > source.max_bytes:
+                raise SourceFailure(f"{path} is larger than {source.max_bytes} bytes")
+            modified = datetime.fromtimestamp(stat.st_mtime, UTC)
             docs.append(Document(str(path), path.read_bytes(), modified=modified))
         except OSError as exc:
             raise SourceFailure(f"cannot read {path}: {exc.strerror}") from None
-    return docs
+    return Fetched(docs)
 
 
 def parser_for(type_name: str) -> Parser:

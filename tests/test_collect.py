@@ -32,7 +32,14 @@ def test_feed_over_http_is_collected_once(cli, write_config, httpserver: HTTPSer
         {
             "timezone": "Europe/Kyiv",
             "sections": SECTIONS,
-            "sources": [{"name": "wire", "type": "feed", "url": httpserver.url_for("/feed.xml")}],
+            "sources": [
+                {
+                    "name": "wire",
+                    "type": "feed",
+                    "url": httpserver.url_for("/feed.xml"),
+                    "allow_private": True,
+                }
+            ],
         }
     )
     code, out, err = cli("collect", "--config", str(config))
@@ -74,7 +81,12 @@ def test_failing_and_non_feed_sources_warn_and_the_build_goes_on(
             "sources": [
                 {"name": "good", "type": "feed", "path": str(FIXTURES / "wire.rss.xml")},
                 {"name": "notes", "type": "feed", "path": str(not_a_feed)},
-                {"name": "broken", "type": "feed", "url": httpserver.url_for("/broken")},
+                {
+                    "name": "broken",
+                    "type": "feed",
+                    "url": httpserver.url_for("/broken"),
+                    "allow_private": True,
+                },
             ],
         }
     )
@@ -84,7 +96,8 @@ def test_failing_and_non_feed_sources_warn_and_the_build_goes_on(
     assert warnings == [
         f"warning: source 'notes': {not_a_feed} is not an RSS, Atom or JSON feed "
         "(<unknown>:2:0: syntax error)",
-        f"warning: source 'broken': HTTP 500 from {httpserver.url_for('/broken')}",
+        f"warning: source 'broken': HTTP 500 from {httpserver.url_for('/broken')} "
+        "(after 3 attempts)",
     ]
     md = Path(out.split()[0]).read_text(encoding="utf-8")
     assert "| notes | 0 | failed |" in md and "| broken | 0 | failed |" in md
