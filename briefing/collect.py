@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import httpx
 
 from .config import LoadedConfig, Source
+from .fetch import fetch
 from .models import Item, SourceReport
 from .sources import Fetched, ParseContext, SourceFailure, documents, parser_for
 from .store import Store
@@ -31,7 +32,9 @@ def collect(
 ) -> list[SourceReport]:
     """Collect all sources once; return one report per source, in config order."""
     captured = datetime.now(UTC).replace(microsecond=0)
-    needs_http = any(s.url and s.type != "clipping" for s in config.sources)
+    needs_http = any(
+        (s.url and s.type != "clipping") or getattr(s, "expand", False) for s in config.sources
+    )
     client = None
     if needs_http:
         from .fetch import make_client
@@ -46,7 +49,9 @@ def collect(
         workers = max(1, min(CONCURRENCY, len(config.sources)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="collect") as pool:
             futures = {
-                pool.submit(_read_source, s, config, client, captured, validators[s.name]): s
+                pool.submit(
+                    _read_source, s, config, client, captured, validators[s.name], store.has_item
+                ): s
                 for s in config.sources
             }
             for future in as_completed(futures):
@@ -72,6 +77,7 @@ def _read_source(
     client: httpx.Client | None,
     captured: datetime,
     validators: tuple[str | None, str | None],
+    known: Callable[[str], bool],
 ) -> tuple[SourceReport, list[Item], Fetched | None]:
     report = SourceReport(name=source.name, type=source.type, status="ok")
     try:
@@ -83,7 +89,17 @@ def _read_source(
         report.status = "not modified"
         return report, [], fetched
     parse = parser_for(source.type)
-    ctx = ParseContext(captured=captured, zone=config.zone)
+    ctx = ParseContext(captured=captured, zone=config.zone, known=known)
+    if client is not None:
+        ctx.fetch = lambda url: (
+            fetch(
+                client,
+                url,
+                allow_private=source.allow_private,
+                max_bytes=source.max_bytes,
+                deadline=source.timeout,
+            ).content
+        )
     found: list[Item] = []
     problems: list[str] = []
     for doc in fetched.docs:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -27,8 +29,46 @@ def parse_feed(doc: Document, source: Source, ctx: ParseContext) -> Parsed:
     captured = ctx.captured
     head = doc.data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):
-        return _json_feed(doc, source, captured)
-    return _xml_feed(doc, source, captured)
+        parsed = _json_feed(doc, source, captured)
+    else:
+        parsed = _xml_feed(doc, source, captured)
+    if getattr(source, "expand", False) and ctx.fetch is not None:
+        parsed = _expand(parsed, ctx)
+    return parsed
+
+
+MAX_EXPAND = 30  # full-article fetches per source per run
+TEASER_WORDS = 80
+_TEASER_END = re.compile(r"(…|\.\.\.|\[…\]|\[\.\.\.\]|read more|continue reading)\W*$", re.I)
+
+
+def is_teaser(body: str) -> bool:
+    """Feed text that stops short: few words, or an ellipsis / "Read more" at the end."""
+    return len(body.split()) < TEASER_WORDS or bool(_TEASER_END.search(body))
+
+
+def _expand(parsed: Parsed, ctx: ParseContext) -> Parsed:
+    """Replace teasers with the linked article's text (new items only, a bounded number)."""
+    from .pages import article_from_html
+
+    items: list[Item] = []
+    budget = MAX_EXPAND
+    for item in parsed.items:
+        wanted = item.url and is_teaser(item.body) and not (ctx.known and ctx.known(item.id))
+        if not wanted or budget <= 0:
+            items.append(item)
+            continue
+        budget -= 1
+        try:
+            article = article_from_html(ctx.fetch(item.url), item.url, ctx.zone)  # type: ignore[misc]
+        except Exception as exc:  # one article failing must not lose the feed's items
+            parsed.warnings.append(f"{item.url}: full text not fetched ({exc})")
+            article = None
+        if article is not None and len(article.text) > len(item.body):
+            published = item.published or article.published
+            item = replace(item, body=article.text, published=published)
+        items.append(item)
+    return Parsed(items, parsed.warnings)
 
 
 def _xml_feed(doc: Document, source: Source, captured: datetime) -> Parsed:

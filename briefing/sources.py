@@ -40,6 +40,7 @@ class ParseContext:
     captured: datetime  # when this collection run started (UTC)
     zone: ZoneInfo  # the config's time zone
     fetch: Callable[[str], bytes] | None = None  # fetch a linked article (feed `expand:`)
+    known: Callable[[str], bool] | None = None  # is this item id stored already?
 
 
 @dataclass

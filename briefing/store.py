@@ -193,6 +193,11 @@ class Store:
         with self._connect() as conn:
             return [_row_item(row) for row in conn.execute(query).mappings()]
 
+    def has_item(self, item_id: str) -> bool:
+        with self._connect() as conn:
+            query = sa.select(items.c.id).where(items.c.id == item_id)
+            return conn.execute(query).first() is not None
+
     def count_items(self) -> int:
         with self._connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(items)).scalar_one()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from briefing.cli import cli
-from briefing.config import Config
+from briefing.config import Config, models_in
 
 from conftest import ROOT
 
@@ -13,15 +13,16 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _keys(model: type[BaseModel], prefix: str = "") -> list[str]:
-    keys = []
+    keys: list[str] = []
     for name, field in model.model_fields.items():
-        inner = getattr(field.annotation, "__args__", (field.annotation,))
-        nested = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        nested = models_in(field.annotation)
         is_list = str(field.annotation).startswith("list[")
         path = f"{prefix}{name}"
-        if nested is not None:
-            keys += _keys(nested, f"{path}[]." if is_list else f"{path}.")
-        else:
+        for sub in nested:  # every source type's keys under sources[]
+            keys += [
+                k for k in _keys(sub, f"{path}[]." if is_list else f"{path}.") if k not in keys
+            ]
+        if not nested:
             keys.append(path)
     return keys
 
@@ -37,9 +38,8 @@ def test_every_config_key_has_a_docstring() -> None:
     def walk(model: type[BaseModel]) -> list[str]:
         bad = [f"{model.__name__}.{n}" for n, f in model.model_fields.items() if not f.description]
         for field in model.model_fields.values():
-            for arg in getattr(field.annotation, "__args__", (field.annotation,)):
-                if isinstance(arg, type) and issubclass(arg, BaseModel):
-                    bad += walk(arg)
+            for sub in models_in(field.annotation):
+                bad += walk(sub)
         return bad
 
     assert walk(Config) == []
