@@ -80,3 +80,28 @@ def test_window_is_the_calendar_day_in_the_config_zone_across_clock_changes(writ
     assert start.isoformat() == "2025-03-30T00:00:00+01:00"
     assert end.isoformat() == "2025-03-31T00:00:00+02:00"
     assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=23)
+
+
+def test_a_version_1_store_is_migrated_keeping_its_items(tmp_path: Path) -> None:
+    from briefing.store import MIGRATIONS, meta
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        meta.create(conn)
+        MIGRATIONS[0](conn)
+        conn.execute(sa.insert(meta).values(key="schema", value="1"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO items (id, source, outlet, title, body, captured, sort_time) "
+                "VALUES ('old', 's', 'O', 'T', 'b', '2025-05-28 09:00:00', '2025-05-28 09:00:00')"
+            )
+        )
+    engine.dispose()
+    with Store(url) as store:
+        (item,) = store.items_between(
+            datetime(2025, 5, 28, tzinfo=UTC), datetime(2025, 5, 29, tzinfo=UTC)
+        )
+        assert item.id == "old" and item.date_only is False
+        store.save_http_validators("https://x.example/feed", '"e"', None)
+        assert store.http_validators("https://x.example/feed") == ('"e"', None)
