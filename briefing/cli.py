@@ -155,6 +155,31 @@ def check(config_path: str | None) -> None:
     )
 
 
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Measure the gate, stories or sections against labelled items."""
+
+
+@eval_group.command(name="stories")
+@click.option(
+    "--labels",
+    "labels",
+    required=True,
+    metavar="FILE",
+    help="JSON lines: outlet, url, published, headline, body, story, offtopic.",
+)
+@config_option
+@click.option("--errors/--no-errors", default=False, help="List wrongly joined or split pairs.")
+def eval_stories(labels: str, config_path: str | None, errors: bool) -> None:
+    """Pairwise and B-cubed F1 of story clustering, day by day as builds run."""
+    from .evaluate import evaluate_stories
+
+    scores = evaluate_stories(_load(config_path), Path(labels))
+    if not errors:
+        scores.errors = []
+    click.echo(scores.table())
+
+
 def _load(config_path: str | None) -> LoadedConfig:
     from .config import find_config, load_config
 

@@ -1,25 +1,59 @@
-"""Cluster: items that are the same article become one story, summarised in their own words.
+"""Cluster: one event, one story — duplicates merged, the same event across outlets and days
+joined, and each story summarised only in its items' own words.
 
-This first version merges exact duplicates only: the same outlet with the same normalised
-title, or identical text under different addresses (same canonical URL already shares an id).
+1. Exact duplicates (same canonical URL — one id already —, same outlet and normalised title, or
+   identical text under another address) become one unit.
+2. Units are joined by average-link agglomerative clustering on TF-IDF cosine similarity
+   (textsim.py) of titles and leading paragraphs, only for items published within `hours` of
+   each other: two groups merge while the mean similarity over all their item pairs is at least
+   `threshold`. Average link keeps one stray shared word from chaining two events together.
+   Candidate pairs come from an inverted index on words, so a 5,000-item day never compares
+   every pair.
+3. A new group whose mean similarity to a story shown in the last `lookback_days` briefings
+   reaches the threshold continues it: the story keeps its id and first report and is shown as
+   developing, with only its new items.
+4. The summary is 2-3 sentences copied verbatim from the items, the most central lead first,
+   then sentences from other items that add something (maximal marginal relevance).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+import heapq
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from .clean import truncate
 from .identity import normal_title
 from .models import Item, Sentence, Story
+from .textsim import Vectorizer, centroid, cosine, sentences, strip_dateline, terms, words
 
-SUMMARY_SENTENCES = 2
-SUMMARY_CHARS = 420
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9А-ЯІЇЄҐ])")
+SUMMARY_CHARS = 650
+SENTENCE_CHARS = 400
+MAX_POSTINGS = 400  # a word in more items than this is too common to propose pairs
 
 
-def cluster(items: list[Item]) -> list[Story]:
-    """Group duplicates; return stories ordered by first report, then id."""
+@dataclass(frozen=True)
+class StoryParams:
+    threshold: float = 0.12
+    link_threshold: float = 0.25
+    hours: float = 48.0
+    lookback_days: int = 2
+    summary_sentences: int = 3
+    lead_words: int = 100
+
+
+@dataclass
+class Clustering:
+    """The day's stories and what to remember of them."""
+
+    stories: list[Story]
+    assigned: dict[str, str] = field(default_factory=dict)  # new item id -> story id
+    new_stories: dict[str, datetime] = field(default_factory=dict)  # story id -> first report
+
+
+def dedupe(items: list[Item]) -> list[list[Item]]:
+    """Groups of exact duplicates, earliest first; most groups hold one item."""
     groups: list[list[Item]] = []
     by_key: dict[str, int] = {}
     for item in sorted(items, key=lambda i: (i.when, i.id)):
@@ -34,38 +68,214 @@ def cluster(items: list[Item]) -> list[Story]:
         groups[index].append(item)
         for key in keys:
             by_key.setdefault(key, index)
-    return [_story(group) for group in groups]
+    return groups
 
 
-def _story(group: list[Item]) -> Story:
-    lead = group[0]
+def make_stories(
+    new_items: list[Item],
+    recorded: dict[str, list[Item]],
+    recent: dict[str, list[Item]],
+    origins: dict[str, tuple[datetime, str]],
+    vectorizer: Vectorizer,
+    day: str,
+    params: StoryParams,
+) -> Clustering:
+    """Stories for one briefing.
+
+    `new_items` are not in any briefing yet; `recorded` are this briefing's stories as its first
+    build made them (story id -> items); `recent` the stories of earlier briefings within the
+    lookback; `origins` when and where each known story was first reported."""
+    vec = _Vectors(vectorizer, params.lead_words)
+    groups = _agglomerate(dedupe(new_items), vec, params)
+    known = {**recent, **recorded}
+    result = Clustering([])
+    members: dict[str, list[Item]] = {sid: list(items) for sid, items in recorded.items()}
+    for group in groups:
+        story_id = _continues(group, known, vec, params)
+        if story_id is None:
+            story_id = "s-" + group[0].id[:16]
+            result.new_stories[story_id] = group[0].when
+            origins = {**origins, story_id: (group[0].when, day)}
+        members.setdefault(story_id, []).extend(group)
+        for item in group:
+            result.assigned[item.id] = story_id
+    for story_id, items in members.items():
+        first, first_day = origins.get(story_id, (min(i.when for i in items), day))
+        result.stories.append(_story(story_id, items, first, first_day < day, vec, params))
+    result.stories.sort(key=lambda s: (s.first_reported or s.latest, s.id))
+    return result
+
+
+class _Vectors:
+    """Item vectors, computed once per item."""
+
+    def __init__(self, vectorizer: Vectorizer, lead_words: int) -> None:
+        self.vectorizer = vectorizer
+        self.lead_words = lead_words
+        self._cache: dict[str, dict[str, float]] = {}
+
+    def of(self, item: Item) -> dict[str, float]:
+        if item.id not in self._cache:
+            self._cache[item.id] = self.vectorizer.vector(terms(item, self.lead_words))
+        return self._cache[item.id]
+
+
+def _agglomerate(units: list[list[Item]], vec: _Vectors, params: StoryParams) -> list[list[Item]]:
+    """Average-link clustering of units over a sparse graph of candidate pairs."""
+    n = len(units)
+    heads = [u[0] for u in units]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, item in enumerate(heads):
+        for term in vec.of(item):
+            postings[term].append(index)
+    sums: list[dict[int, float]] = [{} for _ in range(n)]
+    seen: set[tuple[int, int]] = set()
+    limit = params.hours * 3600
+    for indexes in postings.values():
+        if len(indexes) > MAX_POSTINGS:
+            continue
+        for x, i in enumerate(indexes):
+            for j in indexes[x + 1 :]:
+                if (i, j) in seen:
+                    continue
+                seen.add((i, j))
+                if abs((heads[i].when - heads[j].when).total_seconds()) > limit:
+                    continue
+                sim = _similarity(heads[i], heads[j], vec)
+                if sim > 0:
+                    sums[i][j] = sums[j][i] = sim
+    size = [1] * n
+    alive = [True] * n
+    members = [[i] for i in range(n)]
+    heap = [(-s, i, j) for i in range(n) for j, s in sums[i].items() if i < j]
+    heapq.heapify(heap)
+    while heap:
+        neg, i, j = heapq.heappop(heap)
+        if not (alive[i] and alive[j]):
+            continue
+        current = sums[i].get(j, 0.0) / (size[i] * size[j])
+        if abs(current + neg) > 1e-12:
+            continue  # stale entry; the fresh one is in the heap
+        if current < params.threshold:
+            break
+        alive[j] = False
+        members[i] += members[j]
+        size[i] += size[j]
+        for k, s in sums[j].items():
+            if k == i or not alive[k]:
+                continue
+            sums[i][k] = sums[i].get(k, 0.0) + s
+            sums[k][i] = sums[i][k]
+            sums[k].pop(j, None)
+        sums[i].pop(j, None)
+        for k, s in sums[i].items():
+            if alive[k]:
+                a, b = min(i, k), max(i, k)
+                heapq.heappush(heap, (-(s / (size[i] * size[k])), a, b))
+    groups = []
+    for i in range(n):
+        if alive[i]:
+            groups.append(
+                sorted((it for u in members[i] for it in units[u]), key=lambda it: (it.when, it.id))
+            )
+    return groups
+
+
+SAME_OUTLET = 0.8
+
+
+def _similarity(a: Item, b: Item, vec: _Vectors) -> float:
+    """Cosine similarity, discounted for two items of one outlet: an outlet rarely files two
+    reports of one event (exact copies are merged before this), but often two stories on one
+    theme the same day."""
+    sim = cosine(vec.of(a), vec.of(b))
+    return sim * SAME_OUTLET if a.outlet.casefold() == b.outlet.casefold() else sim
+
+
+def _continues(
+    group: list[Item], known: dict[str, list[Item]], vec: _Vectors, params: StoryParams
+) -> str | None:
+    """The known story this group continues, if its mean similarity reaches link_threshold."""
+    best, best_sim = None, params.link_threshold
+    limit = params.hours * 3600
+    for story_id, items in known.items():
+        pairs = [(a, b) for a in group for b in items]
+        sims = [
+            cosine(vec.of(a), vec.of(b)) if abs((a.when - b.when).total_seconds()) <= limit else 0.0
+            for a, b in pairs
+        ]
+        mean = sum(sims) / len(sims) if sims else 0.0
+        if mean >= best_sim:
+            best, best_sim = story_id, mean
+    return best
+
+
+def _story(
+    story_id: str,
+    items: list[Item],
+    first: datetime,
+    developing: bool,
+    vec: _Vectors,
+    params: StoryParams,
+) -> Story:
+    items = sorted(items, key=lambda i: (i.when, i.id))
+    centre = centroid([vec.of(i) for i in items])
+    ranked = sorted(items, key=lambda i: (-cosine(vec.of(i), centre), i.when, i.id))
     return Story(
-        id="s-" + lead.id[:16],
-        headline=lead.title,
-        items=group,
-        summary=summarise(lead),
-        first_reported=lead.when,
+        id=story_id,
+        headline=ranked[0].title,
+        items=items,
+        summary=summarise(ranked, centre, vec, params.summary_sentences),
+        first_reported=first,
+        developing=developing,
     )
 
 
-def sentences(text: str) -> list[str]:
-    """Split plain text into sentences at terminal punctuation followed by a capital."""
-    out: list[str] = []
-    for para in text.split("\n\n"):
-        out.extend(s.strip() for s in _SENTENCE_END.split(para) if s.strip())
-    return out
+def summarise(
+    ranked: list[Item], centre: dict[str, float], vec: _Vectors, limit: int = 3
+) -> list[Sentence]:
+    """Sentences copied from the items: the most central item's lead, then others that add."""
+    candidates: list[tuple[float, int, str, Item, dict[str, float]]] = []
+    for rank, item in enumerate(ranked):
+        for position, text in enumerate(sentences(item.body)[:4]):
+            text = strip_dateline(text)
+            if len(text.split()) < 5 or len(text) > SENTENCE_CHARS:
+                continue
+            sv = vec.vectorizer.vector(_bag(text))
+            relevance = cosine(sv, centre) - 0.05 * position - 0.02 * rank
+            candidates.append((relevance, position, text, item, sv))
+    if not candidates:
+        first = ranked[0]
+        text, cut = _clip((sentences(first.body) or [""])[0])
+        return [Sentence(text, first.id, first.url, first.outlet, cut)] if text else []
+    lead = next((c for c in candidates if c[3] is ranked[0] and c[1] == 0), candidates[0])
+    chosen = [lead]
+    used = len(lead[2])
+    while len(chosen) < limit:
+        best, best_score = None, 0.05
+        for cand in candidates:
+            if any(cand is c for c in chosen) or used + len(cand[2]) > SUMMARY_CHARS:
+                continue
+            redundancy = max(cosine(cand[4], c[4]) for c in chosen)
+            if redundancy > 0.5:
+                continue
+            score = 0.7 * cand[0] - 0.3 * redundancy
+            if score > best_score:
+                best, best_score = cand, score
+        if best is None:
+            break
+        chosen.append(best)
+        used += len(best[2])
+    return [Sentence(c[2], c[3].id, c[3].url, c[3].outlet) for c in chosen]
 
 
-def summarise(item: Item) -> list[Sentence]:
-    """The item's leading sentences, copied verbatim and linked to it; nothing is generated."""
-    picked: list[Sentence] = []
-    used = 0
-    for text in sentences(item.body):
-        text = truncate(text, SUMMARY_CHARS)
-        if picked and used + len(text) > SUMMARY_CHARS:
-            break
-        picked.append(Sentence(text=text, item_id=item.id, url=item.url, outlet=item.outlet))
-        used += len(text)
-        if len(picked) >= SUMMARY_SENTENCES:
-            break
-    return picked
+def _bag(text: str) -> Counter[str]:
+    return Counter(words(text))
+
+
+def _clip(text: str) -> tuple[str, bool]:
+    """A verbatim prefix of an overlong sentence, cut at a word; renderers mark the cut."""
+    if len(text) <= SENTENCE_CHARS:
+        return text, False
+    cut = text[:SENTENCE_CHARS]
+    return cut[: cut.rfind(" ")] if " " in cut else cut, True

@@ -8,7 +8,7 @@ the briefing. Each run's status per source is kept in the store for the Sources 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
 
@@ -19,6 +19,7 @@ from .fetch import fetch
 from .models import Item, SourceReport
 from .sources import Fetched, ParseContext, SourceFailure, documents, parser_for
 from .store import Store
+from .textsim import terms
 
 log = logging.getLogger("briefing")
 CONCURRENCY = 16
@@ -44,6 +45,11 @@ def collect(
         s.name: store.http_validators(s.url) if s.url and client else (None, None)
         for s in config.sources
     }
+    lead_words = config.stories.lead_words
+
+    def vocabulary(item: Item) -> Iterable[str]:
+        return terms(item, lead_words).keys()
+
     reports: dict[str, SourceReport] = {}
     try:
         workers = max(1, min(CONCURRENCY, len(config.sources)))
@@ -57,7 +63,7 @@ def collect(
             for future in as_completed(futures):
                 source = futures[future]
                 report, found, fetched = future.result()
-                report.new = store.add_items(found) if found else 0
+                report.new = store.add_items(found, vocabulary) if found else 0
                 if fetched is not None and fetched.validators and source.url:
                     store.save_http_validators(source.url, *fetched.validators)
                 store.record_source(report)

@@ -50,6 +50,29 @@ class TopicConfig(_Strict):
     """Weighted `require_any` matches (title 3, body 1) an item needs to pass."""
 
 
+class StoriesConfig(_Strict):
+    threshold: float = Field(0.12, gt=0, le=1)
+    """Mean TF-IDF cosine similarity (titles twice, plus the first `lead_words` words) at which two
+    groups of items are one event. Lower merges more; higher splits more."""
+
+    link_threshold: float = Field(0.25, gt=0, le=1)
+    """The same measure, for joining new items to a story of an earlier briefing. Higher than
+    `threshold`, because a new development of an old story should be its own story."""
+
+    hours: float = Field(48, gt=0, le=24 * 14)
+    """Items published further apart than this are never the same event."""
+
+    lookback_days: int = Field(2, ge=0, le=30)
+    """A new item continues a story shown in the briefings of this many previous days; the story
+    is then shown as developing, with only the new items."""
+
+    summary_sentences: int = Field(3, ge=1, le=6)
+    """At most this many sentences, each copied from an item and linked to it."""
+
+    lead_words: int = Field(100, ge=10, le=500)
+    """How much of each item's text (besides its title) is compared."""
+
+
 class SectionConfig(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)
     """Short identifier used in JSON and tags: lower-case letters, digits, `-` and `_`."""
@@ -184,6 +207,9 @@ class Config(_Strict):
 
     sections: list[SectionConfig] = Field(min_length=1)
     """Themed sections in briefing order."""
+
+    stories: StoriesConfig = StoriesConfig()
+    """How items become stories: same-event merging, developing stories, summaries."""
 
     @field_validator("timezone")
     @classmethod

@@ -47,6 +47,7 @@ class Sentence:
     item_id: str
     url: str | None
     outlet: str
+    cut: bool = False  # `text` is the start of a longer sentence
 
 
 @dataclass

@@ -7,28 +7,21 @@ classify, compose, render, write.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from .classify import Classifier, TopicGate
-from .cluster import cluster
+from .cluster import StoryParams, make_stories
 from .collect import Progress, collect
 from .compose import compose
 from .config import FORMATS, LoadedConfig
-from .models import BuildResult, Item, SourceReport
+from .models import BuildResult, Item, SourceReport, Story
 from .outputs import output_paths, write_all
 from .render import RENDERERS, Templates, render_html
+from .select import Selection, select
 from .store import Store
+from .textsim import Vectorizer, terms
 
 log = logging.getLogger("briefing")
-
-
-def window(config: LoadedConfig, day: date) -> tuple[datetime, datetime]:
-    """D's calendar day in the config's time zone (23 or 25 hours long on clock-change days)."""
-    zone = config.zone
-    return (
-        datetime.combine(day, time(0), zone),
-        datetime.combine(day + timedelta(days=1), time(0), zone),
-    )
 
 
 def run_collect(config: LoadedConfig, on_done: Progress | None = None) -> list[SourceReport]:
@@ -48,17 +41,14 @@ def build(
     templates = Templates(config.templates_dir, config.zone)
     with Store(config.database_url) as store:
         collected = collect(config, store, on_done) if collect_first else []
-        span = window(config, day)
-        items = store.items_between(*(t.astimezone(UTC) for t in span))
-        kept, dropped = gate(config, items)
-        stories = cluster(kept)
+        chosen, stories, dropped = assemble(store, config, day)
         classifier = Classifier(config)
         for story in stories:
             classifier.assign(story)
-        reports = store.source_states()
+        statuses = _statuses(store, config, day, chosen)
         generated = store.mark_built(day)
     briefing = compose(
-        config, day, span, stories, dropped, reports, classifier.catch_all, generated
+        config, day, chosen.window, stories, dropped, statuses, classifier.catch_all, generated
     )
     rendered: dict[str, bytes] = {}
     html = None
@@ -86,8 +76,63 @@ def build(
     return BuildResult(briefing, {fmt: str(paths[fmt]) for fmt in rendered}, reports=collected)
 
 
-def gate(config: LoadedConfig, items: list[Item]) -> tuple[list[Item], int]:
-    """Items that pass the topic gate, and how many were dropped."""
+def assemble(store: Store, config: LoadedConfig, day: date) -> tuple[Selection, list[Story], int]:
+    """The day's items, through the topic gate, into stories (recorded in the store)."""
+    chosen = select(store, config, day)
+    kept, dropped = gate(config, chosen.items)
+    stories = _stories(store, config, day, chosen, kept, {i.id for i in dropped})
+    return chosen, stories, len(dropped)
+
+
+def gate(config: LoadedConfig, items: list[Item]) -> tuple[list[Item], list[Item]]:
+    """Items that pass the topic gate, and those it drops."""
     topic = TopicGate(config)
-    kept = [item for item in items if topic.decide(item).passed]
-    return kept, len(items) - len(kept)
+    kept: list[Item] = []
+    dropped: list[Item] = []
+    for item in items:
+        (kept if topic.decide(item).passed else dropped).append(item)
+    return kept, dropped
+
+
+def _stories(
+    store: Store,
+    config: LoadedConfig,
+    day: date,
+    chosen: Selection,
+    kept: list[Item],
+    dropped: set[str],
+) -> list[Story]:
+    """Cluster the day's new items against its recorded and recent stories; record the result."""
+    params = StoryParams(**config.stories.model_dump())
+    recorded: dict[str, list[Item]] = {}
+    new_items: list[Item] = []
+    for item in kept:
+        story_id = chosen.recorded.get(item.id)
+        if story_id:
+            recorded.setdefault(story_id, []).append(item)
+        else:
+            new_items.append(item)
+    recent = store.story_members(day - timedelta(days=params.lookback_days), day)
+    origins = store.story_origins([*recorded, *recent])
+    everyone = [*kept, *(i for items in recent.values() for i in items)]
+    vocabulary = {t for i in everyone for t in terms(i, params.lead_words)}
+    vectorizer = Vectorizer(*store.term_stats(vocabulary))
+    result = make_stories(new_items, recorded, recent, origins, vectorizer, day.isoformat(), params)
+    assigned = {**result.assigned, **{i: "" for i in dropped if i not in chosen.recorded}}
+    store.record_briefing(day, assigned, result.new_stories, {})
+    return result.stories
+
+
+def _statuses(
+    store: Store, config: LoadedConfig, day: date, chosen: Selection
+) -> dict[str, SourceReport]:
+    """Source statuses as the first build saw them, so a rebuild prints the same note."""
+    latest = store.source_states()
+    if chosen.first_built is not None:
+        kept = store.build_source_statuses(day)
+        for name, status in kept.items():
+            if name in latest:
+                latest[name] = SourceReport(name, latest[name].type, status)
+        return latest
+    store.record_briefing(day, {}, {}, {n: r.status for n, r in latest.items()})
+    return latest

@@ -179,7 +179,9 @@ def _story_data(story: Story, zone: ZoneInfo, shown: bool) -> dict[str, Any]:
         "id": story.id,
         "headline": story.headline,
         "summary": " ".join(s.text for s in story.summary),
-        "sentences": [{"text": s.text, "item": s.item_id, "url": s.url} for s in story.summary],
+        "sentences": [
+            {"text": s.text, "item": s.item_id, "url": s.url, "cut": s.cut} for s in story.summary
+        ],
         "first_reported": first.astimezone(zone).isoformat() if first else None,
         "developing": story.developing,
         "tags": story.tags,

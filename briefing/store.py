@@ -6,6 +6,7 @@ version of briefing is refused rather than misread.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -16,118 +17,20 @@ from sqlalchemy.engine import Connection, Engine
 
 from .errors import WorkError
 from .models import Item, SourceReport
-
-
-class UTCDateTime(sa.types.TypeDecorator):
-    """Aware datetimes in, aware UTC datetimes out; stored naive UTC so SQLite sorts them."""
-
-    impl = sa.DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        return value.replace(tzinfo=UTC) if value is not None else None
-
-
-metadata = sa.MetaData()
-
-meta = sa.Table(
-    "meta",
-    metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
+from .schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    build_sources,
+    builds,
+    http_state,
+    items,
+    meta,
+    source_runs,
+    source_state,
+    stories,
+    story_items,
+    term_stats,
 )
-
-
-def _item_columns() -> list[sa.Column]:
-    """Columns of `items` as migration 1 created them (fresh objects on every call)."""
-    return [
-        sa.Column("id", sa.String(40), primary_key=True),
-        sa.Column("source", sa.String(200), nullable=False),
-        sa.Column("outlet", sa.String(300), nullable=False),
-        sa.Column("url", sa.Text),
-        sa.Column("title", sa.Text, nullable=False),
-        sa.Column("body", sa.Text, nullable=False),
-        sa.Column("published", UTCDateTime),
-        sa.Column("published_offset", sa.Integer),  # seconds east of UTC, as the source gave it
-        sa.Column("captured", UTCDateTime, nullable=False),
-        sa.Column("sort_time", UTCDateTime, nullable=False, index=True),
-        sa.Column("lang", sa.String(20)),
-    ]
-
-
-items = sa.Table(
-    "items",
-    metadata,
-    *_item_columns(),
-    sa.Column("date_only", sa.Boolean, nullable=False, server_default=sa.false()),
-)
-
-source_state = sa.Table(
-    "source_state",
-    metadata,
-    sa.Column("name", sa.String(200), primary_key=True),
-    sa.Column("type", sa.String(20), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("message", sa.Text, nullable=False, default=""),
-    sa.Column("fetched", sa.Integer, nullable=False, default=0),
-    sa.Column("new", sa.Integer, nullable=False, default=0),
-    sa.Column("checked", UTCDateTime, nullable=False),
-)
-
-builds = sa.Table(
-    "builds",
-    metadata,
-    sa.Column("date", sa.String(10), primary_key=True),
-    sa.Column("first_built", UTCDateTime, nullable=False),
-    sa.Column("last_built", UTCDateTime, nullable=False),
-)
-
-
-source_runs = sa.Table(
-    "source_runs",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(200), nullable=False, index=True),
-    sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("message", sa.Text, nullable=False),
-    sa.Column("fetched", sa.Integer, nullable=False),
-    sa.Column("new", sa.Integer, nullable=False),
-    sa.Column("checked", UTCDateTime, nullable=False, index=True),
-)
-
-http_state = sa.Table(
-    "http_state",
-    metadata,
-    sa.Column("url", sa.Text, primary_key=True),
-    sa.Column("etag", sa.Text),
-    sa.Column("last_modified", sa.Text),
-    sa.Column("checked", UTCDateTime, nullable=False),
-)
-
-
-def _migration_1(conn: Connection) -> None:
-    """The first schema, as released (items without `date_only`)."""
-    for table in (source_state, builds):
-        table.create(conn, checkfirst=True)
-    sa.Table("items", sa.MetaData(), *_item_columns()).create(conn, checkfirst=True)
-
-
-def _migration_2(conn: Connection) -> None:
-    """Day-only publication dates, a history of source runs, HTTP validators per URL."""
-    conn.execute(sa.text("ALTER TABLE items ADD COLUMN date_only BOOLEAN NOT NULL DEFAULT FALSE"))
-    source_runs.create(conn, checkfirst=True)
-    http_state.create(conn, checkfirst=True)
-
-
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _now() -> datetime:
@@ -171,17 +74,49 @@ class Store:
                 stmt = _upsert(conn, meta, {"key": "schema", "value": str(SCHEMA_VERSION)}, "key")
                 conn.execute(stmt)
 
-    def add_items(self, new_items: Iterable[Item]) -> int:
-        """Insert items whose id is not stored yet; return how many were new."""
-        rows = [_item_row(item) for item in new_items]
-        if not rows:
+    def add_items(
+        self, new_items: Iterable[Item], vocabulary: Callable[[Item], Iterable[str]] | None = None
+    ) -> int:
+        """Insert items whose id is not stored yet; return how many were new.
+
+        `vocabulary` gives each new item's distinct words, counted into the document
+        frequencies that story similarity weighs words by."""
+        batch = list(new_items)
+        if not batch:
             return 0
         added = 0
+        counts: Counter[str] = Counter()
         with self._begin() as conn:
-            for row in rows:
-                stmt = _insert_ignore(conn, items, row)
-                added += conn.execute(stmt).rowcount or 0
+            for item in batch:
+                stmt = _insert_ignore(conn, items, _item_row(item))
+                if conn.execute(stmt).rowcount:
+                    added += 1
+                    if vocabulary is not None:
+                        counts.update(set(vocabulary(item)))
+            if counts:
+                insert = _dialect_insert(conn)(term_stats)
+                stmt = insert.on_conflict_do_update(
+                    index_elements=["term"], set_={"df": term_stats.c.df + insert.excluded.df}
+                )
+                conn.execute(stmt, [{"term": t[:100], "df": n} for t, n in counts.items()])
+                docs = conn.execute(sa.select(meta.c.value).where(meta.c.key == "docs"))
+                total = int(docs.scalar_one_or_none() or 0) + added
+                conn.execute(_upsert(conn, meta, {"key": "docs", "value": str(total)}, "key"))
         return added
+
+    def term_stats(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(documents counted, document frequency of each of `terms` that occurs)."""
+        wanted = sorted({t[:100] for t in terms})
+        found: dict[str, int] = {}
+        with self._connect() as conn:
+            docs = conn.execute(sa.select(meta.c.value).where(meta.c.key == "docs"))
+            total = int(docs.scalar_one_or_none() or 0)
+            for start in range(0, len(wanted), 500):
+                query = sa.select(term_stats).where(
+                    term_stats.c.term.in_(wanted[start : start + 500])
+                )
+                found.update({r[0]: r[1] for r in conn.execute(query)})
+        return total, found
 
     def items_between(self, start: datetime, end: datetime) -> list[Item]:
         """Items whose publication (or first capture) time is in [start, end)."""
@@ -242,6 +177,95 @@ class Store:
                 )
                 for r in rows
             }
+
+    def first_built(self, day: date) -> datetime | None:
+        with self._connect() as conn:
+            query = sa.select(builds.c.first_built).where(builds.c.date == day.isoformat())
+            return conn.execute(query).scalar_one_or_none()
+
+    def assignments(self, day: date) -> dict[str, str]:
+        """item id -> story id ("" when the gate dropped it) for the briefing of `day`."""
+        with self._connect() as conn:
+            query = sa.select(story_items.c.item_id, story_items.c.story_id).where(
+                story_items.c.date == day.isoformat()
+            )
+            return {row[0]: row[1] for row in conn.execute(query)}
+
+    def items_by_id(self, ids: Iterable[str]) -> list[Item]:
+        wanted = list(ids)
+        found: list[Item] = []
+        with self._connect() as conn:
+            for start in range(0, len(wanted), 500):
+                query = sa.select(items).where(items.c.id.in_(wanted[start : start + 500]))
+                found += [_row_item(row) for row in conn.execute(query).mappings()]
+        return sorted(found, key=lambda i: (i.when, i.id))
+
+    def unassigned_between(self, start: datetime, end: datetime) -> list[Item]:
+        """Items in [start, end) not yet in any briefing."""
+        query = (
+            sa.select(items)
+            .outerjoin(story_items, story_items.c.item_id == items.c.id)
+            .where(items.c.sort_time >= start, items.c.sort_time < end)
+            .where(story_items.c.item_id.is_(None))
+            .order_by(items.c.sort_time, items.c.id)
+        )
+        with self._connect() as conn:
+            return [_row_item(row) for row in conn.execute(query).mappings()]
+
+    def built_dates(self) -> dict[str, datetime]:
+        with self._connect() as conn:
+            return {
+                r[0]: r[1] for r in conn.execute(sa.select(builds.c.date, builds.c.first_built))
+            }
+
+    def story_members(self, since: date, before: date) -> dict[str, list[Item]]:
+        """Stories of the briefings dated [since, before), with their items."""
+        query = (
+            sa.select(story_items.c.story_id, items)
+            .join(items, items.c.id == story_items.c.item_id)
+            .where(story_items.c.date >= since.isoformat(), story_items.c.date < before.isoformat())
+            .where(story_items.c.story_id != "")
+            .order_by(items.c.sort_time, items.c.id)
+        )
+        out: dict[str, list[Item]] = {}
+        with self._connect() as conn:
+            for row in conn.execute(query).mappings():
+                out.setdefault(row["story_id"], []).append(_row_item(row))
+        return out
+
+    def story_origins(self, ids: Iterable[str]) -> dict[str, tuple[datetime, str]]:
+        """story id -> (first reported, date of the briefing that first showed it)."""
+        wanted = list(ids)
+        with self._connect() as conn:
+            rows = conn.execute(sa.select(stories).where(stories.c.id.in_(wanted))).mappings()
+            return {r["id"]: (r["first_reported"], r["first_date"]) for r in rows}
+
+    def record_briefing(
+        self,
+        day: date,
+        assigned: dict[str, str],
+        new_stories: dict[str, datetime],
+        sources: dict[str, str],
+    ) -> None:
+        """Remember which items and stories the briefing of `day` holds (first build wins)."""
+        key = day.isoformat()
+        with self._begin() as conn:
+            for story_id, first in new_stories.items():
+                row = {"id": story_id, "first_reported": first, "first_date": key}
+                conn.execute(_insert_ignore(conn, stories, row))
+            for item_id, story_id in assigned.items():
+                row = {"item_id": item_id, "story_id": story_id, "date": key}
+                conn.execute(_insert_ignore(conn, story_items, row))
+            for name, status in sources.items():
+                row = {"date": key, "name": name, "status": status}
+                conn.execute(_insert_ignore(conn, build_sources, row))
+
+    def build_source_statuses(self, day: date) -> dict[str, str]:
+        with self._connect() as conn:
+            query = sa.select(build_sources.c.name, build_sources.c.status).where(
+                build_sources.c.date == day.isoformat()
+            )
+            return {r[0]: r[1] for r in conn.execute(query)}
 
     def mark_built(self, day: date) -> datetime:
         """Record a build of `day`; return when it was first built (stable across rebuilds)."""

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from briefing.config import load_config
 from briefing.errors import WorkError
 from briefing.models import Item
-from briefing.pipeline import window
+from briefing.select import window
 from briefing.store import SCHEMA_VERSION, Store
 
 

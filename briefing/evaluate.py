@@ -1,0 +1,176 @@
+"""Evaluate: measure the topic gate and story clustering against labelled items.
+
+Labels are JSON lines in the devset's format (outlet, url, published, headline, body, story,
+offtopic, primary). The items go into a temporary store and are built day by day exactly as
+`briefing build` would (same selection, gate, clustering and cross-day linking), so what is
+measured is what users get. Clustering is scored on the on-topic items: pairwise precision,
+recall and F1 over item pairs, and B-cubed F1.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from itertools import combinations
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .clean import plain, title_text
+from .config import LoadedConfig
+from .errors import UsageError
+from .identity import item_id, safe_url
+from .models import Item
+from .store import Store
+from .textsim import terms
+
+
+@dataclass
+class Labelled:
+    item: Item
+    story: str
+    offtopic: bool
+    primary: str
+
+
+@dataclass
+class Scores:
+    items: int
+    days: int
+    gate_correct: int
+    gate_total: int
+    pairwise: tuple[float, float, float]
+    bcubed: tuple[float, float, float]
+    errors: list[str]
+
+    def table(self) -> str:
+        p, r, f = self.pairwise
+        bp, br, bf = self.bcubed
+        lines = [
+            f"items {self.items} over {self.days} days",
+            f"topic gate: {self.gate_correct}/{self.gate_total} correct "
+            f"({self.gate_correct / max(self.gate_total, 1):.1%})",
+            f"stories, pairwise: precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}",
+            f"stories, B-cubed:  precision {bp:.3f}  recall {br:.3f}  F1 {bf:.3f}",
+        ]
+        return "\n".join(lines + self.errors)
+
+
+def load_labels(path: Path, zone: ZoneInfo) -> list[Labelled]:
+    out: list[Labelled] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read labels ({exc.strerror})") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            out.append(_labelled(row, zone))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise UsageError(f"{path}:{number}: not a labelled item ({exc})") from None
+    return out
+
+
+def _labelled(row: dict, zone: ZoneInfo) -> Labelled:
+    stamp = str(row["published"])
+    date_only = len(stamp) == 10
+    when = datetime.fromisoformat(stamp)
+    if date_only:
+        when = datetime.combine(when.date(), time(12), zone)
+    elif when.tzinfo is None:
+        when = when.replace(tzinfo=zone)
+    outlet = plain(row["outlet"], 300)
+    body = plain(row.get("body") or "", 20_000, keep_paragraphs=True)
+    title = title_text(row.get("headline") or "") or " ".join(body.split()[:14])
+    url = safe_url(row.get("url"))
+    item = Item(
+        id=item_id(url, outlet, title, when),
+        source="labels",
+        outlet=outlet,
+        url=url,
+        title=title,
+        body=body,
+        published=when,
+        captured=when.astimezone(UTC),
+        date_only=date_only,
+    )
+    return Labelled(item, str(row["story"]), bool(row.get("offtopic")), str(row.get("primary")))
+
+
+def evaluate_stories(config: LoadedConfig, labels_path: Path) -> Scores:
+    from .pipeline import assemble
+
+    labelled = load_labels(labels_path, config.zone)
+    by_id = {lab.item.id: lab for lab in labelled}
+    days = sorted({lab.item.when.astimezone(config.zone).date() for lab in labelled})
+    predicted: dict[str, str] = {}
+    passed: set[str] = set()
+    lead_words = config.stories.lead_words
+    with tempfile.TemporaryDirectory() as tmp, Store(f"sqlite:///{Path(tmp) / 'e.db'}") as store:
+        store.add_items((lab.item for lab in labelled), lambda i: terms(i, lead_words).keys())
+        for day in days:
+            _, stories, _ = assemble(store, config, day)
+            store.mark_built(day)
+            for story in stories:
+                for item in story.items:
+                    predicted[item.id] = story.id
+                    passed.add(item.id)
+    gate_correct = sum((lab.item.id in passed) != lab.offtopic for lab in labelled)
+    on_topic = [lab for lab in labelled if not lab.offtopic]
+    truth = {lab.item.id: lab.story for lab in on_topic}
+    guess = {i: predicted.get(i, "dropped:" + i) for i in truth}
+    errors = _errors(truth, guess, by_id)
+    return Scores(
+        items=len(labelled),
+        days=len(days),
+        gate_correct=gate_correct,
+        gate_total=len(labelled),
+        pairwise=_pairwise(truth, guess),
+        bcubed=_bcubed(truth, guess),
+        errors=errors,
+    )
+
+
+def _pairwise(truth: dict[str, str], guess: dict[str, str]) -> tuple[float, float, float]:
+    tp = fp = fn = 0
+    for a, b in combinations(sorted(truth), 2):
+        same, joined = truth[a] == truth[b], guess[a] == guess[b]
+        tp += same and joined
+        fp += joined and not same
+        fn += same and not joined
+    return _prf(tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0)
+
+
+def _bcubed(truth: dict[str, str], guess: dict[str, str]) -> tuple[float, float, float]:
+    precision = recall = 0.0
+    for i in truth:
+        same_guess = {j for j in truth if guess[j] == guess[i]}
+        same_truth = {j for j in truth if truth[j] == truth[i]}
+        both = len(same_guess & same_truth)
+        precision += both / len(same_guess)
+        recall += both / len(same_truth)
+    n = max(len(truth), 1)
+    return _prf(precision / n, recall / n)
+
+
+def _prf(p: float, r: float) -> tuple[float, float, float]:
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _errors(truth: dict[str, str], guess: dict[str, str], by_id: dict[str, Labelled]) -> list[str]:
+    """One line per wrongly joined or split pair, to see what to fix."""
+    lines = []
+    for a, b in combinations(sorted(truth, key=lambda i: by_id[i].item.when), 2):
+        same, joined = truth[a] == truth[b], guess[a] == guess[b]
+        if same != joined:
+            kind = "split " if same else "joined"
+            lines.append(f"  {kind} {_short(by_id[a])}  |  {_short(by_id[b])}")
+    return lines[:40] + ([f"  … {len(lines) - 40} more"] if len(lines) > 40 else [])
+
+
+def _short(lab: Labelled) -> str:
+    day = lab.item.when.date().isoformat() if isinstance(lab.item.when, datetime) else ""
+    return f"{day} {lab.item.outlet}: {lab.item.title[:50]}"

@@ -1,0 +1,168 @@
+"""The store's tables and the numbered migrations that create them.
+
+Each migration is kept as it was released, so a store of any earlier version upgrades step by
+step; SCHEMA_VERSION is the number of migrations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out; stored naive UTC so SQLite sorts them."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+
+def _item_columns() -> list[sa.Column]:
+    """Columns of `items` as migration 1 created them (fresh objects on every call)."""
+    return [
+        sa.Column("id", sa.String(40), primary_key=True),
+        sa.Column("source", sa.String(200), nullable=False),
+        sa.Column("outlet", sa.String(300), nullable=False),
+        sa.Column("url", sa.Text),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("published", UTCDateTime),
+        sa.Column("published_offset", sa.Integer),  # seconds east of UTC, as the source gave it
+        sa.Column("captured", UTCDateTime, nullable=False),
+        sa.Column("sort_time", UTCDateTime, nullable=False, index=True),
+        sa.Column("lang", sa.String(20)),
+    ]
+
+
+items = sa.Table(
+    "items",
+    metadata,
+    *_item_columns(),
+    sa.Column("date_only", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+source_state = sa.Table(
+    "source_state",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("message", sa.Text, nullable=False, default=""),
+    sa.Column("fetched", sa.Integer, nullable=False, default=0),
+    sa.Column("new", sa.Integer, nullable=False, default=0),
+    sa.Column("checked", UTCDateTime, nullable=False),
+)
+
+builds = sa.Table(
+    "builds",
+    metadata,
+    sa.Column("date", sa.String(10), primary_key=True),
+    sa.Column("first_built", UTCDateTime, nullable=False),
+    sa.Column("last_built", UTCDateTime, nullable=False),
+)
+
+
+source_runs = sa.Table(
+    "source_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("fetched", sa.Integer, nullable=False),
+    sa.Column("new", sa.Integer, nullable=False),
+    sa.Column("checked", UTCDateTime, nullable=False, index=True),
+)
+
+http_state = sa.Table(
+    "http_state",
+    metadata,
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("checked", UTCDateTime, nullable=False),
+)
+
+
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("first_reported", UTCDateTime, nullable=False),
+    sa.Column("first_date", sa.String(10), nullable=False),
+)
+
+# Which briefing each item went into (and in which story; "" = dropped by the topic gate), so a
+# rebuild gives what the first build gave and an item is never shown in two briefings.
+story_items = sa.Table(
+    "story_items",
+    metadata,
+    sa.Column("item_id", sa.String(40), primary_key=True),
+    sa.Column("story_id", sa.String(40), nullable=False, index=True),
+    sa.Column("date", sa.String(10), nullable=False, index=True),
+)
+
+build_sources = sa.Table(
+    "build_sources",
+    metadata,
+    sa.Column("date", sa.String(10), primary_key=True),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False),
+)
+
+
+def _migration_1(conn: Connection) -> None:
+    """The first schema, as released (items without `date_only`)."""
+    for table in (source_state, builds):
+        table.create(conn, checkfirst=True)
+    sa.Table("items", sa.MetaData(), *_item_columns()).create(conn, checkfirst=True)
+
+
+def _migration_2(conn: Connection) -> None:
+    """Day-only publication dates, a history of source runs, HTTP validators per URL."""
+    conn.execute(sa.text("ALTER TABLE items ADD COLUMN date_only BOOLEAN NOT NULL DEFAULT FALSE"))
+    source_runs.create(conn, checkfirst=True)
+    http_state.create(conn, checkfirst=True)
+
+
+term_stats = sa.Table(
+    "term_stats",
+    metadata,
+    sa.Column("term", sa.String(100), primary_key=True),
+    sa.Column("df", sa.Integer, nullable=False),
+)
+
+
+def _migration_3(conn: Connection) -> None:
+    """Stories that last across days, each item's briefing, each build's source statuses, and
+    word statistics for story similarity, kept up to date as items arrive."""
+    for table in (stories, story_items, build_sources, term_stats):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2, _migration_3]
+SCHEMA_VERSION = len(MIGRATIONS)
