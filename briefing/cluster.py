@@ -50,6 +50,10 @@ class Clustering:
     stories: list[Story]
     assigned: dict[str, str] = field(default_factory=dict)  # new item id -> story id
     new_stories: dict[str, datetime] = field(default_factory=dict)  # story id -> first report
+    views: dict[str, View] = field(default_factory=dict)  # how stories without one were shown
+
+
+View = tuple[str, list[tuple[str, str, bool]]]  # headline, summary as (item id, text, cut)
 
 
 def dedupe(items: list[Item]) -> list[list[Item]]:
@@ -79,12 +83,14 @@ def make_stories(
     vectorizer: Vectorizer,
     day: str,
     params: StoryParams,
+    views: dict[str, View] | None = None,
 ) -> Clustering:
     """Stories for one briefing.
 
     `new_items` are not in any briefing yet; `recorded` are this briefing's stories as its first
     build made them (story id -> items); `recent` the stories of earlier briefings within the
-    lookback; `origins` when and where each known story was first reported."""
+    lookback; `origins` when and where each known story was first reported; `views` how this
+    briefing's first build showed its stories (kept, so a rebuild shows the same words)."""
     vec = _Vectors(vectorizer, params.lead_words)
     groups = _agglomerate(dedupe(new_items), vec, params)
     known = {**recent, **recorded}
@@ -99,9 +105,19 @@ def make_stories(
         members.setdefault(story_id, []).extend(group)
         for item in group:
             result.assigned[item.id] = story_id
+    views = views or {}
     for story_id, items in members.items():
         first, first_day = origins.get(story_id, (min(i.when for i in items), day))
-        result.stories.append(_story(story_id, items, first, first_day < day, vec, params))
+        story = _story(story_id, items, first, first_day < day, vec, params)
+        view = views.get(story_id)
+        if view is not None and set(recorded.get(story_id, ())) >= set(items):
+            _apply(story, view)
+        else:
+            result.views[story_id] = (
+                story.headline,
+                [(s.item_id, s.text, s.cut) for s in story.summary],
+            )
+        result.stories.append(story)
     result.stories.sort(key=lambda s: (s.first_reported or s.latest, s.id))
     return result
 
@@ -208,6 +224,18 @@ def _continues(
         if mean >= best_sim:
             best, best_sim = story_id, mean
     return best
+
+
+def _apply(story: Story, view: View) -> None:
+    """Show a recorded story exactly as its first build did."""
+    by_id = {item.id: item for item in story.items}
+    headline, summary = view
+    if all(item_id in by_id for item_id, _, _ in summary):
+        story.headline = headline
+        story.summary = [
+            Sentence(text, item_id, by_id[item_id].url, by_id[item_id].outlet, cut)
+            for item_id, text, cut in summary
+        ]
 
 
 def _story(

@@ -117,9 +117,12 @@ def _stories(
     everyone = [*kept, *(i for items in recent.values() for i in items)]
     vocabulary = {t for i in everyone for t in terms(i, params.lead_words)}
     vectorizer = Vectorizer(*store.term_stats(vocabulary))
-    result = make_stories(new_items, recorded, recent, origins, vectorizer, day.isoformat(), params)
+    views = store.story_views(day)
+    result = make_stories(
+        new_items, recorded, recent, origins, vectorizer, day.isoformat(), params, views
+    )
     assigned = {**result.assigned, **{i: "" for i in dropped if i not in chosen.recorded}}
-    store.record_briefing(day, assigned, result.new_stories, {})
+    store.record_briefing(day, assigned, result.new_stories, {}, result.views)
     return result.stories
 
 

@@ -149,6 +149,17 @@ def _migration_2(conn: Connection) -> None:
     http_state.create(conn, checkfirst=True)
 
 
+# How each briefing presented each story (headline and summary sentences), so a rebuild shows
+# the same words even after later items changed the word statistics.
+story_views = sa.Table(
+    "story_views",
+    metadata,
+    sa.Column("date", sa.String(10), primary_key=True),
+    sa.Column("story_id", sa.String(40), primary_key=True),
+    sa.Column("headline", sa.Text, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),  # JSON list of [item id, text, cut]
+)
+
 term_stats = sa.Table(
     "term_stats",
     metadata,
@@ -160,7 +171,7 @@ term_stats = sa.Table(
 def _migration_3(conn: Connection) -> None:
     """Stories that last across days, each item's briefing, each build's source statuses, and
     word statistics for story similarity, kept up to date as items arrive."""
-    for table in (stories, story_items, build_sources, term_stats):
+    for table in (stories, story_items, build_sources, story_views, term_stats):
         table.create(conn, checkfirst=True)
 
 

@@ -6,6 +6,7 @@ version of briefing is refused rather than misread.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -29,6 +30,7 @@ from .schema import (
     source_state,
     stories,
     story_items,
+    story_views,
     term_stats,
 )
 
@@ -240,12 +242,22 @@ class Store:
             rows = conn.execute(sa.select(stories).where(stories.c.id.in_(wanted))).mappings()
             return {r["id"]: (r["first_reported"], r["first_date"]) for r in rows}
 
+    def story_views(self, day: date) -> dict[str, tuple[str, list[tuple[str, str, bool]]]]:
+        """story id -> (headline, summary sentences) as the first build of `day` showed them."""
+        with self._connect() as conn:
+            query = sa.select(story_views).where(story_views.c.date == day.isoformat())
+            return {
+                r["story_id"]: (r["headline"], [tuple(x) for x in json.loads(r["summary"])])
+                for r in conn.execute(query).mappings()
+            }
+
     def record_briefing(
         self,
         day: date,
         assigned: dict[str, str],
         new_stories: dict[str, datetime],
         sources: dict[str, str],
+        views: dict[str, tuple[str, list[tuple[str, str, bool]]]] | None = None,
     ) -> None:
         """Remember which items and stories the briefing of `day` holds (first build wins)."""
         key = day.isoformat()
@@ -259,6 +271,14 @@ class Store:
             for name, status in sources.items():
                 row = {"date": key, "name": name, "status": status}
                 conn.execute(_insert_ignore(conn, build_sources, row))
+            for story_id, (headline, summary) in (views or {}).items():
+                row = {
+                    "date": key,
+                    "story_id": story_id,
+                    "headline": headline,
+                    "summary": json.dumps(summary, ensure_ascii=False),
+                }
+                conn.execute(_insert_ignore(conn, story_views, row))
 
     def build_source_statuses(self, day: date) -> dict[str, str]:
         with self._connect() as conn:
