@@ -75,6 +75,16 @@ class Story:
     def latest(self) -> datetime:
         return max(item.when for item in self.items)
 
+    @property
+    def links(self) -> list[tuple[str, str | None]]:
+        """One (outlet, link) per outlet, the headline's outlet first, a linked item preferred."""
+        ordered = sorted(self.items, key=lambda i: (i.title != self.headline, i.url is None))
+        out: dict[str, str | None] = {}
+        for item in ordered:
+            if item.outlet not in out or (out[item.outlet] is None and item.url):
+                out[item.outlet] = item.url
+        return list(out.items())
+
 
 @dataclass
 class Section:
