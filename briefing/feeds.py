@@ -65,8 +65,9 @@ def _expand(parsed: Parsed, ctx: ParseContext) -> Parsed:
             parsed.warnings.append(f"{item.url}: full text not fetched ({exc})")
             article = None
         if article is not None and len(article.text) > len(item.body):
-            published = item.published or article.published
-            item = replace(item, body=article.text, published=published)
+            if item.published is None and article.published is not None:
+                item = replace(item, published=article.published, date_only=article.date_only)
+            item = replace(item, body=article.text)
         items.append(item)
     return Parsed(items, parsed.warnings)
 

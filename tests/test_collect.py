@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
@@ -118,3 +119,44 @@ def test_a_file_glob_that_matches_nothing_fails_that_source_only(cli, write_conf
     assert code == 0
     assert "gone: failed, 0 items, 0 new — no file matches nowhere/*.xml" in out
     assert "warning: source 'gone': no file matches nowhere/*.xml" in err
+
+
+def test_expand_fetches_full_articles_for_teaser_entries(
+    cli, write_config, httpserver: HTTPServer
+) -> None:
+    article = (FIXTURES / "pages" / "article_jsonld.html").read_bytes()
+    httpserver.expect_request("/article").respond_with_data(article, content_type="text/html")
+    link = httpserver.url_for("/article")
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Teasers</title><item>'
+        "<title>Germany to pay for Ukrainian long-range weapons</title>"
+        f"<link>{link}</link><pubDate>Wed, 28 May 2025 15:00:00 +0300</pubDate>"
+        "<description>Berlin and Kyiv agree on weapons… Read more</description></item>"
+        "</channel></rss>"
+    )
+    httpserver.expect_request("/feed").respond_with_data(feed, content_type="application/rss+xml")
+    config = write_config(
+        {
+            "sections": SECTIONS,
+            "sources": [
+                {
+                    "name": "teasers",
+                    "type": "feed",
+                    "url": httpserver.url_for("/feed"),
+                    "allow_private": True,
+                    "expand": True,
+                }
+            ],
+        }
+    )
+    assert cli("collect", "--config", str(config))[0] == 0
+    with Store(load_config(config).database_url) as store:
+        (item,) = store.items_between(
+            datetime(2025, 5, 28, tzinfo=UTC), datetime(2025, 5, 29, tzinfo=UTC)
+        )
+    assert "Read more" not in item.body and len(item.body.split()) > 60
+    assert item.title == "Germany to pay for Ukrainian long-range weapons"
+    # a second run does not fetch the article again: the item is stored already
+    hits = len([r for r, _ in httpserver.log if r.path == "/article"])
+    assert cli("collect", "--config", str(config))[0] == 0
+    assert len([r for r, _ in httpserver.log if r.path == "/article"]) == hits == 1
