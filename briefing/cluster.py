@@ -29,8 +29,13 @@ from .models import Item, Sentence, Story
 from .textsim import Vectorizer, centroid, cosine, sentences, strip_dateline, terms, words
 
 SUMMARY_CHARS = 650
+SUMMARY_ITEMS = 6  # the most central items a summary draws from
 SENTENCE_CHARS = 400
-MAX_POSTINGS = 400  # a word in more items than this is too common to propose pairs
+NEIGHBOURS = 12  # candidate pairs kept per item
+POSTING_SHARE = 0.05  # a word in more than this share of the day's items proposes no pairs
+MIN_POSTINGS = 50
+MIN_EDGE = 0.5  # similarities below half the threshold are left out of the graph
+LINK_CANDIDATES = 5  # earlier stories measured exactly per new group
 
 
 @dataclass(frozen=True)
@@ -93,11 +98,11 @@ def make_stories(
     briefing's first build showed its stories (kept, so a rebuild shows the same words)."""
     vec = _Vectors(vectorizer, params.lead_words)
     groups = _agglomerate(dedupe(new_items), vec, params)
-    known = {**recent, **recorded}
+    linker = _Linker({**recent, **recorded}, vec, params)
     result = Clustering([])
     members: dict[str, list[Item]] = {sid: list(items) for sid, items in recorded.items()}
     for group in groups:
-        story_id = _continues(group, known, vec, params)
+        story_id = linker.find(group)
         if story_id is None:
             story_id = "s-" + group[0].id[:16]
             result.new_stories[story_id] = group[0].when
@@ -140,26 +145,7 @@ def _agglomerate(units: list[list[Item]], vec: _Vectors, params: StoryParams) ->
     """Average-link clustering of units over a sparse graph of candidate pairs."""
     n = len(units)
     heads = [u[0] for u in units]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, item in enumerate(heads):
-        for term in vec.of(item):
-            postings[term].append(index)
-    sums: list[dict[int, float]] = [{} for _ in range(n)]
-    seen: set[tuple[int, int]] = set()
-    limit = params.hours * 3600
-    for indexes in postings.values():
-        if len(indexes) > MAX_POSTINGS:
-            continue
-        for x, i in enumerate(indexes):
-            for j in indexes[x + 1 :]:
-                if (i, j) in seen:
-                    continue
-                seen.add((i, j))
-                if abs((heads[i].when - heads[j].when).total_seconds()) > limit:
-                    continue
-                sim = _similarity(heads[i], heads[j], vec)
-                if sim > 0:
-                    sums[i][j] = sums[j][i] = sim
+    sums = _neighbours(heads, vec, params)
     size = [1] * n
     alive = [True] * n
     members = [[i] for i in range(n)]
@@ -208,22 +194,80 @@ def _similarity(a: Item, b: Item, vec: _Vectors) -> float:
     return sim * SAME_OUTLET if a.outlet.casefold() == b.outlet.casefold() else sim
 
 
-def _continues(
-    group: list[Item], known: dict[str, list[Item]], vec: _Vectors, params: StoryParams
-) -> str | None:
-    """The known story this group continues, if its mean similarity reaches link_threshold."""
-    best, best_sim = None, params.link_threshold
+def _neighbours(heads: list[Item], vec: _Vectors, params: StoryParams) -> list[dict[int, float]]:
+    """A sparse similarity graph: each item's NEIGHBOURS most similar items.
+
+    Dot products are accumulated through an inverted index over the words that are rare
+    enough to tell events apart (in at most POSTING_SHARE of the day's items); the best
+    candidates then get their exact similarity. Cost grows with the items, not their pairs."""
+    n = len(heads)
+    vectors = [vec.of(item) for item in heads]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, vector in enumerate(vectors):
+        for term in vector:
+            postings[term].append(index)
+    cap = max(MIN_POSTINGS, int(n * POSTING_SHARE))
     limit = params.hours * 3600
-    for story_id, items in known.items():
-        pairs = [(a, b) for a in group for b in items]
-        sims = [
-            cosine(vec.of(a), vec.of(b)) if abs((a.when - b.when).total_seconds()) <= limit else 0.0
-            for a, b in pairs
-        ]
-        mean = sum(sims) / len(sims) if sims else 0.0
-        if mean >= best_sim:
-            best, best_sim = story_id, mean
-    return best
+    stamps = [item.when.timestamp() for item in heads]
+    sums: list[dict[int, float]] = [{} for _ in range(n)]
+    for i, vector in enumerate(vectors):
+        partial: dict[int, float] = defaultdict(float)
+        for term, weight in vector.items():
+            indexes = postings[term]
+            if len(indexes) > cap:
+                continue
+            for j in indexes:
+                if j > i:
+                    partial[j] += weight * vectors[j][term]
+        best = heapq.nlargest(NEIGHBOURS, partial.items(), key=lambda kv: kv[1])
+        for j, _ in best:
+            if abs(stamps[i] - stamps[j]) > limit:
+                continue
+            sim = _similarity(heads[i], heads[j], vec)
+            if sim >= params.threshold * MIN_EDGE:
+                sums[i][j] = sums[j][i] = sim
+    return sums
+
+
+class _Linker:
+    """Finds the earlier story a new group continues, through an inverted index over the
+    earlier stories' words, so a day's groups are never compared with every stored story."""
+
+    def __init__(self, known: dict[str, list[Item]], vec: _Vectors, params: StoryParams) -> None:
+        self.known = known
+        self.vec = vec
+        self.params = params
+        self.postings: dict[str, set[str]] = defaultdict(set)
+        for story_id, items in known.items():
+            for item in items:
+                for term in vec.of(item):
+                    self.postings[term].add(story_id)
+        self.cap = max(MIN_POSTINGS, int(len(known) * POSTING_SHARE))
+
+    def find(self, group: list[Item]) -> str | None:
+        """The known story whose mean similarity to the group reaches link_threshold, if any."""
+        partial: dict[str, float] = defaultdict(float)
+        for item in group:
+            for term, weight in self.vec.of(item).items():
+                stories = self.postings.get(term, ())
+                if len(stories) <= self.cap:
+                    for story_id in stories:
+                        partial[story_id] += weight
+        best, best_sim = None, self.params.link_threshold
+        limit = self.params.hours * 3600
+        for story_id, _ in heapq.nlargest(LINK_CANDIDATES, partial.items(), key=lambda kv: kv[1]):
+            items = self.known[story_id]
+            sims = [
+                cosine(self.vec.of(a), self.vec.of(b))
+                if abs((a.when - b.when).total_seconds()) <= limit
+                else 0.0
+                for a in group
+                for b in items
+            ]
+            mean = sum(sims) / len(sims)
+            if mean >= best_sim:
+                best, best_sim = story_id, mean
+        return best
 
 
 def _apply(story: Story, view: View) -> None:
@@ -264,7 +308,7 @@ def summarise(
 ) -> list[Sentence]:
     """Sentences copied from the items: the most central item's lead, then others that add."""
     candidates: list[tuple[float, int, str, Item, dict[str, float]]] = []
-    for rank, item in enumerate(ranked):
+    for rank, item in enumerate(ranked[:SUMMARY_ITEMS]):
         for position, text in enumerate(sentences(item.body)[:4]):
             text = strip_dateline(text)
             if len(text.split()) < 5 or len(text) > SENTENCE_CHARS:

@@ -9,6 +9,7 @@ small share of same-event pairs written by different outlets; this finds most of
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -38,6 +39,7 @@ _DATELINE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light normaliser: case, possessives, plural -s; enough for matching across outlets."""
     w = word.casefold().replace("’", "'").strip(".'-")
@@ -59,6 +61,7 @@ def words(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=20_000)
 def terms(item: Item, lead_words: int = 100) -> Counter[str]:
     """Title words count twice: a headline states the event; a body wanders."""
     bag: Counter[str] = Counter()
