@@ -52,12 +52,18 @@ def main() -> None:
     if len(truth) <= 6000:
         for a, b in combinations(truth, 2):
             same, joined = truth[a] == truth[b], guess[a] == guess[b]
-            tp, fp, fn = tp + (same and joined), fp + (joined and not same), fn + (same and not joined)
+            tp += same and joined
+            fp += joined and not same
+            fn += same and not joined
     p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    print(f"items {len(items)}  earlier stories {len(recent)} ({len(everything) - len(items)} "
-          f"items)  stories {len(result.stories)}")
-    print(f"make_stories: median {statistics.median(times):.2f} s "
-          f"(min {min(times):.2f}, max {max(times):.2f}, {args.runs} runs)")
+    print(
+        f"items {len(items)}  earlier stories {len(recent)} ({len(everything) - len(items)} "
+        f"items)  stories {len(result.stories)}"
+    )
+    print(
+        f"make_stories: median {statistics.median(times):.2f} s "
+        f"(min {min(times):.2f}, max {max(times):.2f}, {args.runs} runs)"
+    )
     print(f"peak memory allocated: {peak / 1e6:.0f} MB")
     print(f"pairwise precision {p:.3f} recall {r:.3f} F1 {2 * p * r / max(p + r, 1e-9):.3f}")
 
