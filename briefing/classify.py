@@ -23,11 +23,19 @@ def _term_pattern(term: str) -> str:
     return r"\s+".join(re.escape(w).replace(r"\*", r"\w*") for w in words)
 
 
-class TermSet:
-    """A list of terms compiled into one regex that reports which terms matched."""
+Term = str | dict[str, float]  # "ceasefire", or {"ceasefire": 2} to weigh a term
 
-    def __init__(self, terms: list[str]) -> None:
-        self.terms = [t for t in terms if t.strip().strip("*")]
+
+class TermSet:
+    """Terms (with weights) compiled into one regex that reports which terms matched."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        pairs: list[tuple[str, float]] = []
+        for term in terms:
+            items = term.items() if isinstance(term, dict) else [(term, 1.0)]
+            pairs += [(t, float(w)) for t, w in items if t.strip().strip("*")]
+        self.terms = [t for t, _ in pairs]
+        self.weights = dict(pairs)
         if self.terms:
             alternatives = "|".join(
                 f"(?P<t{i}>{_term_pattern(t)})" for i, t in enumerate(self.terms)
@@ -51,18 +59,32 @@ class TermSet:
     def found(self, text: str) -> set[str]:
         return set(self.counts(text))
 
-    def score(self, title: str, body: str) -> tuple[float, list[tuple[str, str]]]:
-        """Weighted score and the (term, where) pairs behind it.
+    def matches(self, title: str, body: str) -> list[Match]:
+        """Each matched term with where it matched, how often, and what it adds to the score.
 
-        A term in the title counts TITLE_WEIGHT; in the body BODY_WEIGHT, plus half as much
-        again for a second and a third mention (a story about sanctions says so more than once;
-        a story that mentions them in passing does not)."""
-        in_title = self.found(title)
-        body_counts = {t: n for t, n in self.counts(body).items() if t not in in_title}
-        matches = [(t, "title") for t in sorted(in_title)]
-        matches += [(t, "body") for t in sorted(body_counts)]
-        body_score = sum(1 + 0.5 * (min(n, 3) - 1) for n in body_counts.values())
-        return TITLE_WEIGHT * len(in_title) + BODY_WEIGHT * body_score, matches
+        A term in the title counts TITLE_WEIGHT times its weight; in the body BODY_WEIGHT times
+        its weight, plus half as much again for a second and a third mention (a story about
+        sanctions says so more than once; a story that mentions them in passing does not)."""
+        in_title = self.counts(title)
+        out = [Match(t, "title", n, TITLE_WEIGHT * self.weights[t]) for t, n in in_title.items()]
+        for term, n in self.counts(body).items():
+            if term not in in_title:
+                points = BODY_WEIGHT * self.weights[term] * (1 + 0.5 * (min(n, 3) - 1))
+                out.append(Match(term, "body", n, points))
+        return sorted(out, key=lambda m: (-m.points, m.term))
+
+    def score(self, title: str, body: str) -> tuple[float, list[tuple[str, str]]]:
+        """Weighted score and the (term, where) pairs behind it."""
+        found = self.matches(title, body)
+        return sum(m.points for m in found), [(m.term, m.where) for m in found]
+
+
+@dataclass(frozen=True)
+class Match:
+    term: str
+    where: str  # "title" | "body"
+    count: int
+    points: float
 
 
 @dataclass
@@ -112,16 +134,21 @@ class Classifier:
             self.catch_all = next(i for i in (IMPLICIT_CATCH_ALL[0], "unsorted") if i not in taken)
 
     def scores(self, story: Story) -> dict[str, float]:
+        return {sid: score for sid, score, _, _ in self.explain(story)}
+
+    def explain(self, story: Story) -> list[tuple[str, float, list[Match], list[str]]]:
+        """Per section (catch-all aside): score, the matches behind it, and the exclude terms
+        that zeroed it. A story is scored on all its items' titles and texts together."""
         title = " \n ".join(item.title for item in story.items)
         body = " \n ".join(item.body for item in story.items)
-        out: dict[str, float] = {}
+        out = []
         for rule in self.rules:
             if rule.config.catch_all:
                 continue
-            score, _ = rule.keywords.score(title, body)
-            if score and rule.exclude.found(title + "\n" + body):
-                score = 0.0
-            out[rule.config.id] = score
+            found = rule.keywords.matches(title, body)
+            score = sum(m.points for m in found)
+            excluded = sorted(rule.exclude.found(title + "\n" + body)) if score else []
+            out.append((rule.config.id, 0.0 if excluded else score, found, excluded))
         return out
 
     def assign(self, story: Story) -> None:

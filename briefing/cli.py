@@ -155,6 +155,21 @@ def check(config_path: str | None) -> None:
     )
 
 
+@cli.command()
+@click.option(
+    "--date", "day", type=DateType(), required=True, help="Day whose briefing to explain."
+)
+@click.argument("item", required=False)
+@config_option
+def explain(day: date, item: str | None, config_path: str | None) -> None:
+    """Why each item landed where it did: gate decision and every section's score with the
+    matched terms. ITEM narrows to an item id (or its start) or words of its title."""
+    from .explain import explain as run_explain
+
+    for line in run_explain(_load(config_path), day, item):
+        click.echo(line)
+
+
 @cli.group(name="eval")
 def eval_group() -> None:
     """Measure the gate, stories or sections against labelled items."""
@@ -178,6 +193,41 @@ def eval_stories(labels: str, config_path: str | None, errors: bool) -> None:
     if not errors:
         scores.errors = []
     click.echo(scores.table())
+
+
+@eval_group.command(name="sections")
+@click.option(
+    "--labels",
+    "labels",
+    required=True,
+    metavar="FILE",
+    help="JSON lines: outlet, url, published, headline, body, story, primary, offtopic.",
+)
+@config_option
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="LABEL=SECTION",
+    help="Map a label name to a section id where they differ (repeatable).",
+)
+@click.option("--errors/--no-errors", default=False, help="List wrongly placed items.")
+def eval_sections(
+    labels: str, config_path: str | None, mapping: tuple[str, ...], errors: bool
+) -> None:
+    """Macro-F1 of sections, per-section precision/recall, gate rates, confusion matrix."""
+    from .evaluate import evaluate_sections
+
+    pairs = {}
+    for entry in mapping:
+        label, sep, section = entry.partition("=")
+        if not sep or not label or not section:
+            raise UsageError(f"--map {entry!r}: expected LABEL=SECTION")
+        pairs[label] = section
+    report, wrong = evaluate_sections(_load(config_path), Path(labels), pairs)
+    click.echo(report)
+    if errors:
+        click.echo("\n".join(wrong))
 
 
 def _load(config_path: str | None) -> LoadedConfig:

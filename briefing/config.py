@@ -38,11 +38,11 @@ class OutputConfig(_Strict):
 
 
 class TopicConfig(_Strict):
-    require_any: list[str] = []
+    require_any: list[str | dict[str, float]] = []
     """An item must match at least one of these terms (title or body) to enter the briefing.
-    Empty: every item passes."""
+    Empty: every item passes. `{term: 2}` weighs a term."""
 
-    exclude: list[str] = []
+    exclude: list[str | dict[str, float]] = []
     """Terms of look-alike topics; an item whose matches of these outweigh its `require_any`
     matches is dropped."""
 
@@ -83,9 +83,10 @@ class SectionConfig(_Strict):
     description: str = ""
     """Optional Markdown shown under the heading."""
 
-    keywords: list[str] = []
+    keywords: list[str | dict[str, float]] = []
     """Words and phrases that place a story here; case-insensitive, whole words, `*` matches any
-    word ending (`negotiat*`). A title match counts 3, a body match 1."""
+    word ending (`negotiat*`); `{term: 2}` weighs a term double. A title match counts 3 times
+    the weight, a body match once (half again for a second and third mention)."""
 
     exclude: list[str] = []
     """Terms that keep a story out of this section even when keywords match."""

@@ -21,7 +21,7 @@ from .clean import plain, title_text
 from .config import LoadedConfig
 from .errors import UsageError
 from .identity import item_id, safe_url
-from .models import Item
+from .models import Item, Story
 from .store import Store
 from .textsim import terms
 
@@ -100,14 +100,12 @@ def _labelled(row: dict, zone: ZoneInfo) -> Labelled:
     return Labelled(item, str(row["story"]), bool(row.get("offtopic")), str(row.get("primary")))
 
 
-def evaluate_stories(config: LoadedConfig, labels_path: Path) -> Scores:
+def run_days(config: LoadedConfig, labelled: list[Labelled]) -> dict[str, Story]:
+    """Build every labelled day as `briefing build` would; return each kept item's story."""
     from .pipeline import assemble
 
-    labelled = load_labels(labels_path, config.zone)
-    by_id = {lab.item.id: lab for lab in labelled}
     days = sorted({lab.item.when.astimezone(config.zone).date() for lab in labelled})
-    predicted: dict[str, str] = {}
-    passed: set[str] = set()
+    found: dict[str, Story] = {}
     lead_words = config.stories.lead_words
     with tempfile.TemporaryDirectory() as tmp, Store(f"sqlite:///{Path(tmp) / 'e.db'}") as store:
         store.add_items((lab.item for lab in labelled), lambda i: terms(i, lead_words).keys())
@@ -116,22 +114,92 @@ def evaluate_stories(config: LoadedConfig, labels_path: Path) -> Scores:
             store.mark_built(day)
             for story in stories:
                 for item in story.items:
-                    predicted[item.id] = story.id
-                    passed.add(item.id)
-    gate_correct = sum((lab.item.id in passed) != lab.offtopic for lab in labelled)
+                    found[item.id] = story
+    return found
+
+
+def evaluate_stories(config: LoadedConfig, labels_path: Path) -> Scores:
+    labelled = load_labels(labels_path, config.zone)
+    by_id = {lab.item.id: lab for lab in labelled}
+    found = run_days(config, labelled)
+    gate_correct = sum((lab.item.id in found) != lab.offtopic for lab in labelled)
     on_topic = [lab for lab in labelled if not lab.offtopic]
     truth = {lab.item.id: lab.story for lab in on_topic}
-    guess = {i: predicted.get(i, "dropped:" + i) for i in truth}
-    errors = _errors(truth, guess, by_id)
+    guess = {i: found[i].id if i in found else "dropped:" + i for i in truth}
     return Scores(
         items=len(labelled),
-        days=len(days),
+        days=len({lab.item.when.astimezone(config.zone).date() for lab in labelled}),
         gate_correct=gate_correct,
         gate_total=len(labelled),
         pairwise=_pairwise(truth, guess),
         bcubed=_bcubed(truth, guess),
-        errors=errors,
+        errors=_errors(truth, guess, by_id),
     )
+
+
+def evaluate_sections(
+    config: LoadedConfig, labels_path: Path, mapping: dict[str, str] | None = None
+) -> tuple[str, list[str]]:
+    """Macro-F1 of the primary section, per-section precision and recall, the gate's drop and
+    keep rates, and a confusion matrix, as a printable report."""
+    from .classify import Classifier
+
+    labelled = load_labels(labels_path, config.zone)
+    found = run_days(config, labelled)
+    classifier = Classifier(config)
+    for story in {id(s): s for s in found.values()}.values():
+        classifier.assign(story)
+    mapping = mapping or {}
+    ids = [s.id for s in config.sections]
+    if classifier.catch_all not in ids:
+        ids.append(classifier.catch_all)
+    truth: list[str] = []
+    guess: list[str] = []
+    wrong: list[str] = []
+    for lab in labelled:
+        if lab.offtopic:
+            continue
+        want = mapping.get(lab.primary, lab.primary)
+        got = found[lab.item.id].section if lab.item.id in found else "(dropped)"
+        truth.append(want)
+        guess.append(got)
+        if want != got:
+            wrong.append(f"  {want:>13} -> {got:<13} {lab.item.title[:70]}")
+    off = [lab for lab in labelled if lab.offtopic]
+    on = [lab for lab in labelled if not lab.offtopic]
+    dropped = sum(lab.item.id not in found for lab in off)
+    kept = sum(lab.item.id in found for lab in on)
+    lines = [f"items {len(labelled)}: {len(on)} on topic, {len(off)} off topic"]
+    lines.append(
+        f"topic gate: dropped {dropped}/{len(off)} off-topic "
+        f"({dropped / max(len(off), 1):.1%}), kept {kept}/{len(on)} on-topic "
+        f"({kept / max(len(on), 1):.1%})"
+    )
+    f1s = []
+    for sid in ids:
+        tp = sum(t == g == sid for t, g in zip(truth, guess, strict=True))
+        predicted = sum(g == sid for g in guess)
+        actual = sum(t == sid for t in truth)
+        p = tp / predicted if predicted else (1.0 if not actual else 0.0)
+        r = tp / actual if actual else 1.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if actual:  # macro-F1 over the sections the labels use
+            f1s.append(f1)
+        lines.append(
+            f"  {sid:<14} precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}  "
+            f"({actual} labelled, {predicted} assigned)"
+        )
+    macro = sum(f1s) / len(f1s) if f1s else 0.0
+    right = sum(t == g for t, g in zip(truth, guess, strict=True))
+    lines.insert(2, f"sections: macro-F1 {macro:.3f}, accuracy {right / max(len(truth), 1):.1%}")
+    columns = [*ids, "(dropped)"]
+    lines.append("confusion (rows: label, columns: assigned):")
+    lines.append("  " + " " * 14 + " ".join(f"{c[:8]:>8}" for c in columns))
+    order = {sid: index for index, sid in enumerate(ids)}
+    for sid in sorted(set(truth) | set(ids), key=lambda x: (order.get(x, len(ids)), x)):
+        row = [sum(t == sid and g == c for t, g in zip(truth, guess, strict=True)) for c in columns]
+        lines.append(f"  {sid:<14}" + " ".join(f"{n:>8}" for n in row))
+    return "\n".join(lines), wrong
 
 
 def _pairwise(truth: dict[str, str], guess: dict[str, str]) -> tuple[float, float, float]:

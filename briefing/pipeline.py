@@ -76,11 +76,14 @@ def build(
     return BuildResult(briefing, {fmt: str(paths[fmt]) for fmt in rendered}, reports=collected)
 
 
-def assemble(store: Store, config: LoadedConfig, day: date) -> tuple[Selection, list[Story], int]:
-    """The day's items, through the topic gate, into stories (recorded in the store)."""
+def assemble(
+    store: Store, config: LoadedConfig, day: date, record: bool = True
+) -> tuple[Selection, list[Story], int]:
+    """The day's items, through the topic gate, into stories (recorded unless `record` is
+    False, which `explain` uses to look without changing what a later build will do)."""
     chosen = select(store, config, day)
     kept, dropped = gate(config, chosen.items)
-    stories = _stories(store, config, day, chosen, kept, {i.id for i in dropped})
+    stories = _stories(store, config, day, chosen, kept, {i.id for i in dropped}, record)
     return chosen, stories, len(dropped)
 
 
@@ -101,6 +104,7 @@ def _stories(
     chosen: Selection,
     kept: list[Item],
     dropped: set[str],
+    record: bool = True,
 ) -> list[Story]:
     """Cluster the day's new items against its recorded and recent stories; record the result."""
     params = StoryParams(**config.stories.model_dump())
@@ -122,7 +126,8 @@ def _stories(
         new_items, recorded, recent, origins, vectorizer, day.isoformat(), params, views
     )
     assigned = {**result.assigned, **{i: "" for i in dropped if i not in chosen.recorded}}
-    store.record_briefing(day, assigned, result.new_stories, {}, result.views)
+    if record:
+        store.record_briefing(day, assigned, result.new_stories, {}, result.views)
     return result.stories
 
 

@@ -1,0 +1,172 @@
+"""Section rules and the topic gate, feature by feature, on items written for these tests; and
+`briefing explain` naming the terms behind a decision."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from briefing.classify import Classifier, TopicGate
+from briefing.compose import compose
+from briefing.config import load_config
+from briefing.models import Item, Story
+
+WHEN = datetime(2025, 5, 28, 9, tzinfo=UTC)
+
+
+def story(title: str, body: str = "", outlets: int = 1, sid: str = "s") -> Story:
+    items = [
+        Item(f"{sid}{n}", "src", f"Outlet {n}", None, title, body, WHEN, WHEN)
+        for n in range(outlets)
+    ]
+    return Story(sid, title, items)
+
+
+def classifier(write_config, sections: list[dict], topic: dict | None = None):
+    config = load_config(write_config({"sections": sections, "topic": topic or {}}))
+    return Classifier(config), TopicGate(config), config
+
+
+def place(write_config, sections: list[dict], title: str, body: str = "") -> tuple[str, list]:
+    clf, _, _ = classifier(write_config, sections)
+    s = story(title, body)
+    clf.assign(s)
+    return s.section, s.tags
+
+
+OTHER = {"id": "other", "title": "Other", "catch_all": True}
+
+
+def test_phrases_match_as_phrases_and_words_as_whole_words(write_config) -> None:
+    sections = [{"id": "talks", "title": "Talks", "keywords": ["peace talks"]}, OTHER]
+    assert place(write_config, sections, "Peace   talks resume")[0] == "talks"
+    assert place(write_config, sections, "Talks on peace resume")[0] == "other"
+    words = [{"id": "war", "title": "War", "keywords": ["war"]}, OTHER]
+    assert place(write_config, words, "Warsaw hosts a meeting")[0] == "other"
+    assert place(write_config, words, "The war's third year")[0] == "war"
+
+
+def test_wildcards_match_word_endings(write_config) -> None:
+    sections = [{"id": "talks", "title": "Talks", "keywords": ["negotiat*"]}, OTHER]
+    for title in ("Negotiators arrive", "Negotiations stall", "They will negotiate"):
+        assert place(write_config, sections, title)[0] == "talks", title
+    assert place(write_config, sections, "Renegotiation of a lease")[0] == "other"
+
+
+def test_title_matches_outweigh_body_matches(write_config) -> None:
+    sections = [
+        {"id": "a", "title": "A", "keywords": ["drone"]},
+        {"id": "b", "title": "B", "keywords": ["sanctions"]},
+        OTHER,
+    ]
+    assert (
+        place(
+            write_config,
+            sections,
+            "New sanctions announced",
+            "A drone was seen. Another drone flew by.",
+        )[0]
+        == "b"
+    )
+
+
+def test_weights_change_the_winner(write_config) -> None:
+    plain = [
+        {"id": "a", "title": "A", "keywords": ["meeting"]},
+        {"id": "b", "title": "B", "keywords": ["sanctions"]},
+        OTHER,
+    ]
+    weighted = [
+        {"id": "a", "title": "A", "keywords": [{"meeting": 0.5}]},
+        {"id": "b", "title": "B", "keywords": ["sanctions"]},
+        OTHER,
+    ]
+    title, body = "Ministers' meeting", "Sanctions, new sanctions and more sanctions."
+    assert place(write_config, plain, title, body)[0] == "a"
+    assert place(write_config, weighted, title, body)[0] == "b"
+
+
+def test_exclude_rules_a_section_out(write_config) -> None:
+    sections = [{"id": "talks", "title": "Talks", "keywords": ["ceasefire"]}, OTHER]
+    excluded = [
+        {"id": "talks", "title": "Talks", "keywords": ["ceasefire"], "exclude": ["Gaza"]},
+        OTHER,
+    ]
+    title = "Ceasefire holds in Gaza"
+    assert place(write_config, sections, title)[0] == "talks"
+    assert place(write_config, excluded, title)[0] == "other"
+
+
+def test_ties_go_to_the_earlier_section_and_the_other_becomes_a_tag(write_config) -> None:
+    first = [
+        {"id": "a", "title": "A", "keywords": ["summit"]},
+        {"id": "b", "title": "B", "keywords": ["NATO"]},
+        OTHER,
+    ]
+    second = [first[1], first[0], OTHER]
+    assert place(write_config, first, "NATO summit opens") == ("a", ["b"])
+    assert place(write_config, second, "NATO summit opens") == ("b", ["a"])
+
+
+def test_min_score_and_catch_all(write_config) -> None:
+    strict = [{"id": "war", "title": "War", "keywords": ["drone*"], "min_score": 2}, OTHER]
+    assert place(write_config, strict, "City marks its birthday", "A drone was heard.")[0] == (
+        "other"
+    )
+    assert place(write_config, strict, "Drones over the city")[0] == "war"
+    no_catch_all = [{"id": "war", "title": "War", "keywords": ["drone*"]}]
+    clf, _, _ = classifier(write_config, no_catch_all)
+    s = story("Schools reopen")
+    clf.assign(s)
+    assert s.section == "other"  # the implicit "Other developments" section
+
+
+def test_max_stories_keeps_the_best_and_counts_the_rest(write_config) -> None:
+    sections = [{"id": "war", "title": "War", "keywords": ["drone*"], "max_stories": 2}, OTHER]
+    clf, _, config = classifier(write_config, sections)
+    stories = [story("Drone attack", outlets=n, sid=f"s{n}") for n in (1, 3, 2)]
+    for s in stories:
+        clf.assign(s)
+    briefing = compose(config, WHEN.date(), (WHEN, WHEN), stories, 0, {}, clf.catch_all, WHEN)
+    war = briefing.sections[0]
+    assert [len(s.items) for s in war.visible] == [3, 2]
+    assert war.more == 1 and len(war.stories) == 3
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "passed"),
+    [
+        ("Russia and Ukraine agree to new talks", "", True),
+        ("Gaza ceasefire talks resume in Cairo", "Mediators met Hamas officials.", False),
+        ("India and Pakistan ceasefire holds", "Officials in Kashmir reported calm.", False),
+        ("Ukrainian boxer wins heavyweight title fight", "The undisputed champion won.", False),
+        ("US and China resume tariff talks", "Negotiators met in Geneva.", False),
+        ("Gaza and Ukraine top the agenda", "Kyiv asked for air defence; Russia objected.", True),
+    ],
+)
+def test_the_shipped_topic_gate_keeps_look_alikes_out(title: str, body: str, passed: bool) -> None:
+    root = Path(__file__).resolve().parent.parent
+    gate = TopicGate(load_config(root / "config.yaml"))
+    item = Item("i", "s", "O", None, title, body, WHEN, WHEN)
+    assert gate.decide(item).passed is passed
+
+
+def test_explain_names_the_matched_terms_for_a_known_item(cli, write_config) -> None:
+    config = write_config()
+    assert cli("build", "--config", str(config), "--date", "2025-05-28", "--format", "json")[0] == 0
+    code, out, err = cli(
+        "explain",
+        "--config",
+        str(config),
+        "--date",
+        "2025-05-28",
+        "Senate backers of Russia sanctions bill",
+    )
+    assert (code, err) == (0, "")
+    assert "topic gate: passed" in out
+    assert "sanction* [title" in out
+    assert "section: sanctions — Sanctions & economic pressure" in out
+    code, out, _ = cli("explain", "--config", str(config), "--date", "2025-05-28", "ceasefire")
+    assert "topic gate: dropped" in out  # the Gaza look-alike of the samples
