@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .config import LoadedConfig, SectionConfig
 from .models import Item, Story
 
 TITLE_WEIGHT = 3.0
+RULE_BLEND = 0.3  # how much an unsure rule score (scaled to 0..1) adds to a section's similarity
 BODY_WEIGHT = 1.0
 IMPLICIT_CATCH_ALL = ("other", "Other developments")
 
@@ -128,6 +130,14 @@ class Classifier:
         ]
         catch = next((s for s in config.sections if s.catch_all), None)
         taken = {s.id for s in config.sections}
+        self._order = {s.id: i for i, s in enumerate(config.sections)}
+        self.confident = config.classifier.confident
+        self.embedding = config.classifier.kind == "embedding"
+        self._described = [
+            (s.id, "\n".join([s.title, s.description, *s.examples])) for s in config.sections
+        ]
+        self._floor = config.classifier.min_similarity
+        self._semantic: Any = None
         if catch is not None:
             self.catch_all = catch.id
         else:
@@ -150,6 +160,40 @@ class Classifier:
             excluded = sorted(rule.exclude.found(title + "\n" + body)) if score else []
             out.append((rule.config.id, 0.0 if excluded else score, found, excluded))
         return out
+
+    def assign_all(self, stories: list[Story]) -> None:
+        """Place every story; with the embedding classifier, the rules' unsure stories go to
+        the section whose description and examples they are closest to."""
+        unsure = []
+        for story in stories:
+            self.assign(story)
+            if self.embedding and not self._confident(story):
+                unsure.append(story)
+        if unsure:
+            if self._semantic is None:  # the model loads only when a story needs it
+                from .semantic import SemanticSections
+
+                self._semantic = SemanticSections(self._described, self._floor)
+            for story, sims in zip(unsure, self._semantic.similarities(unsure), strict=True):
+                rules = self.scores(story)
+                combined = {
+                    sid: sim + RULE_BLEND * min(rules.get(sid, 0.0), 10.0) / 10.0
+                    for sid, sim in sims.items()
+                }
+                section = max(combined, key=lambda sid: (combined[sid], -self._order[sid]))
+                similarity = sims[section]
+                chosen = section if similarity >= self._floor else self.catch_all
+                if chosen != story.section:
+                    story.tags = [
+                        t for t in {story.section, *story.tags} - {chosen, self.catch_all}
+                    ]
+                    story.tags.sort(key=self._order.get)
+                    story.section = chosen
+                story.score = similarity
+
+    def _confident(self, story: Story) -> bool:
+        scores = [*sorted(self.scores(story).values(), reverse=True), 0.0, 0.0]
+        return scores[0] >= self.confident and scores[0] >= 1.5 * scores[1]
 
     def assign(self, story: Story) -> None:
         """Set the story's section, score and tags (other sections that also match)."""

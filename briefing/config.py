@@ -73,6 +73,20 @@ class StoriesConfig(_Strict):
     """How much of each item's text (besides its title) is compared."""
 
 
+class ClassifierConfig(_Strict):
+    kind: Literal["rules", "embedding"] = "rules"
+    """`rules` (keywords only) or `embedding`: sentence embeddings place the stories the rules
+    are unsure of (needs the `ml` extra)."""
+
+    confident: float = Field(6.0, ge=0)
+    """The rules decide alone when the best section scores at least this and 1.5 times the
+    runner-up."""
+
+    min_similarity: float = Field(0.2, ge=-1, le=1)
+    """Below this similarity to every section's prototype, an unsure story goes to the
+    catch-all."""
+
+
 class SectionConfig(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)
     """Short identifier used in JSON and tags: lower-case letters, digits, `-` and `_`."""
@@ -100,6 +114,9 @@ class SectionConfig(_Strict):
 
     catch_all: bool = False
     """Takes on-topic stories that match no other section. At most one section may set it."""
+
+    examples: list[str] = []
+    """Example headlines or sentences of this section, for the embedding classifier."""
 
 
 class _SourceBase(_Strict):
@@ -209,6 +226,9 @@ class Config(_Strict):
     sections: list[SectionConfig] = Field(min_length=1)
     """Themed sections in briefing order."""
 
+    classifier: ClassifierConfig = ClassifierConfig()
+    """How stories are placed in sections: keyword rules, optionally helped by embeddings."""
+
     stories: StoriesConfig = StoriesConfig()
     """How items become stories: same-event merging, developing stories, summaries."""
 
@@ -309,6 +329,11 @@ def load_config(path: Path) -> LoadedConfig:
     problems += _cross_checks(doc)
     if problems or model is None:
         raise ConfigError(_format(shown, problems))
+    if model.classifier.kind == "embedding":
+        from .semantic import check_installed
+
+        loc = ("classifier", "kind")
+        check_installed(f"{shown}:{doc.line_of(loc)} {format_path(loc)}")
     return LoadedConfig(model, path.resolve())
 
 

@@ -147,8 +147,7 @@ def evaluate_sections(
     labelled = load_labels(labels_path, config.zone)
     found = run_days(config, labelled)
     classifier = Classifier(config)
-    for story in {id(s): s for s in found.values()}.values():
-        classifier.assign(story)
+    classifier.assign_all(list({id(s): s for s in found.values()}.values()))
     mapping = mapping or {}
     ids = [s.id for s in config.sections]
     if classifier.catch_all not in ids:

@@ -25,8 +25,8 @@ def explain(config: LoadedConfig, day: date, wanted: str | None = None) -> list[
     gate = TopicGate(config)
     classifier = Classifier(config)
     story_of: dict[str, Story] = {}
+    classifier.assign_all(stories)
     for story in stories:
-        classifier.assign(story)
         for item in story.items:
             story_of[item.id] = story
     lines: list[str] = []

@@ -43,8 +43,7 @@ def build(
         collected = collect(config, store, on_done) if collect_first else []
         chosen, stories, dropped = assemble(store, config, day)
         classifier = Classifier(config)
-        for story in stories:
-            classifier.assign(story)
+        classifier.assign_all(stories)
         statuses = _statuses(store, config, day, chosen)
         generated = store.mark_built(day)
     briefing = compose(
