@@ -58,7 +58,11 @@ class Scores:
 
 
 def load_labels(path: Path, zone: ZoneInfo) -> list[Labelled]:
+    """Labelled items from JSON lines: each line holds the item's text, or points into a
+    clipping (`seed`: a path relative to the labels file, with `captured`, `timezone`, `outlet`
+    and `match`, the start of the item's title) so captures need not be copied into labels."""
     out: list[Labelled] = []
+    clippings: dict[str, list[Item]] = {}
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -68,10 +72,35 @@ def load_labels(path: Path, zone: ZoneInfo) -> list[Labelled]:
             continue
         try:
             row = json.loads(line)
-            out.append(_labelled(row, zone))
-        except (ValueError, KeyError, TypeError) as exc:
+            if "seed" in row:
+                item = _from_clipping(path.parent, row, zone, clippings)
+                labelled = Labelled(item, str(row["story"]), bool(row.get("offtopic")),
+                                    str(row.get("primary")))
+                out.append(labelled)
+            else:
+                out.append(_labelled(row, zone))
+        except (ValueError, KeyError, TypeError, OSError) as exc:
             raise UsageError(f"{path}:{number}: not a labelled item ({exc})") from None
     return out
+
+
+def _from_clipping(base: Path, row: dict, zone: ZoneInfo, cache: dict[str, list[Item]]) -> Item:
+    from .clipping import parse_clipping
+    from .config import ClippingSource
+    from .sources import Document, ParseContext
+
+    file = (base / row["seed"]).resolve()
+    key = f"{file}|{row.get('captured')}|{row.get('timezone')}|{row.get('outlet')}"
+    if key not in cache:
+        source = ClippingSource(name="labels", type="clipping", path=str(file),
+                                captured=row.get("captured"), timezone=row.get("timezone"),
+                                outlet=row.get("outlet"))
+        doc = Document(str(file), file.read_bytes())
+        cache[key] = parse_clipping(doc, source, ParseContext(datetime.now(UTC), zone)).items
+    found = [i for i in cache[key] if i.title.startswith(row["match"])]
+    if len(found) != 1:
+        raise ValueError(f"{len(found)} items of {row['seed']} start with {row['match']!r}")
+    return found[0]
 
 
 def _labelled(row: dict, zone: ZoneInfo) -> Labelled:

@@ -170,3 +170,36 @@ def test_explain_names_the_matched_terms_for_a_known_item(cli, write_config) -> 
     assert "section: sanctions — Sanctions & economic pressure" in out
     code, out, _ = cli("explain", "--config", str(config), "--date", "2025-05-28", "ceasefire")
     assert "topic gate: dropped" in out  # the Gaza look-alike of the samples
+
+
+def test_eval_sections_reports_figures_for_the_shipped_labels(cli) -> None:
+    root = Path(__file__).resolve().parent.parent
+    code, out, err = cli(
+        "eval",
+        "sections",
+        "--labels",
+        str(root / "samples" / "stories.jsonl"),
+        "--config",
+        str(root / "config.yaml"),
+    )
+    assert (code, err) == (0, "")
+    assert "topic gate: dropped 10/10 off-topic (100.0%), kept 58/58 on-topic (100.0%)" in out
+    macro = float(out.split("macro-F1 ")[1].split(",")[0])
+    assert macro >= 0.9
+    assert "confusion (rows: label, columns: assigned):" in out
+
+
+def test_labels_can_point_into_clippings_instead_of_copying_them(cli) -> None:
+    root = Path(__file__).resolve().parent.parent
+    if not (root.parent / "shared" / "seeds").is_dir():
+        pytest.skip("../shared/seeds not present")
+    code, out, err = cli(
+        "eval",
+        "sections",
+        "--labels",
+        str(root / "samples" / "seeds.jsonl"),
+        "--config",
+        str(root / "config.yaml"),
+    )
+    assert (code, err) == (0, "")
+    assert out.startswith("items 19: 19 on topic, 0 off topic")
