@@ -23,7 +23,7 @@ from .errors import BriefingError, UsageError
 if TYPE_CHECKING:
     from .config import LoadedConfig
 
-FORMAT_NAMES = ("md", "html", "json", "pdf")
+FORMAT_NAMES = ("md", "html", "json", "pdf", "email")
 log = logging.getLogger("briefing")
 
 

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import ConfigError
 from .yamlfile import Path_, YamlDocument, YamlSyntaxError, read_yaml
 
-FORMATS = ("md", "html", "json", "pdf")
+FORMATS = ("md", "html", "json", "pdf", "email")
+EXTENSIONS = {"email": "email.html"}  # formats whose file name is not briefing-D.<format>
 CONFIG_ENV = "BRIEFING_CONFIG"
 
 
@@ -33,8 +34,9 @@ class OutputConfig(_Strict):
     """Directory that receives `YYYY-MM-DD/briefing-YYYY-MM-DD.<format>`; relative to the config
     file."""
 
-    formats: list[Literal["md", "html", "json", "pdf"]] = list(FORMATS)
-    """Formats written by `briefing build` unless `--format` says otherwise."""
+    formats: list[Literal["md", "html", "json", "pdf", "email"]] = ["md", "html", "json", "pdf"]
+    """Formats written by `briefing build` unless `--format` says otherwise; `email` is the
+    email-safe HTML (inline styles) used as a mail body, `briefing-D.email.html`."""
 
 
 class TopicConfig(_Strict):

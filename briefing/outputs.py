@@ -13,12 +13,15 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from .config import EXTENSIONS
 from .errors import WorkError
 
 
 def output_paths(out_dir: Path, day: date, formats: list[str]) -> dict[str, Path]:
     folder = out_dir / day.isoformat()
-    return {fmt: folder / f"briefing-{day.isoformat()}.{fmt}" for fmt in formats}
+    return {
+        fmt: folder / f"briefing-{day.isoformat()}.{EXTENSIONS.get(fmt, fmt)}" for fmt in formats
+    }
 
 
 def write_all(files: dict[Path, bytes]) -> None:

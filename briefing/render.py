@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .errors import ConfigError
 from .models import Briefing, Story
 
-TEMPLATES = ("briefing.md.j2", "briefing.html.j2", "screen.css", "print.css")
+TEMPLATES = ("briefing.md.j2", "briefing.html.j2", "email.html.j2", "screen.css", "print.css")
 # Enough for inline text (never at a line start): emphasis, code, links, HTML, tables, entities.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
 
@@ -117,6 +117,12 @@ def render_html(briefing: Briefing, templates: Templates) -> str:
     template = templates.get(templates.html, "briefing.html.j2")
     css = Markup(templates.source("screen.css"))  # a template author's file, not feed text
     return _run(template, briefing, "briefing.html.j2", css=css)
+
+
+def render_email(briefing: Briefing, templates: Templates) -> str:
+    """HTML for a mail body: inline styles only, no <style>, no external resources."""
+    template = templates.get(templates.html, "email.html.j2")
+    return _run(template, briefing, "email.html.j2")
 
 
 def _run(template: jinja2.Template, briefing: Briefing, name: str, **extra: Any) -> str:
@@ -225,4 +231,5 @@ RENDERERS: dict[str, Callable[[Briefing, Templates], str]] = {
     "md": render_markdown,
     "html": render_html,
     "json": render_json,
+    "email": render_email,
 }
