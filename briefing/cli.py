@@ -46,7 +46,7 @@ class DateType(click.ParamType):
 
 
 class FormatList(click.ParamType):
-    name = "md,html,json,pdf"
+    name = "md,html,json,pdf,email"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> list[str]:
         if isinstance(value, list):

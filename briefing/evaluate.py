@@ -74,8 +74,9 @@ def load_labels(path: Path, zone: ZoneInfo) -> list[Labelled]:
             row = json.loads(line)
             if "seed" in row:
                 item = _from_clipping(path.parent, row, zone, clippings)
-                labelled = Labelled(item, str(row["story"]), bool(row.get("offtopic")),
-                                    str(row.get("primary")))
+                labelled = Labelled(
+                    item, str(row["story"]), bool(row.get("offtopic")), str(row.get("primary"))
+                )
                 out.append(labelled)
             else:
                 out.append(_labelled(row, zone))
@@ -92,9 +93,14 @@ def _from_clipping(base: Path, row: dict, zone: ZoneInfo, cache: dict[str, list[
     file = (base / row["seed"]).resolve()
     key = f"{file}|{row.get('captured')}|{row.get('timezone')}|{row.get('outlet')}"
     if key not in cache:
-        source = ClippingSource(name="labels", type="clipping", path=str(file),
-                                captured=row.get("captured"), timezone=row.get("timezone"),
-                                outlet=row.get("outlet"))
+        source = ClippingSource(
+            name="labels",
+            type="clipping",
+            path=str(file),
+            captured=row.get("captured"),
+            timezone=row.get("timezone"),
+            outlet=row.get("outlet"),
+        )
         doc = Document(str(file), file.read_bytes())
         cache[key] = parse_clipping(doc, source, ParseContext(datetime.now(UTC), zone)).items
     found = [i for i in cache[key] if i.title.startswith(row["match"])]

@@ -32,7 +32,7 @@ def test_bad_format_exits_2(cli, write_config) -> None:
     assert code == 2
     assert err.strip().splitlines() == [
         "error: Invalid value for '--format': unknown format 'docx' (choose from md, html, "
-        "json, pdf)"
+        "json, pdf, email)"
     ]
 
 
