@@ -21,6 +21,7 @@ _BLOCK = re.compile(
     r"figcaption|pre|hr)\b)",
     re.I,
 )
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 # Bidi overrides/isolates and zero-width characters can disguise text; drop them all.
 _INVISIBLE = dict.fromkeys(
     [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF, 0x00AD], None
@@ -31,12 +32,15 @@ def html_to_text(markup: str | None, limit: int = MAX_BODY) -> str:
     """Plain text with paragraph breaks kept as blank lines."""
     if not markup:
         return ""
-    if "<" in markup or "&" in markup:
-        marked = _BLOCK.sub(lambda m: "\n\n<" + m.group(1), markup)
+    text = markup
+    for _ in range(3):  # entity-encoded tags ("&lt;script&gt;") get a second pass, and a third
+        if "<" not in text and "&" not in text:
+            break
+        marked = _BLOCK.sub(lambda m: "\n\n<" + m.group(1), text)
         stripped = nh3.clean(marked, tags=set(), clean_content_tags={"script", "style"})
         text = html.unescape(stripped)
-    else:
-        text = markup
+        if not _TAG.search(text):
+            break
     return plain(text, limit, keep_paragraphs=True)
 
 

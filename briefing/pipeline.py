@@ -58,7 +58,7 @@ def build(
             from .pdf import render_pdf
 
             html = html or render_html(briefing, templates)
-            rendered[fmt] = render_pdf(html, templates.source("print.css"))
+            rendered[fmt] = render_pdf(html, templates.source("print.css"), templates.roots)
         else:
             text = RENDERERS[fmt](briefing, templates)
             html = text if fmt == "html" else html

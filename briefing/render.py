@@ -69,6 +69,11 @@ class Templates:
         return env
 
     @property
+    def roots(self) -> list[Path]:
+        """The template directories, the user's first."""
+        return [self.user_dir, self.default_dir] if self.user_dir else [self.default_dir]
+
+    @property
     def searched(self) -> str:
         dirs = [self.user_dir, self.default_dir] if self.user_dir else [self.default_dir]
         return ", ".join(str(d) for d in dirs)
@@ -212,8 +217,9 @@ def md_escape(text: str) -> str:
 
 
 def md_url(url: str) -> str:
-    """A link destination that cannot break out of `(...)`."""
-    return "<" + re.sub(r"[\s<>]", lambda m: f"%{ord(m.group()):02X}", url) + ">"
+    """A plain link destination that cannot break out of `(...)` (chat tools that know only
+    `[text](url)` render it too): spaces, angle brackets and parentheses percent-encoded."""
+    return re.sub(r"[\s<>()]", lambda m: f"%{ord(m.group()):02X}", url)
 
 
 def markdown_html(text: str) -> Markup:
