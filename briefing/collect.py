@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import UTC, datetime
+from datetime import datetime
 
 import httpx
 
+from . import clock
 from .config import LoadedConfig, Source
 from .fetch import fetch
 from .models import Item, SourceReport
@@ -32,7 +33,7 @@ def collect(
     config: LoadedConfig, store: Store, on_done: Progress | None = None
 ) -> list[SourceReport]:
     """Collect all sources once; return one report per source, in config order."""
-    captured = datetime.now(UTC).replace(microsecond=0)
+    captured = clock.now()
     needs_http = any(
         (s.url and s.type != "clipping") or getattr(s, "expand", False) for s in config.sources
     )
