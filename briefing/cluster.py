@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,8 @@ from .textsim import Vectorizer, centroid, cosine, sentences, strip_dateline, te
 
 SUMMARY_CHARS = 650
 SUMMARY_ITEMS = 6  # the most central items a summary draws from
+MAX_REDUNDANCY = 0.25  # a sentence this similar to one already chosen says the same again
+_ENDS = re.compile(r"[.!?…][\"'”’)\]]*$")  # bullets and headings are not summary sentences
 SENTENCE_CHARS = 400
 NEIGHBOURS = 12  # candidate pairs kept per item
 POSTING_SHARE = 0.05  # a word in more than this share of the day's items proposes no pairs
@@ -311,7 +314,7 @@ def summarise(
     for rank, item in enumerate(ranked[:SUMMARY_ITEMS]):
         for position, text in enumerate(sentences(item.body)[:4]):
             text = strip_dateline(text)
-            if len(text.split()) < 5 or len(text) > SENTENCE_CHARS:
+            if len(text.split()) < 5 or len(text) > SENTENCE_CHARS or not _ENDS.search(text):
                 continue
             sv = vec.vectorizer.vector(_bag(text))
             relevance = cosine(sv, centre) - 0.05 * position - 0.02 * rank
@@ -329,7 +332,7 @@ def summarise(
             if any(cand is c for c in chosen) or used + len(cand[2]) > SUMMARY_CHARS:
                 continue
             redundancy = max(cosine(cand[4], c[4]) for c in chosen)
-            if redundancy > 0.5:
+            if redundancy > MAX_REDUNDANCY:
                 continue
             score = 0.7 * cand[0] - 0.3 * redundancy
             if score > best_score:

@@ -112,9 +112,10 @@ def centroid(vectors: list[dict[str, float]]) -> dict[str, float]:
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences at terminal punctuation followed by a capital, paragraph by paragraph."""
+    """Sentences at terminal punctuation followed by a capital, line by line (a line break —
+    a paragraph or a bullet — always ends a sentence)."""
     out: list[str] = []
-    for para in text.split("\n\n"):
+    for para in text.splitlines():
         out.extend(s.strip() for s in _SENTENCE_END.split(para) if s.strip())
     return out
 
