@@ -47,6 +47,8 @@ class Templates:
         loader = jinja2.ChoiceLoader(chain)
         self.html = self._env(loader, zone, autoescape=True)
         self.text = self._env(loader, zone, autoescape=False)
+        for env in (self.html, self.text):
+            env.roots = self.roots  # type: ignore[attr-defined]  # for "not found" messages
         self.text.filters["md"] = md_escape
         self.text.filters["mdurl"] = md_url
 
@@ -133,6 +135,9 @@ def render_email(briefing: Briefing, templates: Templates) -> str:
 def _run(template: jinja2.Template, briefing: Briefing, name: str, **extra: Any) -> str:
     try:
         return template.render(b=briefing, **extra)
+    except jinja2.TemplateNotFound as exc:
+        searched = ", ".join(str(p) for p in getattr(template.environment, "roots", []))
+        raise ConfigError(f"template {exc.name!r} not found (searched {searched})") from None
     except jinja2.TemplateError as exc:
         where = f"{template.filename or name}:{_template_line(exc, template.filename)}"
         message = str(exc.message or type(exc).__name__).splitlines()[0][:200]
