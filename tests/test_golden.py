@@ -20,12 +20,14 @@ EPOCH = "1748444400"  # 2025-05-28 15:00 UTC: fixes "generated" and capture time
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json"])
-def test_sample_day_matches_the_golden_files(cli, write_config, tmp_path, monkeypatch,
-                                             fmt: str) -> None:
+def test_sample_day_matches_the_golden_files(
+    cli, write_config, tmp_path, monkeypatch, fmt: str
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     config = write_config()
-    code, _, err = cli("build", "--config", str(config), "--date", SAMPLE_DAY,
-                       "--format", "md,html,json")
+    code, _, err = cli(
+        "build", "--config", str(config), "--date", SAMPLE_DAY, "--format", "md,html,json"
+    )
     assert (code, err) == (0, "")
     name = f"briefing-{SAMPLE_DAY}.{fmt}"
     built = (tmp_path / "out" / SAMPLE_DAY / name).read_text("utf-8")
