@@ -1,0 +1,205 @@
+"""Loading config.yaml: YAML without its traps, validation against the schema in config.py,
+and every problem reported at once as `config.yaml:LINE key.path: what is wrong`."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .config import CONFIG_ENV, SOURCE_TYPES, Config, LoadedConfig, models_in
+from .errors import ConfigError
+from .yamlfile import Path_, YamlDocument, YamlSyntaxError, read_yaml
+
+
+def find(explicit: str | None) -> Path:
+    """`--config`, else ./config.yaml, else $BRIEFING_CONFIG."""
+    if explicit:
+        candidates = [Path(explicit)]
+    else:
+        candidates = [Path("config.yaml")]
+        if os.environ.get(CONFIG_ENV):
+            candidates.append(Path(os.environ[CONFIG_ENV]))
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    looked = ", ".join(str(c) for c in candidates)
+    raise ConfigError(f"config file not found (looked for {looked}); pass --config PATH")
+
+
+def load(path: Path) -> LoadedConfig:
+    """Read and validate `path`, reporting every problem with its line; raise ConfigError."""
+    shown = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: config file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot read ({exc.strerror})") from None
+    try:
+        doc = read_yaml(text)
+    except YamlSyntaxError as exc:
+        raise ConfigError(f"{shown}:{exc.line}: {exc.message}") from None
+    problems = [(line, path_, msg) for path_, line, msg in doc.problems]
+    if not isinstance(doc.data, dict):
+        problems.append((doc.line_of(()), (), "expected a mapping of keys at the top level"))
+        raise ConfigError(_format(shown, problems))
+    model: Config | None = None
+    try:
+        model = Config.model_validate(doc.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            problems.append((doc.line_of(loc), loc, _message(error, loc)))
+    problems += _cross_checks(doc)
+    if problems or model is None:
+        raise ConfigError(_format(shown, problems))
+    if model.classifier.kind == "embedding":
+        from .semantic import check_installed
+
+        loc = ("classifier", "kind")
+        check_installed(f"{shown}:{doc.line_of(loc)} {format_path(loc)}")
+    return LoadedConfig(model, path.resolve())
+
+
+def _data_loc(loc: Path_, data: Any) -> Path_:
+    """Drop the union tags pydantic puts in error paths (`sources.0.feed.url`)."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        is_tag = isinstance(node, dict) and part in SOURCE_TYPES and part not in node
+        if is_tag and node.get("type") == part:
+            continue
+        out.append(part)
+        node = (
+            node.get(part)
+            if isinstance(node, dict)
+            else (
+                node[part]
+                if isinstance(node, list) and isinstance(part, int) and part < len(node)
+                else None
+            )
+        )
+    return tuple(out)
+
+
+def _cross_checks(doc: YamlDocument) -> list[tuple[int, Path_, str]]:
+    """Rules that span entries: unique names and ids, one catch-all, path xor url."""
+    found: list[tuple[int, Path_, str]] = []
+    data = doc.data
+
+    def unique(list_key: str, field: str) -> None:
+        seen: dict[str, int] = {}
+        entries = data.get(list_key)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            value = entry.get(field) if isinstance(entry, dict) else None
+            if not isinstance(value, str):
+                continue
+            loc = (list_key, index, field)
+            if value in seen:
+                msg = f"duplicate {field} {value!r} (also {list_key}[{seen[value]}])"
+                found.append((doc.line_of(loc), loc, msg))
+            seen.setdefault(value, index)
+
+    unique("sources", "name")
+    unique("sections", "id")
+    sections = data.get("sections")
+    catch_alls = [
+        i
+        for i, s in enumerate(sections if isinstance(sections, list) else [])
+        if isinstance(s, dict) and str(s.get("catch_all", "")).lower() in ("true", "yes", "on", "1")
+    ]
+    for index in catch_alls[1:]:
+        loc = ("sections", index, "catch_all")
+        found.append((doc.line_of(loc), loc, "only one section may be the catch_all"))
+    sources = data.get("sources")
+    damaged = {p[:2] for p, _, _ in doc.problems}  # entries already reported while reading
+    for index, source in enumerate(sources if isinstance(sources, list) else []):
+        if ("sources", index) in damaged or not isinstance(source, dict):
+            continue
+        if source.get("type") == "clipping":
+            if "path" not in source:
+                loc = ("sources", index)
+                found.append((doc.line_of(loc), loc, "a clipping source needs 'path'"))
+        elif ("path" in source) == ("url" in source):
+            loc = ("sources", index)
+            found.append((doc.line_of(loc), loc, "give exactly one of 'path' and 'url'"))
+    return found
+
+
+_MESSAGES = {
+    "missing": "missing required key",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping",
+    "model_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping",
+    "string_type": "expected a string",
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+    "too_short": "must not be empty",
+    "string_too_short": "must not be empty",
+    "string_pattern_mismatch": "use only lower-case letters, digits, '-' and '_'",
+    "union_tag_invalid": "expected one of 'feed', 'page', 'clipping'",
+    "union_tag_not_found": "missing required key",
+}
+
+
+def _message(error: dict[str, Any], loc: Path_) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        known = _known_keys(loc[:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+        return f"unknown key{hint}"
+    if kind in _MESSAGES:
+        msg = _MESSAGES[kind]
+    else:
+        msg = error["msg"].removeprefix("Value error, ")
+        msg = msg.replace("Input should be", "expected").replace("String should", "should")
+        msg = msg.replace("List should", "should").replace("Input should", "should")
+    value = error.get("input")
+    if (
+        kind not in ("missing", "value_error")
+        and isinstance(value, str | int | float)
+        and len(str(value)) < 60
+    ):
+        msg += f", got {value!r}"
+    return msg
+
+
+def _known_keys(parent: Path_) -> list[str]:
+    """Keys valid at `parent`, for "did you mean" hints (all source types' keys for a source)."""
+    models: list[type[BaseModel]] = [Config]
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        fields = [m.model_fields[str(part)] for m in models if str(part) in m.model_fields]
+        models = [m for f in fields for m in models_in(f.annotation)]
+        if not models:
+            return []
+    return sorted({key for m in models for key in m.model_fields})
+
+
+def format_path(loc: Path_) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _format(shown: str, problems: list[tuple[int, Path_, str]]) -> list[str]:
+    lines = []
+    for line, loc, msg in sorted(problems, key=lambda p: (p[0], format_path(p[1]))):
+        where = format_path(loc)
+        lines.append(f"{shown}:{line} {where}: {msg}" if where else f"{shown}:{line}: {msg}")
+    return lines
