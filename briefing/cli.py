@@ -105,7 +105,12 @@ def build(
 
     config = _load(config_path)
     day = day or _yesterday(config)
-    with _progress(len(config.sources) if not no_collect else 0) as on_done:
+    from .runner import locked
+
+    with (
+        locked(config, wait=True),
+        _progress(len(config.sources) if not no_collect else 0) as on_done,
+    ):
         result = run_build(config, day, formats, collect_first=not no_collect, on_done=on_done)
     for path in result.files.values():
         click.echo(_shown(path))
@@ -127,6 +132,52 @@ def collect(config_path: str | None) -> None:
         click.echo(f"{r.name}: {r.status}, {r.fetched} items, {r.new} new{detail}")
     if reports and all(r.status == "failed" for r in reports):
         raise BriefingError("every source failed; nothing was collected")
+
+
+@cli.command()
+@config_option
+@click.option("--force", is_flag=True, help="Build and deliver again even if already delivered.")
+@click.option("--wait", is_flag=True, help="Wait for a running cycle instead of exiting 75.")
+def run(config_path: str | None, force: bool, wait: bool) -> None:
+    """One scheduled cycle now: collect, build the window that closed last, deliver it."""
+    from .runner import cycle
+
+    _report(cycle(_load(config_path), force=force, wait=wait))
+
+
+@cli.command()
+@click.option("--date", "day", type=DateType(), required=True, help="Day to deliver.")
+@config_option
+@click.option("--force", is_flag=True, help="Deliver again to every target.")
+@click.option("--wait", is_flag=True, help="Wait for a running cycle instead of exiting 75.")
+def deliver(day: date, config_path: str | None, force: bool, wait: bool) -> None:
+    """Send what is not yet delivered for a day (building it first if it never was)."""
+    from .runner import deliver as run_deliver
+
+    _report(run_deliver(_load(config_path), day, force=force, wait=wait))
+
+
+@cli.command()
+@config_option
+def schedule(config_path: str | None) -> None:
+    """Run cycles on the configured schedule, in the foreground, until stopped."""
+    from .config import find_config
+    from .schedule import run_scheduler
+
+    path = find_config(config_path)
+    run_scheduler(path.resolve(), _load(str(path)))
+
+
+def _report(report: Any) -> None:
+    for day in report.built:
+        click.echo(f"built {day.isoformat()}")
+    for label in report.sent:
+        click.echo(f"sent {label}")
+    if not report.built and not report.sent and report.ok:
+        click.echo("nothing to do: every due window is built and delivered")
+    if not report.ok:
+        problems = [*(f"{p} (will retry)" for p in report.pending), *report.failed]
+        raise BriefingError(f"delivery failed: {'; '.join(problems)}")
 
 
 @cli.command()

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .config import CONFIG_ENV, SOURCE_TYPES, Config, LoadedConfig, models_in
+from .config import CONFIG_ENV, SOURCE_TYPES, TARGET_TYPES, Config, LoadedConfig, models_in
 from .errors import ConfigError
 from .yamlfile import Path_, YamlDocument, YamlSyntaxError, read_yaml
 
@@ -72,7 +72,8 @@ def _data_loc(loc: Path_, data: Any) -> Path_:
     out: list[str | int] = []
     node = data
     for part in loc:
-        is_tag = isinstance(node, dict) and part in SOURCE_TYPES and part not in node
+        tags = (*SOURCE_TYPES, *TARGET_TYPES)
+        is_tag = isinstance(node, dict) and part in tags and part not in node
         if is_tag and node.get("type") == part:
             continue
         out.append(part)

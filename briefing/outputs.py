@@ -26,6 +26,8 @@ def output_paths(out_dir: Path, day: date, formats: list[str]) -> dict[str, Path
 
 def write_all(files: dict[Path, bytes]) -> None:
     """Write every file, then rename them all into place."""
+    for folder in {path.parent for path in files}:
+        _clear_stale(folder)
     staged: list[tuple[str, Path]] = []
     try:
         for path, data in files.items():
@@ -50,3 +52,11 @@ def write_all(files: dict[Path, bytes]) -> None:
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _clear_stale(folder: Path) -> None:
+    """Temporary files a killed run left behind (runs hold the lock, so none is in use)."""
+    if folder.is_dir():
+        for stale in folder.glob(".briefing-*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()

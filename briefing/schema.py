@@ -175,5 +175,37 @@ def _migration_3(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2, _migration_3]
+ledger_builds = sa.Table(
+    "ledger_builds",
+    metadata,
+    sa.Column("date", sa.String(10), primary_key=True),
+    sa.Column("built_at", UTCDateTime, nullable=False),
+    sa.Column("files", sa.Text, nullable=False),  # JSON: format -> [path, sha256]
+)
+
+ledger_deliveries = sa.Table(
+    "ledger_deliveries",
+    metadata,
+    sa.Column("date", sa.String(10), primary_key=True),
+    sa.Column("target", sa.String(300), primary_key=True),
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("state", sa.String(10), nullable=False),  # pending | sent | failed
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("updated", UTCDateTime, nullable=False),
+)
+
+
+def _migration_4(conn: Connection) -> None:
+    """The run ledger: what each window's build wrote, and each delivery's state."""
+    for table in (ledger_builds, ledger_deliveries):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -27,11 +27,17 @@ class Selection:
 
 
 def window(config: LoadedConfig, day: date) -> tuple[datetime, datetime]:
-    """D's calendar day in the config's time zone (23 or 25 hours long on clock-change days)."""
+    """D's window in the config's time zone: the calendar day D, or with `window.end` set
+    (`"07:00"`) the 24 hours before D at that time (23 or 25 hours on clock-change days)."""
     zone = config.zone
+    hour, minute = (int(x) for x in config.window.end.split(":"))
+    if (hour, minute) == (0, 0):
+        first, last = day, day + timedelta(days=1)
+    else:
+        first, last = day - timedelta(days=1), day
     return (
-        datetime.combine(day, time(0), zone),
-        datetime.combine(day + timedelta(days=1), time(0), zone),
+        datetime.combine(first, time(hour, minute), zone),
+        datetime.combine(last, time(hour, minute), zone),
     )
 
 

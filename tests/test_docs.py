@@ -17,7 +17,7 @@ def _keys(model: type[BaseModel], prefix: str = "") -> list[str]:
     for name, field in model.model_fields.items():
         nested = models_in(field.annotation)
         is_list = str(field.annotation).startswith("list[")
-        path = f"{prefix}{name}"
+        path = f"{prefix}{field.alias or name}"
         for sub in nested:  # every source type's keys under sources[]
             keys += [
                 k for k in _keys(sub, f"{path}[]." if is_list else f"{path}.") if k not in keys

@@ -1,0 +1,96 @@
+"""The run ledger: per window, what was built (files and their hashes) and, per delivery target
+and recipient, whether it was sent — so a cycle for a window already delivered does nothing, a
+second fire of the scheduler is a no-op, and a failed send is retried by the next run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from . import clock
+from .schema import ledger_builds, ledger_deliveries
+from .store import Store, _insert_ignore, _upsert
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+class Ledger:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def record_build(self, day: date, files: dict[str, str]) -> None:
+        hashed = {fmt: [path, _sha256(Path(path))] for fmt, path in files.items()}
+        row = {"date": day.isoformat(), "built_at": clock.now(), "files": json.dumps(hashed)}
+        with self.store._begin() as conn:
+            conn.execute(_upsert(conn, ledger_builds, row, "date"))
+
+    def build(self, day: date) -> tuple[datetime, dict[str, str]] | None:
+        """When `day` was last built and its files, or None."""
+        with self.store._connect() as conn:
+            query = sa.select(ledger_builds).where(ledger_builds.c.date == day.isoformat())
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            return None
+        return row["built_at"], {fmt: pair[0] for fmt, pair in json.loads(row["files"]).items()}
+
+    def states(self, day: date) -> dict[tuple[str, str], tuple[str, str, int]]:
+        """(target, key) -> (state, reason, attempts) for `day`."""
+        with self.store._connect() as conn:
+            query = sa.select(ledger_deliveries).where(ledger_deliveries.c.date == day.isoformat())
+            return {
+                (r["target"], r["key"]): (r["state"], r["reason"], r["attempts"])
+                for r in conn.execute(query).mappings()
+            }
+
+    def plan(self, day: date, wanted: list[tuple[str, str]]) -> None:
+        """Make sure every (target, key) of `day` has a row; new ones start pending."""
+        with self.store._begin() as conn:
+            for target, key in wanted:
+                row = {
+                    "date": day.isoformat(),
+                    "target": target,
+                    "key": key,
+                    "state": PENDING,
+                    "reason": "",
+                    "attempts": 0,
+                    "updated": clock.now(),
+                }
+                conn.execute(_insert_ignore(conn, ledger_deliveries, row))
+
+    def mark(self, day: date, target: str, key: str, state: str, reason: str = "") -> None:
+        with self.store._begin() as conn:
+            conn.execute(
+                sa.update(ledger_deliveries)
+                .where(
+                    ledger_deliveries.c.date == day.isoformat(),
+                    ledger_deliveries.c.target == target,
+                    ledger_deliveries.c.key == key,
+                )
+                .values(
+                    state=state,
+                    reason=reason[:1000],
+                    updated=clock.now(),
+                    attempts=ledger_deliveries.c.attempts + 1,
+                )
+            )
+
+    def reset(self, day: date) -> None:
+        """`--force`: every delivery of `day` is pending again."""
+        with self.store._begin() as conn:
+            conn.execute(
+                sa.update(ledger_deliveries)
+                .where(ledger_deliveries.c.date == day.isoformat())
+                .values(state=PENDING, reason="forced", updated=clock.now())
+            )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
