@@ -176,6 +176,21 @@ def fetch(
     raise AssertionError("unreachable")
 
 
+def post_json(
+    client: httpx.Client, url: str, payload: Any, *, allow_private: bool, deadline: float
+) -> int:
+    """POST `payload` as JSON under the same address checks and deadline as fetch(); return the
+    status. No retries and no redirects (a POST is not safely repeated or re-aimed: the caller
+    decides), and the body is never read. httpx errors propagate."""
+    tokens = (_deadline.set(time.monotonic() + deadline), _allow_private.set(allow_private))
+    try:
+        with client.stream("POST", url, json=payload, follow_redirects=False) as resp:
+            return resp.status_code
+    finally:
+        _deadline.reset(tokens[0])
+        _allow_private.reset(tokens[1])
+
+
 class _Retry(Exception):
     def __init__(self, message: str, wait: float | None = None) -> None:
         super().__init__(message)
