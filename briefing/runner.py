@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -60,7 +61,7 @@ def cycle(
         run_collect(config)
         with Store(config.database_url) as store:
             ledger = Ledger(store)
-            days = due_windows(config, now, lambda d: _done(config, ledger, d))
+            days = _due(config, now, ledger, due_windows)
             if force and not days:
                 from .schedule import latest_closed
 
@@ -138,6 +139,18 @@ def _build_and_deliver(
                 ledger.mark(day, tid, key, SENT, note)
                 report.sent.append(label)
                 log.info("delivered %s: %s", day, note)
+
+
+def _due(config: LoadedConfig, now: datetime, ledger: Ledger, due_windows: Any) -> list[date]:
+    """Windows to build now: the latest closed one, and earlier ones only when they fall after a
+    window this store already delivered (a gap a skipped fire or downtime left). A new install
+    starts with the latest window instead of delivering the days before it."""
+    candidates = due_windows(config, now, lambda d: False)
+    done = [_done(config, ledger, d) for d in candidates]
+    if not any(done):
+        return candidates[-1:] if candidates else []
+    last = max(i for i, ok in enumerate(done) if ok)
+    return [d for d, ok in zip(candidates[last + 1 :], done[last + 1 :], strict=True) if not ok]
 
 
 def _done(config: LoadedConfig, ledger: Ledger, day: date) -> bool:
