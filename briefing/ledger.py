@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from . import clock
 from .outputs import file_sha256
-from .schema import ledger_builds, ledger_deliveries
-from .store import Store, _insert_ignore, _upsert
+from .schema import _insert_ignore, _upsert, ledger_builds, ledger_deliveries
+from .store import Store
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 

@@ -13,6 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from .errors import WorkError
+
 
 class UTCDateTime(sa.types.TypeDecorator):
     """Aware datetimes in, aware UTC datetimes out; stored naive UTC so SQLite sorts them."""
@@ -209,3 +211,25 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_4,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _dialect_insert(conn: Connection) -> Callable[[sa.Table], Any]:
+    """The dialect's INSERT, which knows ON CONFLICT; SQLite and PostgreSQL are supported."""
+    name = conn.dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        raise WorkError(f"database dialect {name!r} is not supported (use SQLite or PostgreSQL)")
+    return insert
+
+
+def _insert_ignore(conn: Connection, table: sa.Table, row: dict[str, Any]) -> Any:
+    return _dialect_insert(conn)(table).values(**row).on_conflict_do_nothing()
+
+
+def _upsert(conn: Connection, table: sa.Table, row: dict[str, Any], key: str) -> Any:
+    changes = {k: v for k, v in row.items() if k != key}
+    stmt = _dialect_insert(conn)(table).values(**row)
+    return stmt.on_conflict_do_update(index_elements=[key], set_=changes)

@@ -6,7 +6,6 @@ version of briefing is refused rather than misread.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta, timezone
@@ -19,19 +18,19 @@ from sqlalchemy.engine import Connection, Engine
 from . import clock
 from .errors import WorkError
 from .models import Item, SourceReport
+from .records import BriefingRecords
 from .schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
-    build_sources,
-    builds,
+    _dialect_insert,
+    _insert_ignore,
+    _upsert,
     http_state,
     items,
     meta,
     source_runs,
     source_state,
-    stories,
     story_items,
-    story_views,
     term_stats,
 )
 
@@ -40,7 +39,7 @@ def _now() -> datetime:
     return clock.now()
 
 
-class Store:
+class Store(BriefingRecords):
     """One open database; use as a context manager."""
 
     def __init__(self, url: str) -> None:
@@ -181,19 +180,6 @@ class Store:
                 for r in rows
             }
 
-    def first_built(self, day: date) -> datetime | None:
-        with self._connect() as conn:
-            query = sa.select(builds.c.first_built).where(builds.c.date == day.isoformat())
-            return conn.execute(query).scalar_one_or_none()
-
-    def assignments(self, day: date) -> dict[str, str]:
-        """item id -> story id ("" when the gate dropped it) for the briefing of `day`."""
-        with self._connect() as conn:
-            query = sa.select(story_items.c.item_id, story_items.c.story_id).where(
-                story_items.c.date == day.isoformat()
-            )
-            return {row[0]: row[1] for row in conn.execute(query)}
-
     def items_by_id(self, ids: Iterable[str]) -> list[Item]:
         wanted = list(ids)
         found: list[Item] = []
@@ -215,12 +201,6 @@ class Store:
         with self._connect() as conn:
             return [_row_item(row) for row in conn.execute(query).mappings()]
 
-    def built_dates(self) -> dict[str, datetime]:
-        with self._connect() as conn:
-            return {
-                r[0]: r[1] for r in conn.execute(sa.select(builds.c.date, builds.c.first_built))
-            }
-
     def story_members(self, since: date, before: date) -> dict[str, list[Item]]:
         """Stories of the briefings dated [since, before), with their items."""
         query = (
@@ -235,70 +215,6 @@ class Store:
             for row in conn.execute(query).mappings():
                 out.setdefault(row["story_id"], []).append(_row_item(row))
         return out
-
-    def story_origins(self, ids: Iterable[str]) -> dict[str, tuple[datetime, str]]:
-        """story id -> (first reported, date of the briefing that first showed it)."""
-        wanted = list(ids)
-        with self._connect() as conn:
-            rows = conn.execute(sa.select(stories).where(stories.c.id.in_(wanted))).mappings()
-            return {r["id"]: (r["first_reported"], r["first_date"]) for r in rows}
-
-    def story_views(self, day: date) -> dict[str, tuple[str, list[tuple[str, str, bool]]]]:
-        """story id -> (headline, summary sentences) as the first build of `day` showed them."""
-        with self._connect() as conn:
-            query = sa.select(story_views).where(story_views.c.date == day.isoformat())
-            return {
-                r["story_id"]: (r["headline"], [tuple(x) for x in json.loads(r["summary"])])
-                for r in conn.execute(query).mappings()
-            }
-
-    def record_briefing(
-        self,
-        day: date,
-        assigned: dict[str, str],
-        new_stories: dict[str, datetime],
-        sources: dict[str, str],
-        views: dict[str, tuple[str, list[tuple[str, str, bool]]]] | None = None,
-    ) -> None:
-        """Remember which items and stories the briefing of `day` holds (first build wins)."""
-        key = day.isoformat()
-        with self._begin() as conn:
-            for story_id, first in new_stories.items():
-                row = {"id": story_id, "first_reported": first, "first_date": key}
-                conn.execute(_insert_ignore(conn, stories, row))
-            for item_id, story_id in assigned.items():
-                row = {"item_id": item_id, "story_id": story_id, "date": key}
-                conn.execute(_insert_ignore(conn, story_items, row))
-            for name, status in sources.items():
-                row = {"date": key, "name": name, "status": status}
-                conn.execute(_insert_ignore(conn, build_sources, row))
-            for story_id, (headline, summary) in (views or {}).items():
-                row = {
-                    "date": key,
-                    "story_id": story_id,
-                    "headline": headline,
-                    "summary": json.dumps(summary, ensure_ascii=False),
-                }
-                conn.execute(_insert_ignore(conn, story_views, row))
-
-    def build_source_statuses(self, day: date) -> dict[str, str]:
-        with self._connect() as conn:
-            query = sa.select(build_sources.c.name, build_sources.c.status).where(
-                build_sources.c.date == day.isoformat()
-            )
-            return {r[0]: r[1] for r in conn.execute(query)}
-
-    def mark_built(self, day: date) -> datetime:
-        """Record a build of `day`; return when it was first built (stable across rebuilds)."""
-        now = _now()
-        key = day.isoformat()
-        with self._begin() as conn:
-            conn.execute(
-                _insert_ignore(conn, builds, {"date": key, "first_built": now, "last_built": now})
-            )
-            conn.execute(sa.update(builds).where(builds.c.date == key).values(last_built=now))
-            first = conn.execute(sa.select(builds.c.first_built).where(builds.c.date == key))
-            return first.scalar_one()
 
     def _begin(self):  # type: ignore[no-untyped-def]
         return _Guard(self.engine.begin, self.url)
@@ -353,28 +269,6 @@ def _engine(url: str) -> Engine:
         return sa.create_engine(parsed, pool_pre_ping=True)
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise WorkError(f"database {_shown(url)}: {exc}") from None
-
-
-def _dialect_insert(conn: Connection) -> Callable[[sa.Table], Any]:
-    """The dialect's INSERT, which knows ON CONFLICT; SQLite and PostgreSQL are supported."""
-    name = conn.dialect.name
-    if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    elif name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        raise WorkError(f"database dialect {name!r} is not supported (use SQLite or PostgreSQL)")
-    return insert
-
-
-def _insert_ignore(conn: Connection, table: sa.Table, row: dict[str, Any]) -> Any:
-    return _dialect_insert(conn)(table).values(**row).on_conflict_do_nothing()
-
-
-def _upsert(conn: Connection, table: sa.Table, row: dict[str, Any], key: str) -> Any:
-    changes = {k: v for k, v in row.items() if k != key}
-    stmt = _dialect_insert(conn)(table).values(**row)
-    return stmt.on_conflict_do_update(index_elements=[key], set_=changes)
 
 
 def _item_row(item: Item) -> dict[str, Any]:
