@@ -26,6 +26,21 @@ _TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 _INVISIBLE = dict.fromkeys(
     [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF, 0x00AD], None
 )
+# Other "other" characters (Unicode category C) but newline and tab: controls, the remaining
+# format characters, surrogates, private use and noncharacters. Unassigned code points pass.
+_OTHER = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u180e\u2028\u2029\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufff9-\ufffb\ufffe\uffff"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001-\U000e007f"
+    "\U000f0000-\U0010ffff]"
+)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _assigned(match: re.Match[str]) -> str:
+    return " " if unicodedata.category(match.group())[0] == "C" else match.group()
 
 
 def html_to_text(markup: str | None, limit: int = MAX_BODY) -> str:
@@ -49,7 +64,9 @@ def plain(text: str | None, limit: int, keep_paragraphs: bool = False) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = _OTHER.sub(" ", text)
+    if not text.isascii():  # unassigned code points, checked one by one (rare, and only these)
+        text = _NON_ASCII.sub(_assigned, text)
     if keep_paragraphs:
         paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text)]
         text = "\n\n".join(p for p in paras if p)

@@ -8,6 +8,7 @@ the briefing. Each run's status per source is kept in the store for the Sources 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime
@@ -52,6 +53,8 @@ def collect(
         return terms(item, lead_words).keys()
 
     reports: dict[str, SourceReport] = {}
+    term_counts: Counter[str] = Counter()  # word statistics, written once per run
+    documents = 0
     try:
         workers = max(1, min(CONCURRENCY, len(config.sources)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="collect") as pool:
@@ -64,7 +67,11 @@ def collect(
             for future in as_completed(futures):
                 source = futures[future]
                 report, found, fetched = future.result()
-                report.new = store.add_items(found, vocabulary) if found else 0
+                fresh = store.insert_new(found) if found else []
+                report.new = len(fresh)
+                for item in fresh:
+                    term_counts.update(set(vocabulary(item)))
+                documents += len(fresh)
                 if fetched is not None and fetched.validators and source.url:
                     store.save_http_validators(source.url, *fetched.validators)
                 store.record_source(report)
@@ -75,6 +82,7 @@ def collect(
     finally:
         if client is not None:
             client.close()
+        store.add_term_counts(term_counts, documents)
     return [reports[s.name] for s in config.sources]
 
 

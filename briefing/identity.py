@@ -13,6 +13,7 @@ _TRACKING = re.compile(
     r"cmpid|ocid|smid|at_medium|at_campaign|spm|rss|guccounter)$",
     re.I,
 )
+_UNPRINTABLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.", re.I)
 
 
@@ -20,7 +21,7 @@ def safe_url(url: str | None) -> str | None:
     """Keep only absolute http(s) links; anything else (javascript:, file:, data:) is dropped."""
     if not url:
         return None
-    url = "".join(ch for ch in url.strip() if ch.isprintable() and not ch.isspace())
+    url = _UNPRINTABLE.sub("", url.strip())
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -60,3 +60,17 @@ def test_ids_are_stable_and_fall_back_to_outlet_title_time() -> None:
     assert item_id(None, "Outlet", "Same title", when) != item_id(
         None, "Outlet", "Same title", None
     )
+
+
+def test_plain_text_loses_every_control_format_and_private_character() -> None:
+    import unicodedata
+
+    from briefing.clean import plain
+
+    others = [
+        chr(c)
+        for c in range(0x110000)
+        if unicodedata.category(chr(c)) in ("Cc", "Cf", "Cs", "Co") and chr(c) not in "\n\t"
+    ]
+    assert len(others) > 1000
+    assert all(plain(f"a{ch}b", 10) in ("a b", "ab") for ch in others)
