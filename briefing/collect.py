@@ -7,10 +7,14 @@ the briefing. Each run's status per source is kept in the store for the Sources 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 
 import httpx
@@ -25,6 +29,7 @@ from .textsim import terms
 
 log = logging.getLogger("briefing")
 CONCURRENCY = 16
+PROCESS_MIN = 20  # local sources from which parsing is spread over processes
 MAX_ITEMS_PER_SOURCE = 5_000
 
 Progress = Callable[[SourceReport], None]
@@ -55,22 +60,49 @@ def collect(
     reports: dict[str, SourceReport] = {}
     term_counts: Counter[str] = Counter()  # word statistics, written once per run
     documents = 0
+    local = [s for s in config.sources if _parse_elsewhere(s)]
+    if len(local) < PROCESS_MIN or (os.cpu_count() or 1) < 2:
+        local = []
     try:
-        workers = max(1, min(CONCURRENCY, len(config.sources)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="collect") as pool:
-            futures = {
-                pool.submit(
-                    _read_source, s, config, client, captured, validators[s.name], store.has_item
-                ): s
-                for s in config.sources
-            }
+        # Parsing local files is CPU work: other processes use the other cores. Network
+        # sources wait on the network: threads overlap the waits.
+        procs = (
+            ProcessPoolExecutor(
+                max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("fork")
+            )
+            if local
+            else contextlib.nullcontext()
+        )
+        workers = max(1, min(CONCURRENCY, len(config.sources) - len(local)))
+        with procs as processes, ThreadPoolExecutor(workers, "collect") as threads:
+            futures = {}
+            for s in config.sources:
+                if processes is not None and s in local:
+                    future = processes.submit(_read_local, s, config, captured)
+                else:
+                    future = threads.submit(
+                        _read_source,
+                        s,
+                        config,
+                        client,
+                        captured,
+                        validators[s.name],
+                        store.has_item,
+                    )
+                futures[future] = s
             for future in as_completed(futures):
                 source = futures[future]
-                report, found, fetched = future.result()
+                try:
+                    report, found, fetched, vocabularies = _unpack(future.result())
+                except BrokenProcessPool:  # a worker died: parse this source here instead
+                    report, found, fetched = _read_source(
+                        source, config, None, captured, (None, None), store.has_item
+                    )
+                    vocabularies = {}
                 fresh = store.insert_new(found) if found else []
                 report.new = len(fresh)
                 for item in fresh:
-                    term_counts.update(set(vocabulary(item)))
+                    term_counts.update(vocabularies.get(item.id) or set(vocabulary(item)))
                 documents += len(fresh)
                 if fetched is not None and fetched.validators and source.url:
                     store.save_http_validators(source.url, *fetched.validators)
@@ -86,13 +118,35 @@ def collect(
     return [reports[s.name] for s in config.sources]
 
 
+def _parse_elsewhere(source: Source) -> bool:
+    """Local files that need no network (a feed with `expand:` fetches articles)."""
+    return (
+        bool(source.path)
+        and not getattr(source, "expand", False)
+        and (source.type == "clipping" or not source.url)
+    )
+
+
+def _read_local(
+    source: Source, config: LoadedConfig, captured: datetime
+) -> tuple[SourceReport, list[Item], None, dict[str, frozenset[str]]]:
+    """In a worker process: read and parse local files, and tokenise the items there too."""
+    report, found, _ = _read_source(source, config, None, captured, (None, None), None)
+    lead = config.stories.lead_words
+    return report, found, None, {item.id: frozenset(terms(item, lead)) for item in found}
+
+
+def _unpack(result: tuple) -> tuple[SourceReport, list[Item], Fetched | None, dict]:
+    return result if len(result) == 4 else (*result, {})
+
+
 def _read_source(
     source: Source,
     config: LoadedConfig,
     client: httpx.Client | None,
     captured: datetime,
     validators: tuple[str | None, str | None],
-    known: Callable[[str], bool],
+    known: Callable[[str], bool] | None,
 ) -> tuple[SourceReport, list[Item], Fetched | None]:
     report = SourceReport(name=source.name, type=source.type, status="ok")
     try:

@@ -276,6 +276,8 @@ class LoadedConfig:
         self.base_dir = path.parent
 
     def __getattr__(self, name: str) -> Any:
+        if name == "model" or name.startswith("__"):  # while unpickling, before __dict__ is set
+            raise AttributeError(name)
         return getattr(self.model, name)
 
     def resolve(self, value: str) -> Path:

@@ -160,3 +160,29 @@ def test_expand_fetches_full_articles_for_teaser_entries(
     hits = len([r for r, _ in httpserver.log if r.path == "/article"])
     assert cli("collect", "--config", str(config))[0] == 0
     assert len([r for r, _ in httpserver.log if r.path == "/article"]) == hits == 1
+
+
+def test_many_local_sources_are_parsed_in_worker_processes(cli, write_config, tmp_path) -> None:
+    """From PROCESS_MIN local sources on, parsing runs in other processes: same result."""
+    from briefing.collect import PROCESS_MIN
+
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    sources = []
+    for n in range(PROCESS_MIN + 5):
+        items = "".join(
+            f"<item><title>Kyiv report {n}-{k}</title><link>https://w{n}.example/{k}</link>"
+            f"<pubDate>Wed, 28 May 2025 1{k}:00:00 +0300</pubDate>"
+            f"<description>Report {k} from source {n} about Ukraine.</description></item>"
+            for k in range(3)
+        )
+        path = folder / f"s{n}.xml"
+        body = f'<rss version="2.0"><channel><title>Wire {n}</title>{items}</channel></rss>'
+        path.write_text(body if n else "not a feed", encoding="utf-8")
+        sources.append({"name": f"s{n}", "type": "feed", "path": str(path)})
+    config = write_config({"sections": SECTIONS, "sources": sources})
+    code, out, err = cli("collect", "--config", str(config))
+    assert code == 0
+    assert err.strip().startswith("warning: source 's0':")
+    assert out.count(": ok, 3 items, 3 new") == PROCESS_MIN + 4
+    assert stored(config) == 3 * (PROCESS_MIN + 4)
