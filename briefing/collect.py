@@ -11,6 +11,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -61,8 +62,8 @@ def collect(
     term_counts: Counter[str] = Counter()  # word statistics, written once per run
     documents = 0
     local = [s for s in config.sources if _parse_elsewhere(s)]
-    if len(local) < PROCESS_MIN or (os.cpu_count() or 1) < 2:
-        local = []
+    if len(local) < PROCESS_MIN or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+        local = []  # forking is safe only while this process runs no other thread
     try:
         # Parsing local files is CPU work: other processes use the other cores. Network
         # sources wait on the network: threads overlap the waits.
