@@ -31,6 +31,7 @@ from .textsim import Vectorizer, centroid, cosine, sentences, strip_dateline, te
 
 SUMMARY_CHARS = 650
 SUMMARY_ITEMS = 6  # the most central items a summary draws from
+UNLINKED = 0.1  # how much less central an item without a link may be and still lead
 MAX_REDUNDANCY = 0.25  # a sentence this similar to one already chosen says the same again
 _ENDS = re.compile(r"[.!?…][\"'”’)\]]*$")  # bullets and headings are not summary sentences
 SENTENCE_CHARS = 400
@@ -295,7 +296,15 @@ def _story(
 ) -> Story:
     items = sorted(items, key=lambda i: (i.when, i.id))
     centre = centroid([vec.of(i) for i in items])
-    ranked = sorted(items, key=lambda i: (-cosine(vec.of(i), centre), i.when, i.id))
+    # the most central item leads; one readers can click through to is preferred
+    ranked = sorted(
+        items,
+        key=lambda i: (
+            -cosine(vec.of(i), centre) + (UNLINKED if i.url is None else 0.0),
+            i.when,
+            i.id,
+        ),
+    )
     return Story(
         id=story_id,
         headline=ranked[0].title,
