@@ -77,10 +77,11 @@ def collect(
         workers = max(1, min(CONCURRENCY, len(config.sources) - len(local)))
         with procs as processes, ThreadPoolExecutor(workers, "collect") as threads:
             futures = {}
+            # processes first: they are forked at the first submit, before any thread starts
+            for s in local:
+                futures[processes.submit(_read_local, s, config, captured)] = s
             for s in config.sources:
-                if processes is not None and s in local:
-                    future = processes.submit(_read_local, s, config, captured)
-                else:
+                if s not in local:
                     future = threads.submit(
                         _read_source,
                         s,
@@ -90,16 +91,20 @@ def collect(
                         validators[s.name],
                         store.has_item,
                     )
-                futures[future] = s
+                    futures[future] = s
             for future in as_completed(futures):
                 source = futures[future]
+                vocabularies: dict[str, frozenset[str]] = {}
                 try:
-                    report, found, fetched, vocabularies = _unpack(future.result())
+                    if source in local:
+                        report, found, vocabularies = future.result()
+                        fetched = None
+                    else:
+                        report, found, fetched = future.result()
                 except BrokenProcessPool:  # a worker died: parse this source here instead
                     report, found, fetched = _read_source(
                         source, config, None, captured, (None, None), store.has_item
                     )
-                    vocabularies = {}
                 fresh = store.insert_new(found) if found else []
                 report.new = len(fresh)
                 for item in fresh:
@@ -130,15 +135,11 @@ def _parse_elsewhere(source: Source) -> bool:
 
 def _read_local(
     source: Source, config: LoadedConfig, captured: datetime
-) -> tuple[SourceReport, list[Item], None, dict[str, frozenset[str]]]:
+) -> tuple[SourceReport, list[Item], dict[str, frozenset[str]]]:
     """In a worker process: read and parse local files, and tokenise the items there too."""
     report, found, _ = _read_source(source, config, None, captured, (None, None), None)
     lead = config.stories.lead_words
-    return report, found, None, {item.id: frozenset(terms(item, lead)) for item in found}
-
-
-def _unpack(result: tuple) -> tuple[SourceReport, list[Item], Fetched | None, dict]:
-    return result if len(result) == 4 else (*result, {})
+    return report, found, {item.id: frozenset(terms(item, lead)) for item in found}
 
 
 def _read_source(

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -53,7 +52,6 @@ def cycle(
 ) -> CycleReport:
     """Collect once, then build and deliver every window that is due and not yet delivered."""
     from .pipeline import run_collect
-    from .schedule import due_windows
 
     now = now or clock.now()
     report = CycleReport()
@@ -61,7 +59,7 @@ def cycle(
         run_collect(config)
         with Store(config.database_url) as store:
             ledger = Ledger(store)
-            days = _due(config, now, ledger, due_windows)
+            days = _due(config, now, ledger)
             if force and not days:
                 from .schedule import latest_closed
 
@@ -141,10 +139,12 @@ def _build_and_deliver(
                 log.info("delivered %s: %s", day, note)
 
 
-def _due(config: LoadedConfig, now: datetime, ledger: Ledger, due_windows: Any) -> list[date]:
+def _due(config: LoadedConfig, now: datetime, ledger: Ledger) -> list[date]:
     """Windows to build now: the latest closed one, and earlier ones only when they fall after a
     window this store already delivered (a gap a skipped fire or downtime left). A new install
     starts with the latest window instead of delivering the days before it."""
+    from .schedule import due_windows
+
     candidates = due_windows(config, now, lambda d: False)
     done = [_done(config, ledger, d) for d in candidates]
     if not any(done):
