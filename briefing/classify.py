@@ -1,14 +1,15 @@
 """Classify: the topic gate for items and keyword rules that put each story in one section.
 
 Terms are case-insensitive whole words or phrases; `*` matches any word ending (`negotiat*`).
-A term found in a title counts 3, in a body 1, each term once per field, so a long article
-that repeats a word is not worth more than a short one that states it.
+A term found in the titles counts 3, else in the texts 1, and a second and third mention add
+half as much again, no more, so a long article that repeats a word is not worth much more
+than a short one that states it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .config import LoadedConfig, SectionConfig
@@ -26,6 +27,11 @@ def _term_pattern(term: str) -> str:
 
 
 Term = str | dict[str, float]  # "ceasefire", or {"ceasefire": 2} to weigh a term
+
+
+def _repeats(n: int) -> float:
+    """A second and third mention add half as much again; more add nothing."""
+    return 1 + 0.5 * (min(n, 3) - 1)
 
 
 class TermSet:
@@ -64,15 +70,17 @@ class TermSet:
     def matches(self, title: str, body: str) -> list[Match]:
         """Each matched term with where it matched, how often, and what it adds to the score.
 
-        A term in the title counts TITLE_WEIGHT times its weight; in the body BODY_WEIGHT times
-        its weight, plus half as much again for a second and a third mention (a story about
-        sanctions says so more than once; a story that mentions them in passing does not)."""
+        A term in the titles counts TITLE_WEIGHT times its weight, else in the body BODY_WEIGHT
+        times; a second and a third mention add half as much again (several outlets headline
+        the word; a story about sanctions says so more than once, one in passing does not)."""
         in_title = self.counts(title)
-        out = [Match(t, "title", n, TITLE_WEIGHT * self.weights[t]) for t, n in in_title.items()]
+        out = [
+            Match(t, "title", n, TITLE_WEIGHT * self.weights[t] * _repeats(n))
+            for t, n in in_title.items()
+        ]
         for term, n in self.counts(body).items():
             if term not in in_title:
-                points = BODY_WEIGHT * self.weights[term] * (1 + 0.5 * (min(n, 3) - 1))
-                out.append(Match(term, "body", n, points))
+                out.append(Match(term, "body", n, BODY_WEIGHT * self.weights[term] * _repeats(n)))
         return sorted(out, key=lambda m: (-m.points, m.term))
 
     def score(self, title: str, body: str) -> tuple[float, list[tuple[str, str]]]:
@@ -87,6 +95,7 @@ class Match:
     where: str  # "title" | "body"
     count: int
     points: float
+    context: bool = False  # a context term, counted only beside a keyword
 
 
 @dataclass
@@ -119,6 +128,7 @@ class SectionRule:
     config: SectionConfig
     keywords: TermSet
     exclude: TermSet
+    context: TermSet
 
 
 class Classifier:
@@ -126,7 +136,8 @@ class Classifier:
 
     def __init__(self, config: LoadedConfig) -> None:
         self.rules = [
-            SectionRule(s, TermSet(s.keywords), TermSet(s.exclude)) for s in config.sections
+            SectionRule(s, TermSet(s.keywords), TermSet(s.exclude), TermSet(s.context))
+            for s in config.sections
         ]
         catch = next((s for s in config.sections if s.catch_all), None)
         taken = {s.id for s in config.sections}
@@ -148,7 +159,8 @@ class Classifier:
 
     def explain(self, story: Story) -> list[tuple[str, float, list[Match], list[str]]]:
         """Per section (catch-all aside): score, the matches behind it, and the exclude terms
-        that zeroed it. A story is scored on all its items' titles and texts together."""
+        that zeroed it. A story is scored on all its items' titles and texts together; context
+        terms count only beside a keyword, so naming a leader alone places nothing."""
         title = " \n ".join(item.title for item in story.items)
         body = " \n ".join(item.body for item in story.items)
         out = []
@@ -156,6 +168,9 @@ class Classifier:
             if rule.config.catch_all:
                 continue
             found = rule.keywords.matches(title, body)
+            if found:
+                context = [replace(m, context=True) for m in rule.context.matches(title, body)]
+                found = sorted(found + context, key=lambda m: (-m.points, m.term))
             score = sum(m.points for m in found)
             excluded = sorted(rule.exclude.found(title + "\n" + body)) if score else []
             out.append((rule.config.id, 0.0 if excluded else score, found, excluded))
@@ -196,15 +211,15 @@ class Classifier:
         return scores[0] >= self.confident and scores[0] >= 1.5 * scores[1]
 
     def assign(self, story: Story) -> None:
-        """Set the story's section, score and tags (other sections that also match)."""
-        scores = self.scores(story)
-        passing = [
-            (rule.config.id, scores[rule.config.id])
-            for rule in self.rules
-            if not rule.config.catch_all
-            and scores[rule.config.id] >= rule.config.min_score
-            and scores[rule.config.id] > 0
-        ]
+        """Set the story's section, score and tags (other sections that also match). A section
+        must reach its `min_score` on keywords alone; context terms only rank those that do."""
+        passing = []
+        for rule, (sid, score, found, _) in zip(
+            (r for r in self.rules if not r.config.catch_all), self.explain(story), strict=True
+        ):
+            own = sum(m.points for m in found if not m.context)
+            if score > 0 and own >= rule.config.min_score:
+                passing.append((sid, score))
         if not passing:
             story.section, story.score, story.tags = self.catch_all, 0.0, []
             return

@@ -231,16 +231,17 @@ def eval_group() -> None:
     "--labels",
     "labels",
     required=True,
+    multiple=True,
     metavar="FILE",
-    help="JSON lines: outlet, url, published, headline, body, story, offtopic.",
+    help="JSON lines: outlet, url, published, headline, body, story, offtopic (repeatable).",
 )
 @config_option
 @click.option("--errors/--no-errors", default=False, help="List wrongly joined or split pairs.")
-def eval_stories(labels: str, config_path: str | None, errors: bool) -> None:
+def eval_stories(labels: tuple[str, ...], config_path: str | None, errors: bool) -> None:
     """Pairwise and B-cubed F1 of story clustering, day by day as builds run."""
     from .evaluate import evaluate_stories
 
-    scores = evaluate_stories(_load(config_path), Path(labels))
+    scores = evaluate_stories(_load(config_path), [Path(p) for p in labels])
     if not errors:
         scores.errors = []
     click.echo(scores.table())
@@ -251,8 +252,10 @@ def eval_stories(labels: str, config_path: str | None, errors: bool) -> None:
     "--labels",
     "labels",
     required=True,
+    multiple=True,
     metavar="FILE",
-    help="JSON lines: outlet, url, published, headline, body, story, primary, offtopic.",
+    help="JSON lines: outlet, url, published, headline, body, story, primary, offtopic "
+    "(repeatable: the files are measured as one set).",
 )
 @config_option
 @click.option(
@@ -264,7 +267,7 @@ def eval_stories(labels: str, config_path: str | None, errors: bool) -> None:
 )
 @click.option("--errors/--no-errors", default=False, help="List wrongly placed items.")
 def eval_sections(
-    labels: str, config_path: str | None, mapping: tuple[str, ...], errors: bool
+    labels: tuple[str, ...], config_path: str | None, mapping: tuple[str, ...], errors: bool
 ) -> None:
     """Macro-F1 of sections, per-section precision/recall, gate rates, confusion matrix."""
     from .evaluate import evaluate_sections
@@ -275,7 +278,7 @@ def eval_sections(
         if not sep or not label or not section:
             raise UsageError(f"--map {entry!r}: expected LABEL=SECTION")
         pairs[label] = section
-    report, wrong = evaluate_sections(_load(config_path), Path(labels), pairs)
+    report, wrong = evaluate_sections(_load(config_path), [Path(p) for p in labels], pairs)
     click.echo(report)
     if errors:
         click.echo("\n".join(wrong))

@@ -111,6 +111,11 @@ class SectionConfig(_Strict):
     exclude: list[str] = []
     """Terms that keep a story out of this section even when keywords match."""
 
+    context: list[str | dict[str, float]] = []
+    """Terms (same form as `keywords`) that add to the score only when a keyword matched too:
+    the people and bodies that make this section's news, who also appear in stories that
+    belong elsewhere."""
+
     min_score: float = Field(1.0, ge=0)
     """Score a story needs to land in this section."""
 

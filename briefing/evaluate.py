@@ -57,6 +57,11 @@ class Scores:
         return "\n".join(lines + self.errors)
 
 
+def load_all(paths: list[Path], zone: ZoneInfo) -> list[Labelled]:
+    """Labelled items of several files, measured as one set."""
+    return [lab for path in paths for lab in load_labels(path, zone)]
+
+
 def load_labels(path: Path, zone: ZoneInfo) -> list[Labelled]:
     """Labelled items from JSON lines: each line holds the item's text, or points into a
     clipping (`seed`: a path relative to the labels file, with `captured`, `timezone`, `outlet`
@@ -153,8 +158,8 @@ def run_days(config: LoadedConfig, labelled: list[Labelled]) -> dict[str, Story]
     return found
 
 
-def evaluate_stories(config: LoadedConfig, labels_path: Path) -> Scores:
-    labelled = load_labels(labels_path, config.zone)
+def evaluate_stories(config: LoadedConfig, labels_paths: list[Path]) -> Scores:
+    labelled = load_all(labels_paths, config.zone)
     by_id = {lab.item.id: lab for lab in labelled}
     found = run_days(config, labelled)
     gate_correct = sum((lab.item.id in found) != lab.offtopic for lab in labelled)
@@ -173,13 +178,13 @@ def evaluate_stories(config: LoadedConfig, labels_path: Path) -> Scores:
 
 
 def evaluate_sections(
-    config: LoadedConfig, labels_path: Path, mapping: dict[str, str] | None = None
+    config: LoadedConfig, labels_paths: list[Path], mapping: dict[str, str] | None = None
 ) -> tuple[str, list[str]]:
     """Macro-F1 of the primary section, per-section precision and recall, the gate's drop and
     keep rates, and a confusion matrix, as a printable report."""
     from .classify import Classifier
 
-    labelled = load_labels(labels_path, config.zone)
+    labelled = load_all(labels_paths, config.zone)
     found = run_days(config, labelled)
     classifier = Classifier(config)
     classifier.assign_all(list({id(s): s for s in found.values()}.values()))

@@ -71,7 +71,8 @@ def _item_lines(
 
 def _match(m: Match) -> str:
     times = f" ×{m.count}" if m.count > 1 else ""
-    return f"{m.term} [{m.where}{times}] +{m.points:g}"
+    kind = " (context)" if m.context else ""
+    return f"{m.term}{kind} [{m.where}{times}] +{m.points:g}"
 
 
 def _terms(pairs: list[tuple[str, str]]) -> str:

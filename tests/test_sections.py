@@ -123,6 +123,43 @@ def test_min_score_and_catch_all(write_config) -> None:
     assert s.section == "other"  # the implicit "Other developments" section
 
 
+def test_context_terms_rank_sections_but_never_place_a_story_alone(write_config) -> None:
+    talks = {"id": "talks", "title": "Talks", "keywords": ["talks"]}
+    war = {"id": "war", "title": "War", "keywords": ["drone*"]}
+    with_context = {**talks, "context": [{"Putin": 1}, {"Zelensky": 1}]}
+    title = "Zelensky and Putin trade barbs"
+    body = "The talks stalled. A drone was downed, then another drone."
+    assert place(write_config, [talks, war, OTHER], title, body) == ("war", ["talks"])
+    assert place(write_config, [war, with_context, OTHER], title, body) == ("talks", ["war"])
+    # names alone reach min_score but place nothing: a domestic story stays in the catch-all
+    assert place(write_config, [with_context, OTHER], "Putin and Zelensky mark a holiday") == (
+        "other",
+        [],
+    )
+    clf, _, _ = classifier(write_config, [with_context, OTHER])
+    (_, _, found, _) = clf.explain(story(title, body))[0]
+    assert [(m.term, m.context) for m in found] == [
+        ("Putin", True),
+        ("Zelensky", True),
+        ("talks", False),
+    ]
+
+
+def test_a_term_several_outlets_headline_counts_more(write_config) -> None:
+    sections = [
+        {"id": "talks", "title": "Talks", "keywords": ["talks"]},
+        {"id": "war", "title": "War", "keywords": ["drones"]},
+        OTHER,
+    ]
+    clf, _, _ = classifier(write_config, sections)
+    titles = ["Drones hit Kyiv before talks", "Drones hit the capital", "Night of drones"]
+    items = [Item(f"i{n}", "s", f"O{n}", None, t, "", WHEN, WHEN) for n, t in enumerate(titles)]
+    s = Story("s", titles[0], items)
+    clf.assign(s)
+    assert (s.section, s.tags) == ("war", ["talks"])
+    assert clf.scores(s) == {"talks": 3.0, "war": 6.0}  # 3 for the term, half again twice
+
+
 def test_max_stories_keeps_the_best_and_counts_the_rest(write_config) -> None:
     sections = [{"id": "war", "title": "War", "keywords": ["drone*"], "max_stories": 2}, OTHER]
     clf, _, config = classifier(write_config, sections)
@@ -203,3 +240,22 @@ def test_labels_can_point_into_clippings_instead_of_copying_them(cli) -> None:
     )
     assert (code, err) == (0, "")
     assert out.startswith("items 19: 19 on topic, 0 off topic")
+
+
+def test_eval_sections_measures_several_label_files_as_one_set(cli) -> None:
+    root = Path(__file__).resolve().parent.parent
+    if not (root.parent / "shared" / "seeds").is_dir():
+        pytest.skip("../shared/seeds not present")
+    code, out, err = cli(
+        "eval",
+        "sections",
+        "--labels",
+        str(root / "samples" / "stories.jsonl"),
+        "--labels",
+        str(root / "samples" / "seeds.jsonl"),
+        "--config",
+        str(root / "config.yaml"),
+    )
+    assert (code, err) == (0, "")
+    assert out.startswith("items 87: 77 on topic, 10 off topic")
+    assert float(out.split("macro-F1 ")[1].split(",")[0]) >= 0.9  # the target
