@@ -259,3 +259,18 @@ def test_eval_sections_measures_several_label_files_as_one_set(cli) -> None:
     assert (code, err) == (0, "")
     assert out.startswith("items 87: 77 on topic, 10 off topic")
     assert float(out.split("macro-F1 ")[1].split(",")[0]) >= 0.9  # the target
+
+
+def test_the_shipped_rules_place_single_headlines_written_apart_from_the_samples(cli) -> None:
+    root = Path(__file__).resolve().parent.parent
+    code, out, err = cli(
+        "eval",
+        "sections",
+        "--labels",
+        str(root / "samples" / "headlines.jsonl"),
+        "--config",
+        str(root / "config.yaml"),
+    )
+    assert (code, err) == (0, "")
+    assert "topic gate: dropped 6/6 off-topic (100.0%), kept 51/51 on-topic (100.0%)" in out
+    assert float(out.split("macro-F1 ")[1].split(",")[0]) >= 0.9
