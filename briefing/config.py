@@ -88,7 +88,7 @@ class ClassifierConfig(_Strict):
     """The rules decide alone when the best section scores at least this and 1.5 times the
     runner-up."""
 
-    min_similarity: float = Field(0.2, ge=-1, le=1)
+    min_similarity: float = Field(0.3, ge=-1, le=1)
     """Below this similarity to every section's prototype, an unsure story goes to the
     catch-all."""
 
