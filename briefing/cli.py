@@ -69,6 +69,14 @@ config_option = click.option(
     metavar="PATH",
     help="Config file (default ./config.yaml, then $BRIEFING_CONFIG).",
 )
+configs_option = click.option(
+    "--config",
+    "config_paths",
+    metavar="PATH",
+    multiple=True,
+    help="Config file (default ./config.yaml, then $BRIEFING_CONFIG); repeat it for several "
+    "desks sharing one store.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -119,14 +127,14 @@ def build(
 
 
 @cli.command()
-@config_option
-def collect(config_path: str | None) -> None:
-    """Fetch every source once and store the new items."""
-    from .pipeline import run_collect
+@configs_option
+def collect(config_paths: tuple[str, ...]) -> None:
+    """Fetch every source once and store the new items (of every desk given)."""
+    from .desks import collect_desks, union_sources
 
-    config = _load(config_path)
-    with _progress(len(config.sources)) as on_done:
-        reports = run_collect(config, on_done)
+    configs = _load_all(config_paths)
+    with _progress(len(union_sources(configs))) as on_done:
+        reports = collect_desks(configs, on_done)
     for r in reports:
         detail = f" — {r.message}" if r.message else ""
         click.echo(f"{r.name}: {r.status}, {r.fetched} items, {r.new} new{detail}")
@@ -135,14 +143,21 @@ def collect(config_path: str | None) -> None:
 
 
 @cli.command()
-@config_option
+@configs_option
 @click.option("--force", is_flag=True, help="Build and deliver again even if already delivered.")
 @click.option("--wait", is_flag=True, help="Wait for a running cycle instead of exiting 75.")
-def run(config_path: str | None, force: bool, wait: bool) -> None:
-    """One scheduled cycle now: collect, build the window that closed last, deliver it."""
+def run(config_paths: tuple[str, ...], force: bool, wait: bool) -> None:
+    """One scheduled cycle now: collect, build the window that closed last, deliver it.
+    Several --config: one collection for all desks, then each desk's build and delivery."""
     from .runner import cycle
 
-    _report(cycle(_load(config_path), force=force, wait=wait))
+    configs = _load_all(config_paths)
+    if len(configs) == 1:
+        _report(cycle(configs[0], force=force, wait=wait))
+        return
+    from .desks import cycle_desks
+
+    _report(cycle_desks(configs, force=force, wait=wait))
 
 
 @cli.command()
@@ -221,6 +236,27 @@ def explain(day: date, item: str | None, config_path: str | None) -> None:
         click.echo(line)
 
 
+@cli.group(name="db")
+def db_group() -> None:
+    """Manage the store."""
+
+
+@db_group.command(name="copy")
+@click.option("--to", "target", required=True, metavar="URL", help="URL of an empty store.")
+@config_option
+def db_copy(target: str, config_path: str | None) -> None:
+    """Copy every table of the configured store into an empty store at URL."""
+    from .database import check_driver
+    from .dbcopy import copy_store
+
+    config = _load(config_path)
+    check_driver(target, "--to")
+    report = copy_store(config.database_url, target)
+    for table, count in report.counts.items():
+        click.echo(f"{table}: {count} rows")
+    click.echo(f"copied {sum(report.counts.values())} rows into {report.target}")
+
+
 @cli.group(name="eval")
 def eval_group() -> None:
     """Measure the gate, stories or sections against labelled items."""
@@ -285,6 +321,22 @@ def _load(config_path: str | None) -> LoadedConfig:
     from .config import find_config, load_config
 
     return load_config(find_config(config_path))
+
+
+def _load_all(config_paths: tuple[str, ...]) -> list[LoadedConfig]:
+    """Every --config given (at least the default one), each problem reported."""
+    from .errors import ConfigError
+
+    configs: list[LoadedConfig] = []
+    problems: list[str] = []
+    for path in config_paths or (None,):
+        try:
+            configs.append(_load(path))
+        except ConfigError as exc:
+            problems += exc.problems
+    if problems:
+        raise ConfigError(problems)
+    return configs
 
 
 @contextlib.contextmanager

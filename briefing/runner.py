@@ -48,16 +48,22 @@ def lock(config: LoadedConfig, wait: bool = False) -> FileLock:
 
 
 def cycle(
-    config: LoadedConfig, now: datetime | None = None, force: bool = False, wait: bool = False
+    config: LoadedConfig,
+    now: datetime | None = None,
+    force: bool = False,
+    wait: bool = False,
+    collect: bool = True,
 ) -> CycleReport:
-    """Collect once, then build and deliver every window that is due and not yet delivered."""
+    """Collect once (unless a multi-desk run collected already), then build and deliver every
+    window that is due and not yet delivered."""
     from .pipeline import run_collect
 
     now = now or clock.now()
     report = CycleReport()
     with locked(config, wait):
-        run_collect(config)
-        with Store(config.database_url) as store:
+        if collect:
+            run_collect(config)
+        with Store.for_config(config) as store:
             ledger = Ledger(store)
             days = _due(config, now, ledger)
             if force and not days:
@@ -99,13 +105,13 @@ def _build_and_deliver(
     from .deliver import DeliveryError, Package, deliver_one, keys
     from .pipeline import build
 
-    with Store(config.database_url) as store:
+    with Store.for_config(config) as store:
         ledger = Ledger(store)
         built = ledger.build(day)
     formats = needed_formats(config)
     if built is None or force or not set(formats) <= set(built[1]):
         result = build(config, day, formats, collect_first=collect)
-        with Store(config.database_url) as store:
+        with Store.for_config(config) as store:
             Ledger(store).record_build(day, result.files)
         report.built.append(day)
         briefing, files = result.briefing, result.files
@@ -113,7 +119,7 @@ def _build_and_deliver(
         result = build(config, day, ["json"], collect_first=False)  # the same, from the ledger
         briefing, files = result.briefing, {**built[1], **result.files}
     package = Package(day, config.title, {f: Path(p) for f, p in files.items()}, briefing)
-    with Store(config.database_url) as store:
+    with Store.for_config(config) as store:
         ledger = Ledger(store)
         wanted = [(target_id(t), k) for t in config.delivery for k in keys(t)]
         ledger.plan(day, wanted)

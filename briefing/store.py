@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from . import clock
-from .errors import ConfigError, WorkError
+from .database import _MIGRATION_LOCK, Guard, _engine, _reason, _shown
+from .errors import WorkError
 from .models import Item, SourceReport
 from .records import BriefingRecords
 from .schema import (
@@ -68,6 +68,13 @@ class Store(BriefingRecords):
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @classmethod
+    def for_config(cls, config: Any) -> Store:
+        """The store of a LoadedConfig, seen as its desk: a named desk sees its sources' items."""
+        desk = config.desk or ""
+        sources = [s.name for s in config.sources] if desk else None
+        return cls(config.database_url, desk=desk, sources=sources)
 
     @property
     def dialect(self) -> str:
@@ -296,86 +303,10 @@ class Store(BriefingRecords):
         return out
 
     def _begin(self):  # type: ignore[no-untyped-def]
-        return _Guard(self.engine.begin, self.url)
+        return Guard(self.engine.begin, self.url)
 
     def _connect(self):  # type: ignore[no-untyped-def]
-        return _Guard(self.engine.connect, self.url)
-
-
-class _Guard:
-    """Turn database failures into one-line WorkErrors naming the store."""
-
-    def __init__(self, opener: Callable[[], Any], url: str) -> None:
-        self._cm = None
-        self._opener = opener
-        self._url = url
-
-    def __enter__(self) -> Connection:
-        try:
-            self._cm = self._opener()
-            return self._cm.__enter__()
-        except sa.exc.SQLAlchemyError as exc:
-            raise WorkError(f"store {_shown(self._url)}: {_reason(exc)}") from exc
-
-    def __exit__(self, *exc: Any) -> None:
-        try:
-            self._cm.__exit__(*exc)
-        except sa.exc.SQLAlchemyError as err:
-            raise WorkError(f"store {_shown(self._url)}: {_reason(err)}") from err
-        if exc[0] is not None and issubclass(exc[0], sa.exc.SQLAlchemyError):
-            raise WorkError(f"store {_shown(self._url)}: {_reason(exc[1])}") from exc[1]
-
-
-def _engine(url: str) -> Engine:
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        raise WorkError(f"database URL {url!r} is not a SQLAlchemy URL") from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(parsed, connect_args={"timeout": 30})
-
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA busy_timeout = 30000")
-            # WAL: readers never wait for a writer, and a commit costs one sync, not three
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.close()
-
-        return engine
-    if parsed.get_backend_name() == "postgresql":
-        check_driver(url, f"database {_shown(url)}")
-    try:
-        return sa.create_engine(parsed, pool_pre_ping=True)
-    except (sa.exc.ArgumentError, ImportError) as exc:
-        raise WorkError(f"database {_shown(url)}: {exc}") from None
-
-
-_MIGRATION_LOCK = 7_250_101  # the advisory lock migrations hold on PostgreSQL
-POSTGRES_HINT = "pip install 'briefing[postgres]'"
-
-
-def check_driver(url: str, where: str) -> None:
-    """A PostgreSQL URL needs psycopg 3 (the `postgres` extra): say so in one line."""
-    import importlib.util
-
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() != "postgresql":
-        return
-    if parsed.get_driver_name() != "psycopg":
-        raise ConfigError(
-            f"{where}: use a postgresql+psycopg:// URL (the driver of the postgres extra), "
-            f"not {parsed.drivername}://"
-        )
-    if importlib.util.find_spec("psycopg") is None:
-        raise ConfigError(
-            f"{where}: the PostgreSQL driver is not installed; install the postgres extra "
-            f"({POSTGRES_HINT})"
-        )
+        return Guard(self.engine.connect, self.url)
 
 
 def _item_row(item: Item) -> dict[str, Any]:
@@ -412,16 +343,3 @@ def _row_item(row: Any) -> Item:
         lang=row["lang"],
         date_only=bool(row["date_only"]),
     )
-
-
-def _shown(url: str) -> str:
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return "(invalid URL)"
-
-
-def _reason(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None)
-    text = str(orig or exc).splitlines()[0]
-    return text[:300]

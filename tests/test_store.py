@@ -1,4 +1,5 @@
-"""The store: migrations, idempotent inserts, windows and undated items, on a real SQLite file."""
+"""The store: migrations, idempotent inserts, windows and undated items, on a real SQLite file
+and (with BRIEFING_TEST_PG_URL) a real PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ def _item(n: int, published: datetime | None, captured: datetime) -> Item:
     )
 
 
-def test_insert_is_idempotent_and_offsets_survive(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'deep' / 'b.db'}"
+def test_insert_is_idempotent_and_offsets_survive(store_url: str) -> None:
+    url = store_url
     kyiv = timezone(timedelta(hours=3))
     published = datetime(2025, 5, 28, 12, 9, tzinfo=timezone(timedelta(hours=1)))
     captured = datetime(2025, 5, 29, 6, 0, tzinfo=UTC)
@@ -47,8 +48,8 @@ def test_insert_is_idempotent_and_offsets_survive(tmp_path: Path) -> None:
         assert [i.id for i in later] == ["id2"] and later[0].published is None
 
 
-def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'b.db'}"
+def test_a_store_from_a_newer_version_is_refused(store_url: str) -> None:
+    url = store_url
     Store(url).close()
     engine = sa.create_engine(url)
     with engine.begin() as conn:
@@ -82,10 +83,12 @@ def test_window_is_the_calendar_day_in_the_config_zone_across_clock_changes(writ
     assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=23)
 
 
-def test_a_version_1_store_is_migrated_keeping_its_items(tmp_path: Path) -> None:
+def test_a_version_1_store_is_migrated_keeping_its_items(store_url: str) -> None:
     from briefing.store import MIGRATIONS, meta
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = store_url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         meta.create(conn)
