@@ -48,6 +48,7 @@ def desk_config(
     return path
 
 
+BUILD = ("build", "--no-collect", "--date", SAMPLE_DAY, "--format", "json")
 A_NAMES = ["kyiv-ledger", "northsea-post", "danube-daily", *SHARED]
 B_NAMES = [*SHARED, "steppe-observer", "desk-live"]
 
@@ -83,9 +84,7 @@ def test_one_collection_serves_each_desk_its_own_sources(cli, tmp_path, store_ur
     assert code == 0 and all(line.endswith(" 0 new") for line in out.splitlines())
 
     for desk, config in (("east", a), ("west", b)):
-        code, _, err = cli(
-            "build", "--no-collect", "--config", str(config), "--date", SAMPLE_DAY, "--format", "json"
-        )
+        code, _, err = cli(*BUILD, "--config", str(config))
         assert (code, err) == (0, ""), desk
     east, west = built_json(tmp_path, "east"), built_json(tmp_path, "west")
     assert {s["name"] for s in east["sources"]} == set(A_NAMES)
@@ -112,9 +111,7 @@ def test_a_desk_sees_a_shared_feed_it_names_differently(cli, tmp_path, store_url
     code, out, err = cli("collect", "--config", str(b))
     assert (code, err) == (0, "") and "baltic: ok" in out and "0 new" in out
     for config in (a, b):
-        code, _, err = cli(
-            "build", "--no-collect", "--config", str(config), "--date", SAMPLE_DAY, "--format", "json"
-        )
+        code, _, err = cli(*BUILD, "--config", str(config))
         assert (code, err) == (0, "")
     east = {i for i, s in item_ids(built_json(tmp_path, "east")).items() if s == "baltic-wire"}
     west = {i for i, s in item_ids(built_json(tmp_path, "west")).items() if s == "baltic-wire"}
