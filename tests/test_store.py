@@ -108,3 +108,98 @@ def test_a_version_1_store_is_migrated_keeping_its_items(store_url: str) -> None
         assert item.id == "old" and item.date_only is False
         store.save_http_validators("https://x.example/feed", '"e"', None)
         assert store.http_validators("https://x.example/feed") == ('"e"', None)
+
+
+def test_a_version_4_store_keeps_its_records_as_the_unnamed_desk(store_url: str) -> None:
+    from briefing.ledger import Ledger
+    from briefing.store import MIGRATIONS, meta
+
+    if store_url.startswith("sqlite:///"):
+        Path(store_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(store_url)
+    with engine.begin() as conn:
+        meta.create(conn)
+        for migration in MIGRATIONS[:4]:
+            migration(conn)
+        conn.execute(sa.insert(meta).values(key="schema", value="4"))
+        for statement in (
+            "INSERT INTO items (id, source, outlet, title, body, captured, sort_time, date_only) "
+            "VALUES ('old', 'wire', 'O', 'T', 'b', '2025-05-28 09:00:00', '2025-05-28 09:00:00',"
+            " FALSE)",
+            "INSERT INTO story_items (item_id, story_id, date) VALUES ('old', 's-1', '2025-05-28')",
+            "INSERT INTO builds (date, first_built, last_built) "
+            "VALUES ('2025-05-28', '2025-05-29 06:00:00', '2025-05-29 06:00:00')",
+            "INSERT INTO ledger_deliveries (date, target, key, state, reason, attempts, updated) "
+            "VALUES ('2025-05-28', 'directory:/x', '', 'sent', '', 1, '2025-05-29 06:00:00')",
+        ):
+            conn.execute(sa.text(statement))
+    engine.dispose()
+    day = date(2025, 5, 28)
+    with Store(store_url) as store:
+        assert store.assignments(day) == {"old": "s-1"}
+        assert store.first_built(day) == datetime(2025, 5, 29, 6, 0, tzinfo=UTC)
+        assert Ledger(store).states(day) == {("directory:/x", ""): ("sent", "", 1)}
+    with Store(store_url, desk="east", sources=["wire"]) as east:
+        assert east.assignments(day) == {} and east.first_built(day) is None
+        (item,) = east.unassigned_between(
+            datetime(2025, 5, 28, tzinfo=UTC), datetime(2025, 5, 29, tzinfo=UTC)
+        )
+        assert item.id == "old"  # its source is known to the new item_sources table
+        east.record_briefing(day, {"old": "s-2"}, {}, {})
+        assert east.assignments(day) == {"old": "s-2"}
+    with Store(store_url, desk="west", sources=["other"]) as west:
+        window_ = (datetime(2025, 5, 28, tzinfo=UTC), datetime(2025, 5, 29, tzinfo=UTC))
+        assert west.unassigned_between(*window_) == []  # not one of west's sources
+
+
+def test_a_postgresql_url_without_the_driver_is_one_config_error(
+    cli, write_config, monkeypatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    config = write_config({"database": "postgresql+psycopg://desk:s3cret@127.0.0.1:5432/news"})
+    code, out, err = cli("check", "--config", str(config))
+    assert (code, out) == (2, "")
+    line = next(
+        n for n, t in enumerate(config.read_text("utf-8").splitlines(), 1) if "database" in t
+    )
+    assert err == (
+        f"error: {config}:{line} database: the PostgreSQL driver is not installed; install the "
+        "postgres extra (pip install 'briefing[postgres]')\n"
+    )
+
+
+def test_the_scheduler_keeps_its_job_in_the_store_and_each_desk_its_own(
+    write_config, store_url
+) -> None:
+    import threading
+
+    from briefing.schedule import JOB_ID, JOB_TABLE, run_scheduler
+
+    tables = []
+    if store_url.startswith("sqlite:///"):
+        Path(store_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    for desk in (None, "east"):
+        config = load_config(write_config({"database": store_url, "desk": desk}))
+        stop = threading.Event()
+        thread = threading.Thread(target=run_scheduler, args=(config.path, config, stop))
+        thread.start()
+        engine = sa.create_engine(store_url)
+        table = JOB_TABLE if desk is None else f"{JOB_TABLE}_east"
+        try:
+            for _ in range(200):
+                with engine.connect() as conn:
+                    if sa.inspect(conn).has_table(table):
+                        rows = conn.execute(sa.text(f"SELECT id FROM {table}")).all()
+                        if rows:
+                            break
+                threading.Event().wait(0.05)
+            assert [r[0] for r in rows] == [JOB_ID]
+            tables.append(table)
+        finally:
+            stop.set()
+            thread.join(timeout=10)
+            engine.dispose()
+        assert not thread.is_alive()
+    assert tables == [JOB_TABLE, f"{JOB_TABLE}_east"]
