@@ -94,9 +94,47 @@ def locked(config: LoadedConfig, wait: bool) -> Iterator[None]:
     except Timeout:
         raise LockedError(f"another run holds the lock {the_lock.lock_file}") from None
     try:
-        yield
+        with store_lock(config, wait):
+            yield
     finally:
         the_lock.release()
+
+
+@contextlib.contextmanager
+def store_lock(config: LoadedConfig, wait: bool) -> Iterator[None]:
+    """On PostgreSQL, also a lock in the database per desk (a session advisory lock), so runs
+    of one desk on different machines take turns too; a file lock only covers one machine."""
+    if not config.database_url.startswith("postgresql"):
+        yield
+        return
+    import sqlalchemy as sa
+
+    from .database import Guard, _engine
+
+    engine = _engine(config.database_url)
+    key = run_lock_key(config.desk or "")
+    try:
+        opener = lambda: engine.connect().execution_options(isolation_level="AUTOCOMMIT")  # noqa: E731
+        with Guard(opener, config.database_url) as conn:
+            if wait:
+                conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            elif not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+                desk = f"desk {config.desk!r}" if config.desk else "this store"
+                raise LockedError(f"another run of {desk} holds the store's run lock")
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+    finally:
+        engine.dispose()
+
+
+def run_lock_key(desk: str) -> int:
+    """The advisory lock number of a desk's runs: a stable signed 64-bit hash of its name."""
+    import hashlib
+
+    digest = hashlib.sha256(f"briefing run {desk}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _build_and_deliver(

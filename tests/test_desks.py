@@ -242,3 +242,29 @@ def test_one_run_for_several_desks_collects_once_and_delivers_each(
     assert sorted(m["To"] for m in recorder.messages) == ["east@x.example", "west@x.example"]
     code, out, _ = cli("run", "--config", str(a), "--config", str(b))
     assert code == 0 and "nothing to do" in out and len(recorder.messages) == 2
+
+
+def test_runs_of_one_desk_on_two_machines_take_turns_on_postgresql(tmp_path, pg_url, smtp) -> None:
+    """Two output folders stand for two machines: only the store's lock is shared."""
+    from briefing.runner import run_lock_key
+
+    port, recorder = smtp
+    one = desk_config(tmp_path, "east", A_NAMES, pg_url, delivery=_mail(port, "east@x.example"))
+    two = tmp_path / "two.yaml"
+    data = yaml.safe_load(one.read_text("utf-8"))
+    data["output"]["dir"] = str(tmp_path / "out-two")
+    two.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+
+    engine = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:  # a run elsewhere holds the desk's lock
+        conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": run_lock_key("east")})
+        held = _briefing("run", "--config", str(two))
+        _, err = held.communicate(timeout=120)
+        assert held.returncode == 75
+        assert err.strip() == "error: another run of desk 'east' holds the store's run lock"
+    engine.dispose()
+
+    runs = [_briefing("run", "--config", str(c)) for c in (one, two)]
+    results = [p.communicate(timeout=240) for p in runs]
+    assert sorted(p.returncode for p in runs) in ([0, 0], [0, 75]), results
+    assert [m["To"] for m in recorder.messages] == ["east@x.example"]
