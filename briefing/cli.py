@@ -130,9 +130,9 @@ def build(
 @configs_option
 def collect(config_paths: tuple[str, ...]) -> None:
     """Fetch every source once and store the new items (of every desk given)."""
-    from .desks import collect_desks, union_sources
+    from .desks import collect_desks, load_desks, union_sources
 
-    configs = _load_all(config_paths)
+    configs = load_desks(config_paths)
     with _progress(len(union_sources(configs))) as on_done:
         reports = collect_desks(configs, on_done)
     for r in reports:
@@ -149,9 +149,10 @@ def collect(config_paths: tuple[str, ...]) -> None:
 def run(config_paths: tuple[str, ...], force: bool, wait: bool) -> None:
     """One scheduled cycle now: collect, build the window that closed last, deliver it.
     Several --config: one collection for all desks, then each desk's build and delivery."""
+    from .desks import load_desks
     from .runner import cycle
 
-    configs = _load_all(config_paths)
+    configs = load_desks(config_paths)
     if len(configs) == 1:
         _report(cycle(configs[0], force=force, wait=wait))
         return
@@ -236,27 +237,6 @@ def explain(day: date, item: str | None, config_path: str | None) -> None:
         click.echo(line)
 
 
-@cli.group(name="db")
-def db_group() -> None:
-    """Manage the store."""
-
-
-@db_group.command(name="copy")
-@click.option("--to", "target", required=True, metavar="URL", help="URL of an empty store.")
-@config_option
-def db_copy(target: str, config_path: str | None) -> None:
-    """Copy every table of the configured store into an empty store at URL."""
-    from .database import check_driver
-    from .dbcopy import copy_store
-
-    config = _load(config_path)
-    check_driver(target, "--to")
-    report = copy_store(config.database_url, target)
-    for table, count in report.counts.items():
-        click.echo(f"{table}: {count} rows")
-    click.echo(f"copied {sum(report.counts.values())} rows into {report.target}")
-
-
 @cli.group(name="eval")
 def eval_group() -> None:
     """Measure the gate, stories or sections against labelled items."""
@@ -321,22 +301,6 @@ def _load(config_path: str | None) -> LoadedConfig:
     from .config import find_config, load_config
 
     return load_config(find_config(config_path))
-
-
-def _load_all(config_paths: tuple[str, ...]) -> list[LoadedConfig]:
-    """Every --config given (at least the default one), each problem reported."""
-    from .errors import ConfigError
-
-    configs: list[LoadedConfig] = []
-    problems: list[str] = []
-    for path in config_paths or (None,):
-        try:
-            configs.append(_load(path))
-        except ConfigError as exc:
-            problems += exc.problems
-    if problems:
-        raise ConfigError(problems)
-    return configs
 
 
 @contextlib.contextmanager
@@ -433,5 +397,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
 
+
+from .cli_db import db_group  # noqa: E402  (the `db` commands, kept in their own module)
+
+cli.add_command(db_group)
 
 __all__ = ["UsageError", "cli", "main"]

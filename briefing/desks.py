@@ -17,6 +17,22 @@ from .runner import CycleReport, cycle
 from .store import Store
 
 
+def load_desks(paths: tuple[str, ...]) -> list[LoadedConfig]:
+    """Every --config given (the default one when none is), every problem reported at once."""
+    from .config import find_config, load_config
+
+    configs: list[LoadedConfig] = []
+    problems: list[str] = []
+    for path in paths or (None,):
+        try:
+            configs.append(load_config(find_config(path)))
+        except ConfigError as exc:
+            problems += exc.problems
+    if problems:
+        raise ConfigError(problems)
+    return configs
+
+
 def check_desks(configs: list[LoadedConfig]) -> None:
     """Configs collected together must share one store and name distinct desks."""
     if len(configs) < 2:

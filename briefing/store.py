@@ -149,15 +149,16 @@ class Store(BriefingRecords):
                 )
                 pairs = {(row[0], row[1]) for row in conn.execute(query)}
                 stored = {pair[0] for pair in pairs}
-                unseen = [i for i in chunk if i.id not in stored]
+                # rows in id order: writers that share items lock them in one order, no deadlock
+                unseen = sorted((i for i in chunk if i.id not in stored), key=lambda i: i.id)
                 if unseen:
                     stmt = insert(items).on_conflict_do_nothing().returning(items.c.id)
                     rows = conn.execute(stmt, [_item_row(i) for i in unseen])
                     added = {row[0] for row in rows}
-                    fresh += [i for i in unseen if i.id in added]
+                    fresh += [i for i in chunk if i.id in added]
                 links = [
                     {"item_id": i.id, "source": i.source}
-                    for i in chunk
+                    for i in sorted(chunk, key=lambda i: i.id)
                     if (i.id, i.source) not in pairs
                 ]
                 if links:
