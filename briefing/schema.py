@@ -266,7 +266,8 @@ def _add_desk(conn: Connection, table: sa.Table) -> None:
         conn.execute(sa.text(f"ALTER TABLE {name} DROP CONSTRAINT {name}_pkey"))
         conn.execute(sa.text(f"ALTER TABLE {name} ADD PRIMARY KEY ({keys})"))
         return
-    # SQLite cannot change a primary key: rebuild the table under its name
+    # SQLite cannot change a primary key: rebuild the table under its name (from the current
+    # definition; a later migration that changes these tables must keep a copy of this shape)
     conn.execute(sa.text(f"ALTER TABLE {name} RENAME TO {name}_v4"))
     for index in table.indexes:
         conn.execute(sa.text(f"DROP INDEX IF EXISTS {index.name}"))

@@ -203,3 +203,13 @@ def test_the_scheduler_keeps_its_job_in_the_store_and_each_desk_its_own(
             engine.dispose()
         assert not thread.is_alive()
     assert tables == [JOB_TABLE, f"{JOB_TABLE}_east"]
+
+
+def test_an_unreachable_server_fails_the_work_in_one_line_with_the_password_masked(
+    cli, write_config
+) -> None:
+    config = write_config({"database": "postgresql+psycopg://desk:s3cret@127.0.0.1:1/news"})
+    code, _, err = cli("collect", "--config", str(config))
+    assert code == 1 and len(err.splitlines()) == 1
+    assert err.startswith("error: store postgresql+psycopg://desk:***@127.0.0.1:1/news: ")
+    assert "s3cret" not in err and "Traceback" not in err
