@@ -69,6 +69,14 @@ config_option = click.option(
     metavar="PATH",
     help="Config file (default ./config.yaml, then $BRIEFING_CONFIG).",
 )
+configs_option = click.option(
+    "--config",
+    "config_paths",
+    metavar="PATH",
+    multiple=True,
+    help="Config file (default ./config.yaml, then $BRIEFING_CONFIG); repeat it for several "
+    "desks sharing one store.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -119,14 +127,14 @@ def build(
 
 
 @cli.command()
-@config_option
-def collect(config_path: str | None) -> None:
-    """Fetch every source once and store the new items."""
-    from .pipeline import run_collect
+@configs_option
+def collect(config_paths: tuple[str, ...]) -> None:
+    """Fetch every source once and store the new items (of every desk given)."""
+    from .desks import collect_desks, load_desks, union_sources
 
-    config = _load(config_path)
-    with _progress(len(config.sources)) as on_done:
-        reports = run_collect(config, on_done)
+    configs = load_desks(config_paths)
+    with _progress(len(union_sources(configs))) as on_done:
+        reports = collect_desks(configs, on_done)
     for r in reports:
         detail = f" — {r.message}" if r.message else ""
         click.echo(f"{r.name}: {r.status}, {r.fetched} items, {r.new} new{detail}")
@@ -135,14 +143,22 @@ def collect(config_path: str | None) -> None:
 
 
 @cli.command()
-@config_option
+@configs_option
 @click.option("--force", is_flag=True, help="Build and deliver again even if already delivered.")
 @click.option("--wait", is_flag=True, help="Wait for a running cycle instead of exiting 75.")
-def run(config_path: str | None, force: bool, wait: bool) -> None:
-    """One scheduled cycle now: collect, build the window that closed last, deliver it."""
+def run(config_paths: tuple[str, ...], force: bool, wait: bool) -> None:
+    """One scheduled cycle now: collect, build the window that closed last, deliver it.
+    Several --config: one collection for all desks, then each desk's build and delivery."""
+    from .desks import load_desks
     from .runner import cycle
 
-    _report(cycle(_load(config_path), force=force, wait=wait))
+    configs = load_desks(config_paths)
+    if len(configs) == 1:
+        _report(cycle(configs[0], force=force, wait=wait))
+        return
+    from .desks import cycle_desks
+
+    _report(cycle_desks(configs, force=force, wait=wait))
 
 
 @cli.command()
@@ -384,5 +400,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
 
+
+from .cli_db import db_group  # noqa: E402  (the `db` commands, kept in their own module)
+
+cli.add_command(db_group)
 
 __all__ = ["UsageError", "cli", "main"]

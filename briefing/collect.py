@@ -37,21 +37,27 @@ Progress = Callable[[SourceReport], None]
 
 
 def collect(
-    config: LoadedConfig, store: Store, on_done: Progress | None = None
+    config: LoadedConfig,
+    store: Store,
+    on_done: Progress | None = None,
+    sources: list[tuple[Source, LoadedConfig]] | None = None,
 ) -> list[SourceReport]:
-    """Collect all sources once; return one report per source, in config order."""
+    """Collect all sources once; return one report per source, in config order.
+
+    `sources` (each with the config it came from, which resolves its paths and time zone)
+    replaces `config.sources` when several desks' configs are collected together."""
     captured = clock.now()
-    needs_http = any(
-        (s.url and s.type != "clipping") or getattr(s, "expand", False) for s in config.sources
-    )
+    pairs = sources if sources is not None else [(s, config) for s in config.sources]
+    origin = {s.name: c for s, c in pairs}
+    every = [s for s, _ in pairs]
+    needs_http = any((s.url and s.type != "clipping") or getattr(s, "expand", False) for s in every)
     client = None
     if needs_http:
         from .fetch import make_client
 
         client = make_client()
     validators = {
-        s.name: store.http_validators(s.url) if s.url and client else (None, None)
-        for s in config.sources
+        s.name: store.http_validators(s.url) if s.url and client else (None, None) for s in every
     }
     lead_words = config.stories.lead_words
 
@@ -61,7 +67,7 @@ def collect(
     reports: dict[str, SourceReport] = {}
     term_counts: Counter[str] = Counter()  # word statistics, written once per run
     documents = 0
-    local = [s for s in config.sources if _parse_elsewhere(s)]
+    local = [s for s in every if _parse_elsewhere(s)]
     if len(local) < PROCESS_MIN or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
         local = []  # forking is safe only while this process runs no other thread
     try:
@@ -74,18 +80,18 @@ def collect(
             if local
             else contextlib.nullcontext()
         )
-        workers = max(1, min(CONCURRENCY, len(config.sources) - len(local)))
+        workers = max(1, min(CONCURRENCY, len(every) - len(local)))
         with procs as processes, ThreadPoolExecutor(workers, "collect") as threads:
             futures = {}
             # processes first: they are forked at the first submit, before any thread starts
             for s in local:
-                futures[processes.submit(_read_local, s, config, captured)] = s
-            for s in config.sources:
+                futures[processes.submit(_read_local, s, origin[s.name], captured)] = s
+            for s in every:
                 if s not in local:
                     future = threads.submit(
                         _read_source,
                         s,
-                        config,
+                        origin[s.name],
                         client,
                         captured,
                         validators[s.name],
@@ -103,7 +109,7 @@ def collect(
                         report, found, fetched = future.result()
                 except BrokenProcessPool:  # a worker died: parse this source here instead
                     report, found, fetched = _read_source(
-                        source, config, None, captured, (None, None), store.has_item
+                        source, origin[source.name], None, captured, (None, None), store.has_item
                     )
                 fresh = store.insert_new(found) if found else []
                 report.new = len(fresh)
@@ -121,7 +127,7 @@ def collect(
         if client is not None:
             client.close()
         store.add_term_counts(term_counts, documents)
-    return [reports[s.name] for s in config.sources]
+    return [reports[s.name] for s in every]
 
 
 def _parse_elsewhere(source: Source) -> bool:

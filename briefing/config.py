@@ -236,6 +236,11 @@ class Config(_Strict):
     database: str | None = None
     """SQLAlchemy URL of the store; default `sqlite:///<output.dir>/briefing.db`."""
 
+    desk: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
+    """This desk's name when several desks (configs) share one store: its briefings, stories and
+    run ledger are kept apart from the other desks', and it sees only its own sources' items.
+    Unset: the store's one unnamed desk, which sees every item."""
+
     templates: str | None = None
     """Directory whose templates override the defaults by file name."""
 

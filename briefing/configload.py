@@ -64,6 +64,10 @@ def load(path: Path) -> LoadedConfig:
 
         loc = ("classifier", "kind")
         check_installed(f"{shown}:{doc.line_of(loc)} {format_path(loc)}")
+    if model.database and model.database.startswith("postgres"):
+        from .database import check_driver
+
+        check_driver(model.database, f"{shown}:{doc.line_of(('database',))} database")
     return LoadedConfig(model, path.resolve())
 
 

@@ -22,16 +22,30 @@ class Ledger:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    def _day(self, day: date) -> sa.ColumnElement[bool]:
+        """This desk's deliveries of `day`."""
+        return sa.and_(
+            ledger_deliveries.c.desk == self.store.desk,
+            ledger_deliveries.c.date == day.isoformat(),
+        )
+
     def record_build(self, day: date, files: dict[str, str]) -> None:
         hashed = {fmt: [path, file_sha256(Path(path))] for fmt, path in files.items()}
-        row = {"date": day.isoformat(), "built_at": clock.now(), "files": json.dumps(hashed)}
+        row = {
+            "desk": self.store.desk,
+            "date": day.isoformat(),
+            "built_at": clock.now(),
+            "files": json.dumps(hashed),
+        }
         with self.store._begin() as conn:
-            conn.execute(_upsert(conn, ledger_builds, row, "date"))
+            conn.execute(_upsert(conn, ledger_builds, row, "desk", "date"))
 
     def build(self, day: date) -> tuple[datetime, dict[str, str]] | None:
         """When `day` was last built and its files, or None."""
         with self.store._connect() as conn:
-            query = sa.select(ledger_builds).where(ledger_builds.c.date == day.isoformat())
+            query = sa.select(ledger_builds).where(
+                ledger_builds.c.desk == self.store.desk, ledger_builds.c.date == day.isoformat()
+            )
             row = conn.execute(query).mappings().first()
         if row is None:
             return None
@@ -40,7 +54,7 @@ class Ledger:
     def states(self, day: date) -> dict[tuple[str, str], tuple[str, str, int]]:
         """(target, key) -> (state, reason, attempts) for `day`."""
         with self.store._connect() as conn:
-            query = sa.select(ledger_deliveries).where(ledger_deliveries.c.date == day.isoformat())
+            query = sa.select(ledger_deliveries).where(self._day(day))
             return {
                 (r["target"], r["key"]): (r["state"], r["reason"], r["attempts"])
                 for r in conn.execute(query).mappings()
@@ -51,6 +65,7 @@ class Ledger:
         with self.store._begin() as conn:
             for target, key in wanted:
                 row = {
+                    "desk": self.store.desk,
                     "date": day.isoformat(),
                     "target": target,
                     "key": key,
@@ -66,7 +81,7 @@ class Ledger:
             conn.execute(
                 sa.update(ledger_deliveries)
                 .where(
-                    ledger_deliveries.c.date == day.isoformat(),
+                    self._day(day),
                     ledger_deliveries.c.target == target,
                     ledger_deliveries.c.key == key,
                 )
@@ -83,6 +98,6 @@ class Ledger:
         with self.store._begin() as conn:
             conn.execute(
                 sa.update(ledger_deliveries)
-                .where(ledger_deliveries.c.date == day.isoformat())
+                .where(self._day(day))
                 .values(state=PENDING, reason="forced", updated=clock.now())
             )

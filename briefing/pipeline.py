@@ -25,7 +25,7 @@ log = logging.getLogger("briefing")
 
 
 def run_collect(config: LoadedConfig, on_done: Progress | None = None) -> list[SourceReport]:
-    with Store(config.database_url) as store:
+    with Store.for_config(config) as store:
         return collect(config, store, on_done)
 
 
@@ -39,7 +39,7 @@ def build(
     """Build the briefing for `day` and write its files; return what was written."""
     formats = list(formats or config.output.formats)
     templates = Templates(config.templates_dir, config.zone)
-    with Store(config.database_url) as store:
+    with Store.for_config(config) as store:
         collected = collect(config, store, on_done) if collect_first else []
         chosen, stories, dropped = assemble(store, config, day)
         classifier = Classifier(config)

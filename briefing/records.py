@@ -20,37 +20,42 @@ class BriefingRecords:
 
     _begin: Any
     _connect: Any
+    desk: str
 
     def first_built(self, day: date) -> datetime | None:
         with self._connect() as conn:
-            query = sa.select(builds.c.first_built).where(builds.c.date == day.isoformat())
+            query = sa.select(builds.c.first_built).where(
+                builds.c.desk == self.desk, builds.c.date == day.isoformat()
+            )
             return conn.execute(query).scalar_one_or_none()
 
     def assignments(self, day: date) -> dict[str, str]:
         """item id -> story id ("" when the gate dropped it) for the briefing of `day`."""
         with self._connect() as conn:
             query = sa.select(story_items.c.item_id, story_items.c.story_id).where(
-                story_items.c.date == day.isoformat()
+                story_items.c.desk == self.desk, story_items.c.date == day.isoformat()
             )
             return {row[0]: row[1] for row in conn.execute(query)}
 
     def built_dates(self) -> dict[str, datetime]:
         with self._connect() as conn:
-            return {
-                r[0]: r[1] for r in conn.execute(sa.select(builds.c.date, builds.c.first_built))
-            }
+            query = sa.select(builds.c.date, builds.c.first_built).where(builds.c.desk == self.desk)
+            return {r[0]: r[1] for r in conn.execute(query)}
 
     def story_origins(self, ids: Iterable[str]) -> dict[str, tuple[datetime, str]]:
         """story id -> (first reported, date of the briefing that first showed it)."""
         wanted = list(ids)
         with self._connect() as conn:
-            rows = conn.execute(sa.select(stories).where(stories.c.id.in_(wanted))).mappings()
+            query = sa.select(stories).where(stories.c.desk == self.desk, stories.c.id.in_(wanted))
+            rows = conn.execute(query).mappings()
             return {r["id"]: (r["first_reported"], r["first_date"]) for r in rows}
 
     def story_views(self, day: date) -> dict[str, tuple[str, list[tuple[str, str, bool]]]]:
         """story id -> (headline, summary sentences) as the first build of `day` showed them."""
         with self._connect() as conn:
-            query = sa.select(story_views).where(story_views.c.date == day.isoformat())
+            query = sa.select(story_views).where(
+                story_views.c.desk == self.desk, story_views.c.date == day.isoformat()
+            )
             return {
                 r["story_id"]: (r["headline"], [tuple(x) for x in json.loads(r["summary"])])
                 for r in conn.execute(query).mappings()
@@ -65,19 +70,20 @@ class BriefingRecords:
         views: dict[str, tuple[str, list[tuple[str, str, bool]]]] | None = None,
     ) -> None:
         """Remember which items and stories the briefing of `day` holds (first build wins)."""
-        key = day.isoformat()
+        key, desk = day.isoformat(), self.desk
         with self._begin() as conn:
             for story_id, first in new_stories.items():
-                row = {"id": story_id, "first_reported": first, "first_date": key}
+                row = {"desk": desk, "id": story_id, "first_reported": first, "first_date": key}
                 conn.execute(_insert_ignore(conn, stories, row))
             for item_id, story_id in assigned.items():
-                row = {"item_id": item_id, "story_id": story_id, "date": key}
+                row = {"desk": desk, "item_id": item_id, "story_id": story_id, "date": key}
                 conn.execute(_insert_ignore(conn, story_items, row))
             for name, status in sources.items():
-                row = {"date": key, "name": name, "status": status}
+                row = {"desk": desk, "date": key, "name": name, "status": status}
                 conn.execute(_insert_ignore(conn, build_sources, row))
             for story_id, (headline, summary) in (views or {}).items():
                 row = {
+                    "desk": desk,
                     "date": key,
                     "story_id": story_id,
                     "headline": headline,
@@ -88,7 +94,7 @@ class BriefingRecords:
     def build_source_statuses(self, day: date) -> dict[str, str]:
         with self._connect() as conn:
             query = sa.select(build_sources.c.name, build_sources.c.status).where(
-                build_sources.c.date == day.isoformat()
+                build_sources.c.desk == self.desk, build_sources.c.date == day.isoformat()
             )
             return {r[0]: r[1] for r in conn.execute(query)}
 
@@ -96,10 +102,9 @@ class BriefingRecords:
         """Record a build of `day`; return when it was first built (stable across rebuilds)."""
         now = clock.now()
         key = day.isoformat()
+        row = {"desk": self.desk, "date": key, "first_built": now, "last_built": now}
+        this = sa.and_(builds.c.desk == self.desk, builds.c.date == key)
         with self._begin() as conn:
-            conn.execute(
-                _insert_ignore(conn, builds, {"date": key, "first_built": now, "last_built": now})
-            )
-            conn.execute(sa.update(builds).where(builds.c.date == key).values(last_built=now))
-            first = conn.execute(sa.select(builds.c.first_built).where(builds.c.date == key))
-            return first.scalar_one()
+            conn.execute(_insert_ignore(conn, builds, row))
+            conn.execute(sa.update(builds).where(this).values(last_built=now))
+            return conn.execute(sa.select(builds.c.first_built).where(this)).scalar_one()

@@ -48,16 +48,22 @@ def lock(config: LoadedConfig, wait: bool = False) -> FileLock:
 
 
 def cycle(
-    config: LoadedConfig, now: datetime | None = None, force: bool = False, wait: bool = False
+    config: LoadedConfig,
+    now: datetime | None = None,
+    force: bool = False,
+    wait: bool = False,
+    collect: bool = True,
 ) -> CycleReport:
-    """Collect once, then build and deliver every window that is due and not yet delivered."""
+    """Collect once (unless a multi-desk run collected already), then build and deliver every
+    window that is due and not yet delivered."""
     from .pipeline import run_collect
 
     now = now or clock.now()
     report = CycleReport()
     with locked(config, wait):
-        run_collect(config)
-        with Store(config.database_url) as store:
+        if collect:
+            run_collect(config)
+        with Store.for_config(config) as store:
             ledger = Ledger(store)
             days = _due(config, now, ledger)
             if force and not days:
@@ -88,9 +94,47 @@ def locked(config: LoadedConfig, wait: bool) -> Iterator[None]:
     except Timeout:
         raise LockedError(f"another run holds the lock {the_lock.lock_file}") from None
     try:
-        yield
+        with store_lock(config, wait):
+            yield
     finally:
         the_lock.release()
+
+
+@contextlib.contextmanager
+def store_lock(config: LoadedConfig, wait: bool) -> Iterator[None]:
+    """On PostgreSQL, also a lock in the database per desk (a session advisory lock), so runs
+    of one desk on different machines take turns too; a file lock only covers one machine."""
+    if not config.database_url.startswith("postgresql"):
+        yield
+        return
+    import sqlalchemy as sa
+
+    from .database import Guard, _engine
+
+    engine = _engine(config.database_url)
+    key = run_lock_key(config.desk or "")
+    try:
+        opener = lambda: engine.connect().execution_options(isolation_level="AUTOCOMMIT")  # noqa: E731
+        with Guard(opener, config.database_url) as conn:
+            if wait:
+                conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            elif not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+                desk = f"desk {config.desk!r}" if config.desk else "this store"
+                raise LockedError(f"another run of {desk} holds the store's run lock")
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+    finally:
+        engine.dispose()
+
+
+def run_lock_key(desk: str) -> int:
+    """The advisory lock number of a desk's runs: a stable signed 64-bit hash of its name."""
+    import hashlib
+
+    digest = hashlib.sha256(f"briefing run {desk}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _build_and_deliver(
@@ -99,13 +143,13 @@ def _build_and_deliver(
     from .deliver import DeliveryError, Package, deliver_one, keys
     from .pipeline import build
 
-    with Store(config.database_url) as store:
+    with Store.for_config(config) as store:
         ledger = Ledger(store)
         built = ledger.build(day)
     formats = needed_formats(config)
     if built is None or force or not set(formats) <= set(built[1]):
         result = build(config, day, formats, collect_first=collect)
-        with Store(config.database_url) as store:
+        with Store.for_config(config) as store:
             Ledger(store).record_build(day, result.files)
         report.built.append(day)
         briefing, files = result.briefing, result.files
@@ -113,7 +157,7 @@ def _build_and_deliver(
         result = build(config, day, ["json"], collect_first=False)  # the same, from the ledger
         briefing, files = result.briefing, {**built[1], **result.files}
     package = Package(day, config.title, {f: Path(p) for f, p in files.items()}, briefing)
-    with Store(config.database_url) as store:
+    with Store.for_config(config) as store:
         ledger = Ledger(store)
         wanted = [(target_id(t), k) for t in config.delivery for k in keys(t)]
         ledger.plan(day, wanted)

@@ -156,7 +156,8 @@ def run_scheduler(
     zone = schedule_zone(config)
     _ensure_sqlite_dir(config.database_url)
     scheduler = BlockingScheduler(timezone=zone)
-    scheduler.add_jobstore(SQLAlchemyJobStore(url=config.database_url, tablename=JOB_TABLE))
+    store = SQLAlchemyJobStore(url=config.database_url, tablename=job_table(config))
+    scheduler.add_jobstore(store)
     stopping = threading.Event()  # set by signals and by a failed start
     finished = threading.Event()
     failure: list[BaseException] = []
@@ -202,6 +203,12 @@ def run_scheduler(
     log.info("scheduler stopped after %d cycle(s)", runs)
     if failure:
         raise failure[0]
+
+
+def job_table(config: LoadedConfig) -> str:
+    """Each desk keeps its job in its own table: schedulers sharing one table would each run
+    every desk's job (APScheduler 3 does not coordinate processes)."""
+    return f"{JOB_TABLE}_{config.desk.replace('-', '_')}" if config.desk else JOB_TABLE
 
 
 def _install_job(scheduler: BaseScheduler, config_path: str, config: LoadedConfig) -> None:

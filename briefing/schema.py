@@ -35,6 +35,18 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 metadata = sa.MetaData()
 
+
+def _desk() -> sa.Column:
+    """Which desk (config) a record belongs to; "" for a store with one unnamed desk."""
+    return sa.Column("desk", sa.String(64), primary_key=True, server_default="")
+
+
+def _released(table: sa.Table) -> sa.Table:
+    """`table` as released before migration 5 gave it a desk column (for older migrations)."""
+    columns = [c._copy() for c in table.columns if c.name != "desk"]
+    return sa.Table(table.name, sa.MetaData(), *columns)
+
+
 meta = sa.Table(
     "meta",
     metadata,
@@ -82,6 +94,7 @@ source_state = sa.Table(
 builds = sa.Table(
     "builds",
     metadata,
+    _desk(),
     sa.Column("date", sa.String(10), primary_key=True),
     sa.Column("first_built", UTCDateTime, nullable=False),
     sa.Column("last_built", UTCDateTime, nullable=False),
@@ -113,6 +126,7 @@ http_state = sa.Table(
 stories = sa.Table(
     "stories",
     metadata,
+    _desk(),
     sa.Column("id", sa.String(40), primary_key=True),
     sa.Column("first_reported", UTCDateTime, nullable=False),
     sa.Column("first_date", sa.String(10), nullable=False),
@@ -123,6 +137,7 @@ stories = sa.Table(
 story_items = sa.Table(
     "story_items",
     metadata,
+    _desk(),
     sa.Column("item_id", sa.String(40), primary_key=True),
     sa.Column("story_id", sa.String(40), nullable=False, index=True),
     sa.Column("date", sa.String(10), nullable=False, index=True),
@@ -131,6 +146,7 @@ story_items = sa.Table(
 build_sources = sa.Table(
     "build_sources",
     metadata,
+    _desk(),
     sa.Column("date", sa.String(10), primary_key=True),
     sa.Column("name", sa.String(200), primary_key=True),
     sa.Column("status", sa.String(20), nullable=False),
@@ -139,8 +155,8 @@ build_sources = sa.Table(
 
 def _migration_1(conn: Connection) -> None:
     """The first schema, as released (items without `date_only`)."""
-    for table in (source_state, builds):
-        table.create(conn, checkfirst=True)
+    source_state.create(conn, checkfirst=True)
+    _released(builds).create(conn, checkfirst=True)
     sa.Table("items", sa.MetaData(), *_item_columns()).create(conn, checkfirst=True)
 
 
@@ -156,6 +172,7 @@ def _migration_2(conn: Connection) -> None:
 story_views = sa.Table(
     "story_views",
     metadata,
+    _desk(),
     sa.Column("date", sa.String(10), primary_key=True),
     sa.Column("story_id", sa.String(40), primary_key=True),
     sa.Column("headline", sa.Text, nullable=False),
@@ -173,13 +190,15 @@ term_stats = sa.Table(
 def _migration_3(conn: Connection) -> None:
     """Stories that last across days, each item's briefing, each build's source statuses, and
     word statistics for story similarity, kept up to date as items arrive."""
-    for table in (stories, story_items, build_sources, story_views, term_stats):
-        table.create(conn, checkfirst=True)
+    for table in (stories, story_items, build_sources, story_views):
+        _released(table).create(conn, checkfirst=True)
+    term_stats.create(conn, checkfirst=True)
 
 
 ledger_builds = sa.Table(
     "ledger_builds",
     metadata,
+    _desk(),
     sa.Column("date", sa.String(10), primary_key=True),
     sa.Column("built_at", UTCDateTime, nullable=False),
     sa.Column("files", sa.Text, nullable=False),  # JSON: format -> [path, sha256]
@@ -188,6 +207,7 @@ ledger_builds = sa.Table(
 ledger_deliveries = sa.Table(
     "ledger_deliveries",
     metadata,
+    _desk(),
     sa.Column("date", sa.String(10), primary_key=True),
     sa.Column("target", sa.String(300), primary_key=True),
     sa.Column("key", sa.String(300), primary_key=True),
@@ -201,7 +221,60 @@ ledger_deliveries = sa.Table(
 def _migration_4(conn: Connection) -> None:
     """The run ledger: what each window's build wrote, and each delivery's state."""
     for table in (ledger_builds, ledger_deliveries):
-        table.create(conn, checkfirst=True)
+        _released(table).create(conn, checkfirst=True)
+
+
+# Every source that delivered an item (an item is stored once, under the first source's name),
+# so a desk's briefing holds what its own sources delivered, whichever desk collected it first.
+item_sources = sa.Table(
+    "item_sources",
+    metadata,
+    sa.Column("item_id", sa.String(40), primary_key=True),
+    sa.Column("source", sa.String(200), primary_key=True),
+)
+
+DESK_TABLES = (
+    builds,
+    stories,
+    story_items,
+    build_sources,
+    story_views,
+    ledger_builds,
+    ledger_deliveries,
+)
+
+
+def _migration_5(conn: Connection) -> None:
+    """Several desks in one store: records and ledger keyed by desk, and items' sources."""
+    for table in DESK_TABLES:
+        _add_desk(conn, table)
+    item_sources.create(conn, checkfirst=True)
+    conn.execute(
+        sa.insert(item_sources).from_select(
+            ["item_id", "source"],
+            sa.select(sa.column("id"), sa.column("source")).select_from(sa.table("items")),
+        )
+    )
+
+
+def _add_desk(conn: Connection, table: sa.Table) -> None:
+    """Add the desk column in front of `table`'s primary key, keeping its rows (desk "")."""
+    name = table.name
+    keys = ", ".join(c.name for c in table.primary_key.columns)
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text(f"ALTER TABLE {name} ADD COLUMN desk VARCHAR(64) NOT NULL DEFAULT ''"))
+        conn.execute(sa.text(f"ALTER TABLE {name} DROP CONSTRAINT {name}_pkey"))
+        conn.execute(sa.text(f"ALTER TABLE {name} ADD PRIMARY KEY ({keys})"))
+        return
+    # SQLite cannot change a primary key: rebuild the table under its name (from the current
+    # definition; a later migration that changes these tables must keep a copy of this shape)
+    conn.execute(sa.text(f"ALTER TABLE {name} RENAME TO {name}_v4"))
+    for index in table.indexes:
+        conn.execute(sa.text(f"DROP INDEX IF EXISTS {index.name}"))
+    table.create(conn)
+    old = ", ".join(c.name for c in table.columns if c.name != "desk")
+    conn.execute(sa.text(f"INSERT INTO {name} ({old}) SELECT {old} FROM {name}_v4"))
+    conn.execute(sa.text(f"DROP TABLE {name}_v4"))
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [
@@ -209,6 +282,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -229,7 +303,8 @@ def _insert_ignore(conn: Connection, table: sa.Table, row: dict[str, Any]) -> An
     return _dialect_insert(conn)(table).values(**row).on_conflict_do_nothing()
 
 
-def _upsert(conn: Connection, table: sa.Table, row: dict[str, Any], key: str) -> Any:
-    changes = {k: v for k, v in row.items() if k != key}
+def _upsert(conn: Connection, table: sa.Table, row: dict[str, Any], *key: str) -> Any:
+    """INSERT, or UPDATE the row with the same `key` columns (the table's unique key)."""
+    changes = {k: v for k, v in row.items() if k not in key}
     stmt = _dialect_insert(conn)(table).values(**row)
-    return stmt.on_conflict_do_update(index_elements=[key], set_=changes)
+    return stmt.on_conflict_do_update(index_elements=list(key), set_=changes)

@@ -7,15 +7,15 @@ version of briefing is refused rather than misread.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from . import clock
+from .database import _MIGRATION_LOCK, Guard, _engine, _reason, _shown
 from .errors import WorkError
 from .models import Item, SourceReport
 from .records import BriefingRecords
@@ -23,8 +23,10 @@ from .schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
     _dialect_insert,
+    _insert_ignore,
     _upsert,
     http_state,
+    item_sources,
     items,
     meta,
     source_runs,
@@ -39,16 +41,24 @@ def _now() -> datetime:
 
 
 class Store(BriefingRecords):
-    """One open database; use as a context manager."""
+    """One open database; use as a context manager.
 
-    def __init__(self, url: str) -> None:
+    `desk` names whose briefings and ledger the records are ("" in a store with one desk);
+    `sources`, when given, limits the items and source statuses seen to those sources'."""
+
+    def __init__(self, url: str, desk: str = "", sources: Collection[str] | None = None) -> None:
         self.url = url
+        self.desk = desk
+        self.sources = sorted(sources) if sources is not None else None
         self.engine = _engine(url)
         try:
             self._migrate()
         except sa.exc.SQLAlchemyError as exc:
             self.engine.dispose()
             raise WorkError(f"store {_shown(url)}: {_reason(exc)}") from exc
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def __enter__(self) -> Store:
         return self
@@ -59,11 +69,30 @@ class Store(BriefingRecords):
     def close(self) -> None:
         self.engine.dispose()
 
+    @classmethod
+    def for_config(cls, config: Any) -> Store:
+        """The store of a LoadedConfig, seen as its desk: a named desk sees its sources' items."""
+        desk = config.desk or ""
+        sources = [s.name for s in config.sources] if desk else None
+        return cls(config.database_url, desk=desk, sources=sources)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
     def _migrate(self) -> None:
-        with self.engine.begin() as conn:
+        """Bring the schema up to date. Processes opening a new store at once take turns: a
+        PostgreSQL advisory lock, or SQLite's write lock taken up front (BEGIN IMMEDIATE)."""
+        with self.engine.connect() as conn:
+            if self._version(conn) == SCHEMA_VERSION:
+                return
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            elif self.dialect == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
             meta.create(conn, checkfirst=True)
-            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema")).first()
-            version = int(row[0]) if row else 0
+            version = self._version(conn)
             if version > SCHEMA_VERSION:
                 raise WorkError(
                     f"store {_shown(self.url)} has schema version {version}, newer than this "
@@ -74,6 +103,14 @@ class Store(BriefingRecords):
             if version != SCHEMA_VERSION:
                 stmt = _upsert(conn, meta, {"key": "schema", "value": str(SCHEMA_VERSION)}, "key")
                 conn.execute(stmt)
+            conn.commit()
+
+    @staticmethod
+    def _version(conn: Connection) -> int:
+        if not sa.inspect(conn).has_table("meta"):
+            return 0
+        row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema")).first()
+        return int(row[0]) if row else 0
 
     def add_items(
         self, new_items: Iterable[Item], vocabulary: Callable[[Item], Iterable[str]] | None = None
@@ -91,8 +128,10 @@ class Store(BriefingRecords):
         return len(fresh)
 
     def insert_new(self, new_items: Iterable[Item]) -> list[Item]:
-        """Insert the items whose id is not stored yet and return them. One lookup and one
-        executemany per chunk: statements built row by row cost five times the parsing."""
+        """Insert the items whose id is not stored yet and return them, and note every item's
+        source. New is what the database inserted (ON CONFLICT DO NOTHING ... RETURNING), so two
+        collectors storing the same item at once store it once and count it once; the lookup
+        first only spares sending rows that are stored already."""
         first: dict[str, Item] = {}
         for item in new_items:
             first.setdefault(item.id, item)  # the same id twice in one batch: the first wins
@@ -101,14 +140,29 @@ class Store(BriefingRecords):
         if not batch:
             return fresh
         with self._begin() as conn:
+            insert = _dialect_insert(conn)
             for start in range(0, len(batch), 500):
                 chunk = batch[start : start + 500]
-                query = sa.select(items.c.id).where(items.c.id.in_([i.id for i in chunk]))
-                stored = {row[0] for row in conn.execute(query)}
-                fresh += [item for item in chunk if item.id not in stored]
-            if fresh:
-                stmt = _dialect_insert(conn)(items).on_conflict_do_nothing()
-                conn.execute(stmt, [_item_row(item) for item in fresh])
+                ids = [i.id for i in chunk]
+                query = sa.select(item_sources.c.item_id, item_sources.c.source).where(
+                    item_sources.c.item_id.in_(ids)
+                )
+                pairs = {(row[0], row[1]) for row in conn.execute(query)}
+                stored = {pair[0] for pair in pairs}
+                # rows in id order: writers that share items lock them in one order, no deadlock
+                unseen = sorted((i for i in chunk if i.id not in stored), key=lambda i: i.id)
+                if unseen:
+                    stmt = insert(items).on_conflict_do_nothing().returning(items.c.id)
+                    rows = conn.execute(stmt, [_item_row(i) for i in unseen])
+                    added = {row[0] for row in rows}
+                    fresh += [i for i in chunk if i.id in added]
+                links = [
+                    {"item_id": i.id, "source": i.source}
+                    for i in sorted(chunk, key=lambda i: i.id)
+                    if (i.id, i.source) not in pairs
+                ]
+                if links:
+                    conn.execute(insert(item_sources).on_conflict_do_nothing(), links)
         return fresh
 
     def add_term_counts(self, counts: Counter[str], documents: int) -> None:
@@ -121,9 +175,10 @@ class Store(BriefingRecords):
                 index_elements=["term"], set_={"df": term_stats.c.df + insert.excluded.df}
             )
             conn.execute(stmt, [{"term": t[:100], "df": n} for t, n in sorted(counts.items())])
-            docs = conn.execute(sa.select(meta.c.value).where(meta.c.key == "docs"))
-            total = int(docs.scalar_one_or_none() or 0) + documents
-            conn.execute(_upsert(conn, meta, {"key": "docs", "value": str(total)}, "key"))
+            # added in the database, not read and written back: concurrent collectors both count
+            conn.execute(_insert_ignore(conn, meta, {"key": "docs", "value": "0"}))
+            total = sa.cast(sa.cast(meta.c.value, sa.Integer) + documents, sa.Text)
+            conn.execute(sa.update(meta).where(meta.c.key == "docs").values(value=total))
 
     def term_stats(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
         """(documents counted, document frequency of each of `terms` that occurs)."""
@@ -147,7 +202,16 @@ class Store(BriefingRecords):
             .order_by(items.c.sort_time, items.c.id)
         )
         with self._connect() as conn:
-            return [_row_item(row) for row in conn.execute(query).mappings()]
+            return [_row_item(row) for row in conn.execute(self._mine(query)).mappings()]
+
+    def _mine(self, query: sa.Select) -> sa.Select:
+        """Only the items one of this desk's sources delivered (all items without `sources`)."""
+        if self.sources is None:
+            return query
+        delivered = sa.select(item_sources.c.item_id).where(
+            item_sources.c.item_id == items.c.id, item_sources.c.source.in_(self.sources)
+        )
+        return query.where(delivered.exists())
 
     def has_item(self, item_id: str) -> bool:
         with self._connect() as conn:
@@ -191,7 +255,10 @@ class Store(BriefingRecords):
 
     def source_states(self) -> dict[str, SourceReport]:
         with self._connect() as conn:
-            rows = conn.execute(sa.select(source_state)).mappings()
+            query = sa.select(source_state)
+            if self.sources is not None:
+                query = query.where(source_state.c.name.in_(self.sources))
+            rows = conn.execute(query).mappings()
             return {
                 r["name"]: SourceReport(
                     r["name"], r["type"], r["status"], r["fetched"], r["new"], r["message"]
@@ -210,15 +277,16 @@ class Store(BriefingRecords):
 
     def unassigned_between(self, start: datetime, end: datetime) -> list[Item]:
         """Items in [start, end) not yet in any briefing."""
+        mine = sa.and_(story_items.c.item_id == items.c.id, story_items.c.desk == self.desk)
         query = (
             sa.select(items)
-            .outerjoin(story_items, story_items.c.item_id == items.c.id)
+            .outerjoin(story_items, mine)
             .where(items.c.sort_time >= start, items.c.sort_time < end)
             .where(story_items.c.item_id.is_(None))
             .order_by(items.c.sort_time, items.c.id)
         )
         with self._connect() as conn:
-            return [_row_item(row) for row in conn.execute(query).mappings()]
+            return [_row_item(row) for row in conn.execute(self._mine(query)).mappings()]
 
     def story_members(self, since: date, before: date) -> dict[str, list[Item]]:
         """Stories of the briefings dated [since, before), with their items."""
@@ -226,7 +294,7 @@ class Store(BriefingRecords):
             sa.select(story_items.c.story_id, items)
             .join(items, items.c.id == story_items.c.item_id)
             .where(story_items.c.date >= since.isoformat(), story_items.c.date < before.isoformat())
-            .where(story_items.c.story_id != "")
+            .where(story_items.c.story_id != "", story_items.c.desk == self.desk)
             .order_by(items.c.sort_time, items.c.id)
         )
         out: dict[str, list[Item]] = {}
@@ -236,61 +304,10 @@ class Store(BriefingRecords):
         return out
 
     def _begin(self):  # type: ignore[no-untyped-def]
-        return _Guard(self.engine.begin, self.url)
+        return Guard(self.engine.begin, self.url)
 
     def _connect(self):  # type: ignore[no-untyped-def]
-        return _Guard(self.engine.connect, self.url)
-
-
-class _Guard:
-    """Turn database failures into one-line WorkErrors naming the store."""
-
-    def __init__(self, opener: Callable[[], Any], url: str) -> None:
-        self._cm = None
-        self._opener = opener
-        self._url = url
-
-    def __enter__(self) -> Connection:
-        try:
-            self._cm = self._opener()
-            return self._cm.__enter__()
-        except sa.exc.SQLAlchemyError as exc:
-            raise WorkError(f"store {_shown(self._url)}: {_reason(exc)}") from exc
-
-    def __exit__(self, *exc: Any) -> None:
-        try:
-            self._cm.__exit__(*exc)
-        except sa.exc.SQLAlchemyError as err:
-            raise WorkError(f"store {_shown(self._url)}: {_reason(err)}") from err
-        if exc[0] is not None and issubclass(exc[0], sa.exc.SQLAlchemyError):
-            raise WorkError(f"store {_shown(self._url)}: {_reason(exc[1])}") from exc[1]
-
-
-def _engine(url: str) -> Engine:
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        raise WorkError(f"database URL {url!r} is not a SQLAlchemy URL") from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(parsed, connect_args={"timeout": 30})
-
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA busy_timeout = 30000")
-            # WAL: readers never wait for a writer, and a commit costs one sync, not three
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.close()
-
-        return engine
-    try:
-        return sa.create_engine(parsed, pool_pre_ping=True)
-    except (sa.exc.ArgumentError, ImportError) as exc:
-        raise WorkError(f"database {_shown(url)}: {exc}") from None
+        return Guard(self.engine.connect, self.url)
 
 
 def _item_row(item: Item) -> dict[str, Any]:
@@ -327,16 +344,3 @@ def _row_item(row: Any) -> Item:
         lang=row["lang"],
         date_only=bool(row["date_only"]),
     )
-
-
-def _shown(url: str) -> str:
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return "(invalid URL)"
-
-
-def _reason(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None)
-    text = str(orig or exc).splitlines()[0]
-    return text[:300]

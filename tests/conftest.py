@@ -64,3 +64,49 @@ def section_of(markdown: str, headline: str) -> str | None:
         elif line.startswith("### ") and line[4:].replace("\\", "") == headline:
             return current
     return None
+
+
+# --- stores: a real SQLite file, and a fresh database on a real PostgreSQL server -------------
+
+PG_ENV = "BRIEFING_TEST_PG_URL"
+
+
+def _fresh_pg_database(request: pytest.FixtureRequest) -> str:
+    """A new, empty database on the server BRIEFING_TEST_PG_URL names, dropped afterwards.
+    Without the variable the test skips; in CI (CI set) it fails, so CI never skips it."""
+    import os
+    import uuid
+
+    base = os.environ.get(PG_ENV)
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is not set: CI must run the PostgreSQL tests (see .ci/run)")
+        pytest.skip(f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://USER@HOST:PORT/DB")
+    import sqlalchemy as sa
+
+    name = f"briefing_test_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    request.addfinalizer(drop)
+    return sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> str:
+    """URL of a fresh PostgreSQL database (skips without BRIEFING_TEST_PG_URL, unless CI)."""
+    return _fresh_pg_database(request)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test against a fresh SQLite file and a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store' / 'briefing.db'}"
+    return _fresh_pg_database(request)

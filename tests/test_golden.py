@@ -21,10 +21,11 @@ EPOCH = "1748444400"  # 2025-05-28 15:00 UTC: fixes "generated" and capture time
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json"])
 def test_sample_day_matches_the_golden_files(
-    cli, write_config, tmp_path, monkeypatch, fmt: str
+    cli, write_config, tmp_path, monkeypatch, fmt: str, store_url: str
 ) -> None:
+    """On SQLite and on PostgreSQL alike."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    config = write_config()
+    config = write_config({"database": store_url})
     code, _, err = cli(
         "build", "--config", str(config), "--date", SAMPLE_DAY, "--format", "md,html,json"
     )

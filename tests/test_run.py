@@ -1,5 +1,6 @@
 """`briefing run`: collect, build and deliver once per window, across failures, kills and
-concurrent runs — against a real SMTP server (aiosmtpd) on 127.0.0.1."""
+concurrent runs — against a real SMTP server (aiosmtpd) on 127.0.0.1, with the run ledger in a
+real SQLite file and (with BRIEFING_TEST_PG_URL) a real PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -50,9 +51,10 @@ def smtp():
     controller.stop()
 
 
-def config_for(write_config, port: int) -> Path:
+def config_for(write_config, port: int, database: str | None = None) -> Path:
     return write_config(
         {
+            "database": database,
             "delivery": [
                 {
                     "type": "email",
@@ -65,17 +67,17 @@ def config_for(write_config, port: int) -> Path:
                     "retries": 1,
                     "timeout": 5,
                 }
-            ]
+            ],
         }
     )
 
 
 def test_run_sends_one_message_per_recipient_and_a_second_run_sends_nothing(
-    cli, write_config, smtp, monkeypatch
+    cli, write_config, smtp, monkeypatch, store_url
 ) -> None:
     controller, recorder = smtp
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
-    config = config_for(write_config, controller.port)
+    config = config_for(write_config, controller.port, store_url)
     code, out, err = cli("run", "--config", str(config))
     assert (code, err) == (0, "")
     assert f"built {DAY}" in out
@@ -91,11 +93,11 @@ def test_run_sends_one_message_per_recipient_and_a_second_run_sends_nothing(
 
 
 def test_server_down_leaves_the_delivery_pending_and_the_next_run_sends_once(
-    cli, write_config, monkeypatch
+    cli, write_config, monkeypatch, store_url
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
     port = free_port()
-    config = config_for(write_config, port)
+    config = config_for(write_config, port, store_url)
     code, _, err = cli("run", "--config", str(config))
     assert code == 1
     assert "delivery failed" in err and "will retry" in err
@@ -146,9 +148,9 @@ def test_a_run_killed_mid_build_leaves_no_partial_file_and_the_next_sends_once(
     assert len(recorder.messages) == len(RECIPIENTS)
 
 
-def test_two_concurrent_runs_send_one_message_per_recipient(write_config, smtp) -> None:
+def test_two_concurrent_runs_send_one_message_per_recipient(write_config, smtp, store_url) -> None:
     controller, recorder = smtp
-    config = config_for(write_config, controller.port)
+    config = config_for(write_config, controller.port, store_url)
     first, second = _run(config), _run(config)
     results = [p.communicate(timeout=180) for p in (first, second)]
     codes = sorted(p.returncode for p in (first, second))
