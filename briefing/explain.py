@@ -20,7 +20,7 @@ def explain(config: LoadedConfig, day: date, wanted: str | None = None) -> list[
     contains, `wanted`). A day not built yet is assembled as a build would, but not recorded."""
     from .pipeline import assemble
 
-    with Store(config.database_url) as store:
+    with Store(config.database_url, config.limits.store_timeout) as store:
         chosen, stories, _ = assemble(store, config, day, record=False)
     gate = TopicGate(config)
     classifier = Classifier(config)

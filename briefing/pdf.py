@@ -4,11 +4,20 @@ WeasyPrint is imported here only, so `briefing --help` and Markdown-only builds 
 fetcher serves `data:` URLs and files inside the template directories (a logo or font a template
 author put there, found relative to them) and nothing else: rendering never reads another local
 file or contacts an address, whatever a feed managed to put into the HTML.
+
+WeasyPrint cannot be interrupted from inside (a thread cannot be stopped, and it may hold the
+GIL in a long layout), so a build lays the PDF out in a child process that is killed when it
+overruns `limits.pdf_timeout`: a runaway layout costs that many seconds, never the whole build.
+The child is forked while this process runs no other thread (cheap, and WeasyPrint is already
+loaded); otherwise (the scheduler runs cycles in threads) it comes from a fork server, because
+forking a threaded process can copy a lock some other thread holds.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +50,49 @@ def render_pdf(html: str, css: str, roots: list[Path]) -> bytes:
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         raise WorkError(f"PDF layout failed: {type(exc).__name__}: {exc}") from None
+
+
+class PdfTimeout(WorkError):
+    """The layout overran its wall-clock limit and was stopped."""
+
+
+def render_pdf_within(html: str, css: str, roots: list[Path], seconds: float) -> bytes:
+    """render_pdf() in a child process, stopped after `seconds`; raise WorkError (PdfTimeout
+    when it overran) with a one-line reason."""
+    if threading.active_count() == 1:
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["briefing.pdf"])
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, html, css, roots), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(seconds):
+            raise PdfTimeout(f"the layout took longer than {seconds:g} s (limits.pdf_timeout)")
+        kind, payload = receive.recv()
+    except EOFError:
+        child.join(5)
+        raise WorkError(f"PDF layout failed: the renderer died (exit {child.exitcode})") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if kind != "pdf":
+        raise WorkError(payload)
+    return payload
+
+
+def _child(send: Any, html: str, css: str, roots: list[Path]) -> None:
+    """In the child: lay out and send back ("pdf", bytes) or ("error", message)."""
+    try:
+        send.send(("pdf", render_pdf(html, css, roots)))
+    except WorkError as exc:
+        send.send(("error", str(exc)))
+    finally:
+        send.close()
 
 
 def _fetcher(roots: list[Path]) -> Any:

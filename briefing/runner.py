@@ -36,6 +36,7 @@ class CycleReport:
     sent: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # built, but a format is missing
 
     @property
     def ok(self) -> bool:
@@ -57,7 +58,7 @@ def cycle(
     report = CycleReport()
     with locked(config, wait):
         run_collect(config)
-        with Store(config.database_url) as store:
+        with Store(config.database_url, config.limits.store_timeout) as store:
             ledger = Ledger(store)
             days = _due(config, now, ledger)
             if force and not days:
@@ -99,21 +100,24 @@ def _build_and_deliver(
     from .deliver import DeliveryError, Package, deliver_one, keys
     from .pipeline import build
 
-    with Store(config.database_url) as store:
+    with Store(config.database_url, config.limits.store_timeout) as store:
         ledger = Ledger(store)
         built = ledger.build(day)
     formats = needed_formats(config)
     if built is None or force or not set(formats) <= set(built[1]):
         result = build(config, day, formats, collect_first=collect)
-        with Store(config.database_url) as store:
+        with Store(config.database_url, config.limits.store_timeout) as store:
             Ledger(store).record_build(day, result.files)
         report.built.append(day)
+        for problem in result.problems:  # delivered without it (an email says "no PDF")
+            log.warning("%s", problem)
+        report.problems += result.problems
         briefing, files = result.briefing, result.files
     else:
         result = build(config, day, ["json"], collect_first=False)  # the same, from the ledger
         briefing, files = result.briefing, {**built[1], **result.files}
     package = Package(day, config.title, {f: Path(p) for f, p in files.items()}, briefing)
-    with Store(config.database_url) as store:
+    with Store(config.database_url, config.limits.store_timeout) as store:
         ledger = Ledger(store)
         wanted = [(target_id(t), k) for t in config.delivery for k in keys(t)]
         ledger.plan(day, wanted)

@@ -41,9 +41,9 @@ def _now() -> datetime:
 class Store(BriefingRecords):
     """One open database; use as a context manager."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout: float = 30.0) -> None:
         self.url = url
-        self.engine = _engine(url)
+        self.engine = _engine(url, busy_timeout)
         try:
             self._migrate()
         except sa.exc.SQLAlchemyError as exc:
@@ -266,7 +266,7 @@ class _Guard:
             raise WorkError(f"store {_shown(self._url)}: {_reason(exc[1])}") from exc[1]
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, busy_timeout: float = 30.0) -> Engine:
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
@@ -274,12 +274,12 @@ def _engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(parsed, connect_args={"timeout": 30})
+        engine = sa.create_engine(parsed, connect_args={"timeout": busy_timeout})
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA busy_timeout = 30000")
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             # WAL: readers never wait for a writer, and a commit costs one sync, not three
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
