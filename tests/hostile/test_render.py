@@ -8,7 +8,8 @@ from html import escape
 from pathlib import Path
 
 from pypdf import PdfReader
-from test_peer_suites import audit_html, audit_markdown, audit_pdf
+
+from hostile.invariants import audit_html, audit_markdown, audit_pdf
 
 DAY = "2025-05-28"
 PAYLOADS = [
