@@ -87,7 +87,7 @@ def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
     return call
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _canary_server() -> Iterator[HTTPServer]:
     server = HTTPServer(host="127.0.0.1", port=0)
     server.start()
