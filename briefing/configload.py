@@ -57,6 +57,8 @@ def load(path: Path) -> LoadedConfig:
     except YamlSyntaxError as exc:
         raise ConfigError(f"{shown}:{exc.line}: {exc.message}") from None
     problems = [(line, path_, msg) for path_, line, msg in doc.problems]
+    if doc.fatal:  # what was read is not the file: checking it would only add noise
+        raise ConfigError(_format(shown, problems))
     if not isinstance(doc.data, dict):
         problems.append((doc.line_of(()), (), "expected a mapping of keys at the top level"))
         raise ConfigError(_format(shown, problems))
@@ -64,8 +66,11 @@ def load(path: Path) -> LoadedConfig:
     try:
         model = Config.model_validate(doc.data)
     except ValidationError as exc:
+        refused = {path_ for path_, _, _ in doc.problems}  # values dropped while reading
         for error in exc.errors():
             loc = _data_loc(tuple(error["loc"]), doc.data)
+            if any(loc[: len(r)] == r for r in refused if r):
+                continue  # already reported (a refused tag, a duplicate key)
             problems.append((doc.line_of(loc), loc, _message(error, loc)))
     problems += _cross_checks(doc)
     if model is not None and model.templates:
