@@ -273,7 +273,12 @@ def _engine(url: str, busy_timeout: float = 30.0) -> Engine:
         raise WorkError(f"database URL {url!r} is not a SQLAlchemy URL") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                folder = Path(parsed.database).parent
+                message = f"store {_shown(url)}: cannot create {folder}: {exc.strerror}"
+                raise WorkError(message) from None
         engine = sa.create_engine(parsed, connect_args={"timeout": busy_timeout})
 
         @sa.event.listens_for(engine, "connect")
