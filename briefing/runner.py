@@ -18,7 +18,7 @@ from filelock import FileLock, Timeout
 
 from . import clock
 from .config import DirectoryTarget, EmailTarget, LoadedConfig, Target
-from .errors import BriefingError
+from .errors import BriefingError, WorkError
 from .ledger import FAILED, PENDING, SENT, Ledger
 from .store import Store
 
@@ -44,7 +44,10 @@ class CycleReport:
 
 
 def lock(config: LoadedConfig, wait: bool = False) -> FileLock:
-    config.output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        config.output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way, a read-only or full disk
+        raise WorkError(f"cannot create {config.output_dir}: {exc.strerror}") from None
     return FileLock(str(config.output_dir / ".briefing.lock"), timeout=-1 if wait else 0)
 
 
