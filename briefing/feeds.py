@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from .clean import MAX_TITLE, html_to_text, plain, title_text
+from .clean import MAX_TITLE, html_to_text, plain, title_text, truncate
 from .config import Source
 from .identity import item_id, safe_url
 from .models import Item
@@ -134,7 +134,7 @@ def _json_feed(doc: Document, source: Source, captured: datetime) -> Parsed:
         and isinstance(data.get("items"), list)
     ):
         return Parsed([], [f"{doc.origin} is JSON but not a JSON Feed"])
-    outlet = source.outlet or plain(_str(data.get("title")), MAX_TITLE) or source.name
+    outlet = source.outlet or title_text(_str(data.get("title"))) or source.name
     items: list[Item] = []
     limit = source.max_items
     for entry in data["items"][:limit]:
@@ -177,7 +177,7 @@ def _item(
         return None
     if not headline:
         words = text.split()
-        headline = " ".join(words[:14]) + (" …" if len(words) > 14 else "")
+        headline = truncate(" ".join(words[:14]) + (" …" if len(words) > 14 else ""), MAX_TITLE)
     url = safe_url(_str(link))
     language = plain(_str(lang), 20) or None
     return Item(
