@@ -214,3 +214,18 @@ def test_pdf_cut_by_its_limit_is_delivered_without_it(deliver, smtp, tmp_path: P
     check(result, 1, culprit="limits.pdf_timeout", out_dir=tmp_path / "out")
     ((_, message),) = recorder.messages
     assert not any(p.get_content_type() == "application/pdf" for p in message.walk())
+
+
+def test_a_second_concurrent_run_exits_75_and_changes_nothing(deliver, run, tmp_path: Path) -> None:
+    """Another run holds the lock (a scheduled cycle still working): `briefing run` and
+    `briefing deliver` exit 75 with one line naming the lock, and nothing is built or lost."""
+    from filelock import FileLock
+
+    target = {"type": "directory", "path": str(tmp_path / "share"), "formats": ["md"]}
+    config, result = deliver([target])
+    check(result, 0, out_dir=tmp_path / "out")
+    before = snapshot(tmp_path / "out")
+    with FileLock(str(tmp_path / "out" / ".briefing.lock")):
+        for args in (["run"], ["deliver", "--date", DAY, "--force"]):
+            result = run(*args, "--config", config)
+            check(result, 75, culprit="another run holds the lock", before=before, unchanged=True)
