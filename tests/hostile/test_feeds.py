@@ -426,3 +426,74 @@ def test_configured_field_limits_cut_with_a_marker(run, make_config, tmp_path: P
     (item,) = sane_items(load_config(config))
     assert len(item.title) <= 40 and item.title.endswith(" […]")
     assert len(item.body) <= 300 and item.body.endswith(" […]")
+
+
+NETWORK = [
+    (
+        "redirect-to-file",
+        "a feed URL redirecting to file:///etc/passwd: refused, the file never read",
+        lambda s: s.expect_request("/f").respond_with_data(
+            "", status=302, headers={"Location": "file:///etc/passwd"}
+        ),
+        "only http and https addresses are fetched",
+    ),
+    (
+        "redirect-loop",
+        "a redirect loop: cut after five redirects",
+        lambda s: s.expect_request("/f").respond_with_data(
+            "", status=302, headers={"Location": "/f"}
+        ),
+        "too many redirects",
+    ),
+    (
+        "html-not-feed",
+        "an HTML error page served with status 200 as the feed",
+        lambda s: s.expect_request("/f").respond_with_data(
+            "<html><body><h1>Service unavailable</h1></body></html>", content_type="text/html"
+        ),
+        "is not an RSS, Atom or JSON feed",
+    ),
+    (
+        "http-404",
+        "a 404: one warning with the status and address",
+        lambda s: s.expect_request("/f").respond_with_data("gone", status=404),
+        "HTTP 404 from",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "serve", "culprit"), NETWORK, ids=[n[0] for n in NETWORK]
+)
+def test_hostile_feed_server(
+    name, description, serve, culprit, run, make_config, tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    serve(httpserver)
+    good = tmp_path / "good.xml"
+    good.write_bytes(rss([entry(n, link=f"https://good.example/{n}") for n in range(2)]))
+    config = make_config(
+        [
+            {"name": "good", "type": "feed", "path": str(good)},
+            {
+                "name": "hostile",
+                "type": "feed",
+                "url": httpserver.url_for("/f"),
+                "allow_private": True,
+            },
+        ]
+    )
+    result = run("build", "--config", config, "--date", DAY)
+    check(result, 0, culprit=culprit, out_dir=tmp_path / "out")
+    assert "source 'hostile'" in result.err
+    assert "root:" not in "".join(p.read_text() for p in (tmp_path / "out").rglob("briefing-*"))
+
+
+def test_internal_address_without_allow_private_is_never_contacted(
+    run, make_config, canary: HTTPServer, tmp_path: Path
+) -> None:
+    """A feed URL on 127.0.0.1 without allow_private: refused before connecting; the address
+    sees no request, and the warning says how to allow it."""
+    config = make_config([{"name": "internal", "type": "feed", "url": canary.url_for("/feed")}])
+    result = run("collect", "--config", config)
+    check(result, 1, culprit="set allow_private: true on the source to allow it")
+    assert canary.log == []
