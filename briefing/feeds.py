@@ -73,13 +73,21 @@ def _expand(parsed: Parsed, ctx: ParseContext) -> Parsed:
 
 _ENTRY = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+_OPAQUE = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.S)
 
 
 def first_entries(data: bytes, limit: int) -> tuple[bytes, int]:
     """The document cut before its entry number `limit + 1` (closed again, so the fast strict
     parser still reads it), and how many entries it had: feedparser reads about a thousand
     entries a second, so a 100,000-entry feed must be cut before it is parsed, not after."""
-    starts = [m.start() for m in _ENTRY.finditer(data)]
+    opaque = [(m.start(), m.end()) for m in _OPAQUE.finditer(data)]
+    starts, index = [], 0
+    for match in _ENTRY.finditer(data):  # entries, but not those inside comments or CDATA
+        at = match.start()
+        while index < len(opaque) and opaque[index][1] <= at:
+            index += 1
+        if index == len(opaque) or at < opaque[index][0]:
+            starts.append(at)
     if len(starts) <= limit:
         return data, len(starts)
     head = data[: starts[limit]]
