@@ -497,3 +497,42 @@ def test_internal_address_without_allow_private_is_never_contacted(
     result = run("collect", "--config", config)
     check(result, 1, culprit="set allow_private: true on the source to allow it")
     assert canary.log == []
+
+
+@pytest.mark.parametrize(
+    ("head", "item", "tail"),
+    [
+        (
+            '<rss version="2.0"><channel><title>T</title>',
+            "<item><title>E{n}</title></item>",
+            "</channel></rss>",
+        ),
+        (
+            '<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>',
+            "<entry><title>E{n}</title></entry>",
+            "</feed>",
+        ),
+        (
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns="http://purl.org/rss/1.0/"><channel><title>T</title><items/></channel>',
+            '<item rdf:about="https://x.example/{n}"><title>E{n}</title></item>',
+            "</rdf:RDF>",
+        ),
+    ],
+    ids=["rss", "atom", "rss1.0"],
+)
+def test_cut_documents_stay_well_formed(head: str, item: str, tail: str) -> None:
+    """A feed cut before parsing is closed again, so the fast strict parser still reads it."""
+    import io
+
+    import feedparser
+
+    from briefing.feeds import first_entries
+
+    doc = ('<?xml version="1.0"?><!-- <item> in a comment -->' + head).encode()
+    doc += "".join(item.format(n=n) for n in range(50)).encode() + tail.encode()
+    cut, count = first_entries(doc, 10)
+    assert count == 50
+    parsed = feedparser.parse(io.BytesIO(cut))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert [e.title for e in parsed.entries] == [f"E{n}" for n in range(10)]
