@@ -63,8 +63,8 @@ class PdfTimeout(WorkError):
 def render_pdf_within(html: str, css: str, roots: list[Path], seconds: float) -> bytes:
     """render_pdf() in a child process, stopped after `seconds`; raise WorkError (PdfTimeout
     when it overran) with a one-line reason."""
-    if threading.active_count() > 1:
-        return _in_fresh_python(html, css, roots, seconds)
+    if threading.active_count() > 1 or multiprocessing.current_process().daemon:
+        return _in_fresh_python(html, css, roots, seconds)  # (a daemon may not fork children)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(send, html, css, roots), daemon=True)

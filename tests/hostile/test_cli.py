@@ -192,7 +192,7 @@ def test_interrupted_build_leaves_no_half_written_file(
     no temporary file left."""
 
     def slow(request):
-        time.sleep(4)
+        time.sleep(2.5)
         return Response(rss([entry(1)]), content_type="application/rss+xml")
 
     httpserver.expect_request("/slow").respond_with_handler(slow)
@@ -203,7 +203,7 @@ def test_interrupted_build_leaves_no_half_written_file(
                 "type": "feed",
                 "url": httpserver.url_for("/slow"),
                 "allow_private": True,
-                "timeout": 3,
+                "timeout": 2,
             }
         ]
     )
@@ -213,7 +213,7 @@ def test_interrupted_build_leaves_no_half_written_file(
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    time.sleep(1)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     check(Run(proc.returncode, out, err), 130, culprit="interrupted", out_dir=tmp_path / "out")

@@ -108,13 +108,13 @@ def _port_of(config: Path) -> int:
 
 
 def test_mail_server_that_never_answers_is_cut_at_the_timeout(deliver, tmp_path: Path) -> None:
-    """A server that accepts the connection and says nothing: cut at `timeout` (2 s)."""
+    """A server that accepts the connection and says nothing: cut at `timeout` (1 s)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(5)
     try:
         started = time.monotonic()
-        _, result = deliver([_email(listener.getsockname()[1])])
+        _, result = deliver([_email(listener.getsockname()[1], timeout=1)])
         elapsed = time.monotonic() - started
     finally:
         listener.close()
@@ -159,7 +159,7 @@ def test_hanging_and_failing_webhooks(deliver, httpserver: HTTPServer, tmp_path:
     release = threading.Event()
 
     def hang(request):
-        release.wait(3)  # the test server is single-threaded: do not hold it long
+        release.wait(1.5)  # the test server is single-threaded: do not hold it long
         from werkzeug import Response
 
         return Response("late")

@@ -26,7 +26,7 @@ from briefing.sources import Document, ParseContext
 from .invariants import SAFE_LINK, SCRIPT, UNSAFE_TEXT, audit_html, audit_json, audit_markdown
 
 FUZZ = settings(
-    max_examples=100,
+    max_examples=50,
     deadline=None,
     derandomize=True,
     database=None,

@@ -102,7 +102,7 @@ CASES = [
     Case(
         "page-jsonld-bomb",
         "page",
-        "200 JSON-LD scripts, one nested 10,000 levels and one with 3,000 live updates: "
+        "200 JSON-LD scripts, one nested 10,000 levels and one with 1,200 live updates: "
         "bounded (1,000 posts read, the cut named in the warning)",
         _page(
             PROSE,
@@ -127,13 +127,13 @@ CASES = [
                             "articleBody": f"Envoys spoke again, update {n}.",
                             "datePublished": "2025-05-28T10:00:00+00:00",
                         }
-                        for n in range(3000)
+                        for n in range(1200)
                     ],
                 }
             ).encode()
             + b"</script>",
         ),
-        culprit="has 3000 posts; only 1000 were read",
+        culprit="has 1200 posts; only 1000 were read",
         min_items=1000,
     ),
     Case(
@@ -180,11 +180,11 @@ CASES = [
     Case(
         "clipping-many-entries",
         "clipping",
-        "a listing of 6,000 entries: cut at 2,000 per file, the cut named in the warning",
+        "a listing of 2,500 entries: cut at 2,000 per file, the cut named in the warning",
         "".join(
             f"Kyiv Ledger\n2 days ago\n- World\nEnvoys meet for talks number {n}\n"
             f"Delegations met again in round {n}.\n\n"
-            for n in range(6000)
+            for n in range(2500)
         ).encode(),
         culprit="only 2000 items read",
         min_items=2000,
