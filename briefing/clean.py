@@ -37,6 +37,7 @@ _OTHER = re.compile(
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _assigned(match: re.Match[str]) -> str:
@@ -47,7 +48,7 @@ def html_to_text(markup: str | None, limit: int = MAX_BODY) -> str:
     """Plain text with paragraph breaks kept as blank lines."""
     if not markup:
         return ""
-    text = markup
+    text = _SURROGATE.sub("\ufffd", markup)  # a JSON "\ud800" escape: nh3 cannot hold it
     for _ in range(3):  # entity-encoded tags ("&lt;script&gt;") get a second pass, and a third
         if "<" not in text and "&" not in text:
             break

@@ -34,7 +34,7 @@ class DateType(click.ParamType):
         if isinstance(value, date):
             return value
         text = str(value)
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
             self.fail(f"{text!r} is not a date in the form YYYY-MM-DD", param, ctx)
         try:
             day = date.fromisoformat(text)
@@ -122,6 +122,8 @@ def build(
         result = run_build(config, day, formats, collect_first=not no_collect, on_done=on_done)
     for path in result.files.values():
         click.echo(_shown(path))
+    if result.problems:  # a format that could not be made (a PDF cut at its time limit)
+        raise BriefingError("\n".join(result.problems))
     if result.reports and all(r.status == "failed" for r in result.reports):
         raise BriefingError("every source failed; the briefing holds only items stored earlier")
 
@@ -194,6 +196,8 @@ def _report(report: Any) -> None:
     if not report.ok:
         problems = [*(f"{p} (will retry)" for p in report.pending), *report.failed]
         raise BriefingError(f"delivery failed: {'; '.join(problems)}")
+    if report.problems:
+        raise BriefingError("\n".join(report.problems))
 
 
 @cli.command()

@@ -16,11 +16,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from datetime import datetime
 
 import httpx
 
 from . import clock
+from .clean import truncate
 from .config import LoadedConfig, Source
 from .fetch import fetch
 from .models import Item, SourceReport
@@ -31,7 +33,7 @@ from .textsim import terms
 log = logging.getLogger("briefing")
 CONCURRENCY = 16
 PROCESS_MIN = 20  # local sources from which parsing is spread over processes
-MAX_ITEMS_PER_SOURCE = 5_000
+MAX_OUTLET = 200  # characters of an outlet name (the store's column holds 300)
 
 Progress = Callable[[SourceReport], None]
 
@@ -188,14 +190,34 @@ def _read_source(
             continue
         found.extend(parsed.items)
         problems.extend(parsed.warnings)
-    if len(found) > MAX_ITEMS_PER_SOURCE:
-        problems.append(f"{len(found)} items; only the first {MAX_ITEMS_PER_SOURCE} were kept")
-        del found[MAX_ITEMS_PER_SOURCE:]
+    if len(found) > source.max_items:
+        problems.append(
+            f"{len(found)} items; only the first {source.max_items} were kept (max_items)"
+        )
+        del found[source.max_items :]
+    found = [fit(item, config.limits.title_chars, config.limits.body_chars) for item in found]
     report.fetched = len(found)
     if problems:
         report.status = "failed" if not found else "warning"
         report.message = "; ".join(problems)[:1000]
     return report, found, fetched
+
+
+def fit(item: Item, title_chars: int, body_chars: int) -> Item:
+    """The item with every field within its limit, each cut marked (the parsers already cut at
+    the ceilings; a config may ask for less)."""
+    if (
+        len(item.title) <= title_chars
+        and len(item.body) <= body_chars
+        and len(item.outlet) <= MAX_OUTLET
+    ):
+        return item
+    return replace(
+        item,
+        title=truncate(item.title, title_chars),
+        body=truncate(item.body, body_chars),
+        outlet=truncate(item.outlet, MAX_OUTLET),
+    )
 
 
 def _log(report: SourceReport) -> None:

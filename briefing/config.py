@@ -156,6 +156,10 @@ class _SourceBase(_Strict):
     max_bytes: int = Field(10 * 1024 * 1024, ge=1024)
     """Largest response (after decompression) or file read, in bytes; larger ones are cut."""
 
+    max_items: int = Field(2_000, ge=1, le=20_000)
+    """Items read from this source per run; a feed with more entries is cut before it is
+    parsed, and the Sources note says so."""
+
     @field_validator("url")
     @classmethod
     def _http_only(cls, value: str | None) -> str | None:
@@ -222,6 +226,7 @@ from .config_delivery import (  # noqa: E402  (the schema continues there)
     WebhookTarget,
     WindowConfig,
 )
+from .config_limits import LimitsConfig  # noqa: E402
 
 __all__ = ["DAYS", "TARGET_TYPES", "DirectoryTarget", "EmailTarget", "WebhookTarget"]
 
@@ -270,6 +275,9 @@ class Config(_Strict):
 
     stories: StoriesConfig = StoriesConfig()
     """How items become stories: same-event merging, developing stories, summaries."""
+
+    limits: LimitsConfig = LimitsConfig()
+    """Ceilings that hold whatever the sources send: field lengths, PDF time, store waits."""
 
     @field_validator("timezone")
     @classmethod

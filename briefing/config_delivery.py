@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator
@@ -22,7 +23,9 @@ class ScheduleConfig(_Strict):
     at: str = Field("07:00", pattern=_HHMM)
     """Time of day of the scheduled cycle (quote it: `"07:00"`)."""
 
-    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = list(DAYS)
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        list(DAYS), min_length=1
+    )
     """Days of the week with a cycle."""
 
     cron: str | None = None
@@ -38,6 +41,26 @@ class ScheduleConfig(_Strict):
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
         return _known_zone(value) if value is not None else None
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        """Checked now, so a bad expression fails `briefing check`, not the scheduler later."""
+        if value is None:
+            return None
+        from apscheduler.triggers.cron import CronTrigger
+
+        from .schedule import _cron_weekdays
+
+        fields = value.split()
+        if len(fields) != 5:
+            raise ValueError("expected five fields: minute hour day-of-month month day-of-week")
+        try:
+            fields[4] = _cron_weekdays(fields[4])
+            CronTrigger.from_crontab(" ".join(fields), timezone="UTC")
+        except ValueError as exc:
+            raise ValueError(f"not a valid cron expression ({exc})") from None
+        return value
 
     @property
     def grace_seconds(self) -> int:
@@ -65,6 +88,17 @@ class EmailTarget(_Strict):
 
     password_env: str | None = None
     """Name of the environment variable holding the SMTP password (never the password)."""
+
+    @field_validator("password_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        # never echo the value: it may be the password itself, put in the wrong key
+        if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            raise ValueError(
+                "expected the name of an environment variable (like BRIEFING_SMTP_PASSWORD), "
+                "not a password: passwords never go in the config file"
+            )
+        return value
 
     sender: str = Field(alias="from")
     """The From address, e.g. `"Daily briefing <briefing@example.org>"`."""

@@ -5,12 +5,23 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .config import CONFIG_ENV, SOURCE_TYPES, TARGET_TYPES, Config, LoadedConfig, models_in
+from .config import (
+    CONFIG_ENV,
+    SOURCE_TYPES,
+    TARGET_TYPES,
+    Config,
+    LoadedConfig,
+    ScheduleConfig,
+    SectionConfig,
+    WindowConfig,
+    models_in,
+)
 from .errors import ConfigError
 from .yamlfile import Path_, YamlDocument, YamlSyntaxError, read_yaml
 
@@ -46,6 +57,8 @@ def load(path: Path) -> LoadedConfig:
     except YamlSyntaxError as exc:
         raise ConfigError(f"{shown}:{exc.line}: {exc.message}") from None
     problems = [(line, path_, msg) for path_, line, msg in doc.problems]
+    if doc.fatal:  # what was read is not the file: checking it would only add noise
+        raise ConfigError(_format(shown, problems))
     if not isinstance(doc.data, dict):
         problems.append((doc.line_of(()), (), "expected a mapping of keys at the top level"))
         raise ConfigError(_format(shown, problems))
@@ -53,10 +66,18 @@ def load(path: Path) -> LoadedConfig:
     try:
         model = Config.model_validate(doc.data)
     except ValidationError as exc:
+        refused = {path_ for path_, _, _ in doc.problems}  # values dropped while reading
         for error in exc.errors():
-            loc = tuple(error["loc"])
+            loc = _data_loc(tuple(error["loc"]), doc.data)
+            if any(loc[: len(r)] == r for r in refused if r):
+                continue  # already reported (a refused tag, a duplicate key)
             problems.append((doc.line_of(loc), loc, _message(error, loc)))
     problems += _cross_checks(doc)
+    if model is not None and model.templates:
+        folder = Path(os.path.expanduser(model.templates))
+        if not (folder if folder.is_absolute() else path.parent / folder).is_dir():
+            loc = ("templates",)
+            problems.append((doc.line_of(loc), loc, f"no directory {model.templates!r}"))
     if problems or model is None:
         raise ConfigError(_format(shown, problems))
     if model.classifier.kind == "embedding":
@@ -153,14 +174,41 @@ _MESSAGES = {
     "bool_type": "expected true or false",
     "too_short": "must not be empty",
     "string_too_short": "must not be empty",
-    "string_pattern_mismatch": "use only lower-case letters, digits, '-' and '_'",
     "union_tag_invalid": "expected one of 'feed', 'page', 'clipping'",
     "union_tag_not_found": "missing required key",
 }
 
 
+_SECRET_KEY = re.compile(r"(?i)pass(word)?|secret|token|api_?key|credential")
+
+
+def _pattern(model: type[BaseModel], name: str) -> str:
+    return next(m.pattern for m in model.model_fields[name].metadata if hasattr(m, "pattern"))
+
+
+_PATTERNS = {  # what a pattern-checked key wants, in words
+    _pattern(SectionConfig, "id"): "use only lower-case letters, digits, '-' and '_'",
+    _pattern(WindowConfig, "end"): 'expected a time like "07:30"',
+    _pattern(ScheduleConfig, "at"): 'expected a time like "07:30"',
+    _pattern(ScheduleConfig, "misfire_grace"): "expected a duration like 90s, 30m, 6h or 1d",
+}
+
+
+def _got(error: dict[str, Any]) -> str:
+    value = error.get("input")
+    return f", got {value!r}" if isinstance(value, str) and len(value) < 60 else ""
+
+
 def _message(error: dict[str, Any], loc: Path_) -> str:
     kind = error["type"]
+    if kind == "extra_forbidden" and _SECRET_KEY.search(str(loc[-1])):
+        return (
+            "unknown key; secrets never go in the config file: put it in an environment "
+            "variable and name that variable (email: password_env)"
+        )
+    if kind == "string_pattern_mismatch":
+        pattern = (error.get("ctx") or {}).get("pattern", "")
+        return _PATTERNS.get(pattern, "does not have the expected form") + _got(error)
     if kind == "extra_forbidden":
         known = _known_keys(loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1)

@@ -38,20 +38,26 @@ class Guard:
             raise WorkError(f"store {_shown(self._url)}: {_reason(exc[1])}") from exc[1]
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, busy_timeout: float = 30.0) -> Engine:
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
         raise WorkError(f"database URL {url!r} is not a SQLAlchemy URL") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(parsed, connect_args={"timeout": 30})
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WorkError(
+                    f"store {_shown(url)}: cannot create {folder}: {exc.strerror}"
+                ) from None
+        engine = sa.create_engine(parsed, connect_args={"timeout": busy_timeout})
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA busy_timeout = 30000")
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             # WAL: readers never wait for a writer, and a commit costs one sync, not three
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")

@@ -97,7 +97,7 @@ def collect_desks(
     """Collect the union of the desks' sources once into their shared store."""
     check_desks(configs)
     pairs = union_sources(configs)
-    with Store(configs[0].database_url) as store:
+    with Store(configs[0].database_url, busy_timeout=configs[0].limits.store_timeout) as store:
         return collect(configs[0], store, on_done, sources=pairs)
 
 

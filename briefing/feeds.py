@@ -14,13 +14,12 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from .clean import MAX_TITLE, html_to_text, plain, title_text
+from .clean import MAX_TITLE, html_to_text, plain, title_text, truncate
 from .config import Source
 from .identity import item_id, safe_url
 from .models import Item
 from .sources import Document, ParseContext, Parsed
 
-MAX_ITEMS = 2_000
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
@@ -72,17 +71,46 @@ def _expand(parsed: Parsed, ctx: ParseContext) -> Parsed:
     return Parsed(items, parsed.warnings)
 
 
+_ENTRY = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")
+_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+_OPAQUE = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.S)
+
+
+def first_entries(data: bytes, limit: int) -> tuple[bytes, int]:
+    """The document cut before its entry number `limit + 1` (closed again, so the fast strict
+    parser still reads it), and how many entries it had: feedparser reads about a thousand
+    entries a second, so a 100,000-entry feed must be cut before it is parsed, not after."""
+    opaque = [(m.start(), m.end()) for m in _OPAQUE.finditer(data)]
+    starts, index = [], 0
+    for match in _ENTRY.finditer(data):  # entries, but not those inside comments or CDATA
+        at = match.start()
+        while index < len(opaque) and opaque[index][1] <= at:
+            index += 1
+        if index == len(opaque) or at < opaque[index][0]:
+            starts.append(at)
+    if len(starts) <= limit:
+        return data, len(starts)
+    head = data[: starts[limit]]
+    body = re.sub(rb"<!--.*?-->|<\?.*?\?>|<!DOCTYPE[^>]*>", b"", head[:4096], flags=re.S | re.I)
+    root = _ROOT.search(body)
+    name = root.group(1) if root else b"rss"
+    closing = b"</channel></rss>" if name.lower() == b"rss" else b"</" + name + b">"
+    return head + closing, len(starts)
+
+
 def _xml_feed(doc: Document, source: Source, captured: datetime) -> Parsed:
     import feedparser
 
-    parsed = feedparser.parse(io.BytesIO(doc.data), sanitize_html=True)
+    limit = source.max_items
+    data, count = first_entries(doc.data, limit)
+    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True)
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception")
         why = f" ({str(reason).splitlines()[0][:120]})" if reason else ""
         return Parsed([], [f"{doc.origin} is not an RSS, Atom or JSON feed{why}"])
     outlet = source.outlet or title_text(parsed.feed.get("title")) or source.name
     items: list[Item] = []
-    for entry in parsed.entries[:MAX_ITEMS]:
+    for entry in parsed.entries[:limit]:
         content = entry.get("content") or []
         body = content[0].get("value") if content else entry.get("summary")
         stamp = entry.get("published") or entry.get("updated")
@@ -100,8 +128,7 @@ def _xml_feed(doc: Document, source: Source, captured: datetime) -> Parsed:
         )
         if item:
             items.append(item)
-    warnings = _cap_warning(doc, len(parsed.entries))
-    return Parsed(items, warnings)
+    return Parsed(items, _cap_warning(doc, max(count, len(parsed.entries)), limit))
 
 
 def _json_feed(doc: Document, source: Source, captured: datetime) -> Parsed:
@@ -115,9 +142,10 @@ def _json_feed(doc: Document, source: Source, captured: datetime) -> Parsed:
         and isinstance(data.get("items"), list)
     ):
         return Parsed([], [f"{doc.origin} is JSON but not a JSON Feed"])
-    outlet = source.outlet or plain(_str(data.get("title")), MAX_TITLE) or source.name
+    outlet = source.outlet or title_text(_str(data.get("title"))) or source.name
     items: list[Item] = []
-    for entry in data["items"][:MAX_ITEMS]:
+    limit = source.max_items
+    for entry in data["items"][:limit]:
         if not isinstance(entry, dict):
             continue
         body = (
@@ -138,7 +166,7 @@ def _json_feed(doc: Document, source: Source, captured: datetime) -> Parsed:
         )
         if item:
             items.append(item)
-    return Parsed(items, _cap_warning(doc, len(data["items"])))
+    return Parsed(items, _cap_warning(doc, len(data["items"]), limit))
 
 
 def _item(
@@ -157,7 +185,7 @@ def _item(
         return None
     if not headline:
         words = text.split()
-        headline = " ".join(words[:14]) + (" …" if len(words) > 14 else "")
+        headline = truncate(" ".join(words[:14]) + (" …" if len(words) > 14 else ""), MAX_TITLE)
     url = safe_url(_str(link))
     language = plain(_str(lang), 20) or None
     return Item(
@@ -205,7 +233,7 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _cap_warning(doc: Document, count: int) -> list[str]:
-    if count > MAX_ITEMS:
-        return [f"{doc.origin} has {count} entries; only the first {MAX_ITEMS} were read"]
+def _cap_warning(doc: Document, count: int, limit: int) -> list[str]:
+    if count > limit:
+        return [f"{doc.origin} has {count} entries; only the first {limit} were read (max_items)"]
     return []

@@ -85,8 +85,10 @@ def decode(data: bytes, content_type: str) -> str:
         codec = "utf-8"
     if codec in ("latin-1", "iso8859-1", "ascii"):
         codec = "cp1252"  # what browsers read these labels as
+    if codec.startswith("utf-16"):  # a BOM-less page saying UTF-16 is read as UTF-8 (HTML spec)
+        codec = "utf-8"
     try:
-        return data.decode("utf-8" if codec.startswith("utf-16") else codec)
+        return data.decode(codec)
     except UnicodeDecodeError:
         return data.decode("cp1252" if codec == "utf-8" else codec, "replace")
 

@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
+from .clean import MAX_TITLE, truncate
 from .config import Source
 from .htmlpage import (
     as_str,
@@ -209,5 +210,6 @@ def post_items(posts: list[_Post], source: Source, outlet: str, ctx: ParseContex
 
 
 def first_words(text: str) -> str:
+    """A title from the start of a text: 14 words, and never longer than a title may be."""
     words = text.split()
-    return " ".join(words[:14]) + (" …" if len(words) > 14 else "")
+    return truncate(" ".join(words[:14]) + (" …" if len(words) > 14 else ""), MAX_TITLE)

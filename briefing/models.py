@@ -153,3 +153,4 @@ class BuildResult:
     briefing: Briefing
     files: dict[str, str]
     reports: list[SourceReport] = field(default_factory=list)  # the collection run, if any
+    problems: list[str] = field(default_factory=list)  # formats not written, one line each

@@ -14,6 +14,7 @@ from .cluster import StoryParams, make_stories
 from .collect import Progress, collect
 from .compose import compose
 from .config import FORMATS, LoadedConfig
+from .errors import WorkError
 from .models import BuildResult, Item, SourceReport, Story
 from .outputs import output_paths, write_all
 from .render import RENDERERS, Templates, render_html
@@ -50,20 +51,28 @@ def build(
         config, day, chosen.window, stories, dropped, statuses, classifier.catch_all, generated
     )
     rendered: dict[str, bytes] = {}
+    problems: list[str] = []
+    paths = output_paths(config.output_dir, day, formats)
     html = None
     for fmt in FORMATS:
         if fmt not in formats:
             continue
         if fmt == "pdf":
-            from .pdf import render_pdf
+            from .pdf import render_pdf_within
 
             html = html or render_html(briefing, templates)
-            rendered[fmt] = render_pdf(html, templates.source("print.css"), templates.roots)
+            css = templates.source("print.css")
+            try:
+                pdf = render_pdf_within(html, css, templates.roots, config.limits.pdf_timeout)
+            except WorkError as exc:  # the PDF alone is lost: the other formats still appear
+                others = "; the other formats were written" if len(formats) > 1 else ""
+                problems.append(f"{paths[fmt]} not written: {exc}{others}")
+                continue
+            rendered[fmt] = pdf
         else:
             text = RENDERERS[fmt](briefing, templates)
             html = text if fmt == "html" else html
             rendered[fmt] = text.encode("utf-8")
-    paths = output_paths(config.output_dir, day, formats)
     write_all({paths[fmt]: data for fmt, data in rendered.items()})
     log.info(
         "built %s: %d stories from %d items (%d dropped by the topic gate)",
@@ -72,7 +81,8 @@ def build(
         briefing.item_count,
         dropped,
     )
-    return BuildResult(briefing, {fmt: str(paths[fmt]) for fmt in rendered}, reports=collected)
+    files = {fmt: str(paths[fmt]) for fmt in rendered}
+    return BuildResult(briefing, files, reports=collected, problems=problems)
 
 
 def assemble(

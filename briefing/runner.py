@@ -18,7 +18,7 @@ from filelock import FileLock, Timeout
 
 from . import clock
 from .config import DirectoryTarget, EmailTarget, LoadedConfig, Target
-from .errors import BriefingError
+from .errors import BriefingError, WorkError
 from .ledger import FAILED, PENDING, SENT, Ledger
 from .store import Store
 
@@ -36,6 +36,7 @@ class CycleReport:
     sent: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # built, but a format is missing
 
     @property
     def ok(self) -> bool:
@@ -43,7 +44,10 @@ class CycleReport:
 
 
 def lock(config: LoadedConfig, wait: bool = False) -> FileLock:
-    config.output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        config.output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way, a read-only or full disk
+        raise WorkError(f"cannot create {config.output_dir}: {exc.strerror}") from None
     return FileLock(str(config.output_dir / ".briefing.lock"), timeout=-1 if wait else 0)
 
 
@@ -152,6 +156,9 @@ def _build_and_deliver(
         with Store.for_config(config) as store:
             Ledger(store).record_build(day, result.files)
         report.built.append(day)
+        for problem in result.problems:  # delivered without it (an email says "no PDF")
+            log.warning("%s", problem)
+        report.problems += result.problems
         briefing, files = result.briefing, result.files
     else:
         result = build(config, day, ["json"], collect_first=False)  # the same, from the ledger

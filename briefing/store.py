@@ -46,11 +46,17 @@ class Store(BriefingRecords):
     `desk` names whose briefings and ledger the records are ("" in a store with one desk);
     `sources`, when given, limits the items and source statuses seen to those sources'."""
 
-    def __init__(self, url: str, desk: str = "", sources: Collection[str] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        desk: str = "",
+        sources: Collection[str] | None = None,
+        busy_timeout: float = 30.0,
+    ) -> None:
         self.url = url
         self.desk = desk
         self.sources = sorted(sources) if sources is not None else None
-        self.engine = _engine(url)
+        self.engine = _engine(url, busy_timeout)
         try:
             self._migrate()
         except sa.exc.SQLAlchemyError as exc:
@@ -74,7 +80,7 @@ class Store(BriefingRecords):
         """The store of a LoadedConfig, seen as its desk: a named desk sees its sources' items."""
         desk = config.desk or ""
         sources = [s.name for s in config.sources] if desk else None
-        return cls(config.database_url, desk=desk, sources=sources)
+        return cls(config.database_url, desk, sources, config.limits.store_timeout)
 
     @property
     def dialect(self) -> str:

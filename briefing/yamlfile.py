@@ -31,6 +31,7 @@ class YamlDocument:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     problems: list[tuple[Path_, int, str]] = field(default_factory=list)
+    fatal: bool = False  # reading stopped (a bomb): the data is not what the file says
 
     def line_of(self, path: Path_) -> int:
         """The line of the deepest part of `path` that exists in the file."""
@@ -68,7 +69,7 @@ def read_yaml(text: str) -> YamlDocument:
         doc.data = builder.build(node, (), 0)
     except _TooBig as exc:
         doc.problems.append(((), exc.line, str(exc)))
-        doc.data = {}
+        doc.data, doc.fatal = {}, True
     return doc
 
 

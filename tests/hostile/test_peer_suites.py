@@ -4,113 +4,18 @@ real collection and rendering: no output may carry active content or external re
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from html import escape
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
-from pypdf import PdfReader
+
+from hostile.invariants import audit_html, audit_markdown, audit_pdf
 
 from conftest import SHARED
 
 PEER = SHARED / "peer-tests"
 pytestmark = pytest.mark.skipif(not PEER.is_dir(), reason="../shared/peer-tests not present")
-
-HTML_TAGS = {
-    "html",
-    "head",
-    "meta",
-    "title",
-    "style",
-    "body",
-    "header",
-    "main",
-    "footer",
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "section",
-    "nav",
-    "ol",
-    "li",
-    "a",
-    "span",
-    "article",
-    "time",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "div",
-    "em",
-    "strong",
-    "ul",
-    "code",
-}
-SAFE_LINK = re.compile(r"^(https?://[^\s\"'<>]+|#[\w-]+)$")
-
-
-class _Audit(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.bad: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in HTML_TAGS:
-            self.bad.append(f"<{tag}>")
-        for name, value in attrs:
-            if name.startswith("on") or name in ("src", "srcset", "background", "formaction"):
-                self.bad.append(f"{tag}[{name}]")
-            if name == "href" and not SAFE_LINK.match(value or ""):
-                self.bad.append(f"href={value!r}")
-            if name == "style":
-                self.bad.append(f"{tag}[style]")
-
-
-def audit_html(html: str) -> list[str]:
-    parser = _Audit()
-    parser.feed(html)
-    return parser.bad
-
-
-def audit_markdown(text: str) -> list[str]:
-    """Raw HTML in Markdown or a link a Markdown renderer would make unsafe."""
-    tokens = MarkdownIt("commonmark", {"html": True}).parse(text)
-    bad: list[str] = []
-    for token in tokens:
-        for t in [token, *(token.children or [])]:
-            if t.type in ("html_block", "html_inline"):
-                bad.append(t.content[:60])
-            if t.type == "link_open" and not SAFE_LINK.match(str(t.attrs.get("href", ""))):
-                bad.append(str(t.attrs.get("href")))
-            if t.type == "image":
-                bad.append("image")
-    return bad
-
-
-def audit_pdf(path: Path) -> list[str]:
-    reader = PdfReader(path)
-    bad = []
-    if "/Names" in reader.trailer["/Root"]:
-        names = reader.trailer["/Root"]["/Names"]
-        bad += [k for k in ("/EmbeddedFiles", "/JavaScript") if k in names]
-    for page in reader.pages:
-        for annot in page.get("/Annots") or []:
-            action = annot.get_object().get("/A")
-            if action is None:
-                continue
-            action = action.get_object()
-            if action.get("/S") not in ("/URI", "/GoTo") or (
-                action.get("/S") == "/URI" and not SAFE_LINK.match(str(action.get("/URI")))
-            ):
-                bad.append(str(action))
-    return bad
 
 
 def _rss(cases: list[tuple[str, str]]) -> str:
