@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
@@ -18,65 +17,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
+from .cli_params import DateType, FormatList, config_option, configs_option, load
 from .errors import BriefingError, UsageError
 
 if TYPE_CHECKING:
     from .config import LoadedConfig
 
-FORMAT_NAMES = ("md", "html", "json", "pdf", "email")
 log = logging.getLogger("briefing")
-
-
-class DateType(click.ParamType):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> date:
-        if isinstance(value, date):
-            return value
-        text = str(value)
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-            self.fail(f"{text!r} is not a date in the form YYYY-MM-DD", param, ctx)
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            self.fail(f"{text!r} is not a valid calendar date", param, ctx)
-        if not 1990 <= day.year <= 2100:
-            self.fail(f"{text!r} is outside the years 1990-2100", param, ctx)
-        return day
-
-
-class FormatList(click.ParamType):
-    name = "md,html,json,pdf,email"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> list[str]:
-        if isinstance(value, list):
-            return value
-        parts = [p.strip().lower() for p in str(value).split(",") if p.strip()]
-        bad = [p for p in parts if p not in FORMAT_NAMES]
-        if bad or not parts:
-            self.fail(
-                f"unknown format {bad[0] if bad else value!r} (choose from "
-                f"{', '.join(FORMAT_NAMES)})",
-                param,
-                ctx,
-            )
-        return list(dict.fromkeys(parts))
-
-
-config_option = click.option(
-    "--config",
-    "config_path",
-    metavar="PATH",
-    help="Config file (default ./config.yaml, then $BRIEFING_CONFIG).",
-)
-configs_option = click.option(
-    "--config",
-    "config_paths",
-    metavar="PATH",
-    multiple=True,
-    help="Config file (default ./config.yaml, then $BRIEFING_CONFIG); repeat it for several "
-    "desks sharing one store.",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -111,7 +58,7 @@ def build(
     """Collect, then build the briefing for one day."""
     from .pipeline import build as run_build
 
-    config = _load(config_path)
+    config = load(config_path)
     day = day or _yesterday(config)
     from .runner import locked
 
@@ -172,7 +119,7 @@ def deliver(day: date, config_path: str | None, force: bool, wait: bool) -> None
     """Send what is not yet delivered for a day (building it first if it never was)."""
     from .runner import deliver as run_deliver
 
-    _report(run_deliver(_load(config_path), day, force=force, wait=wait))
+    _report(run_deliver(load(config_path), day, force=force, wait=wait))
 
 
 @cli.command()
@@ -183,7 +130,7 @@ def schedule(config_path: str | None) -> None:
     from .schedule import run_scheduler
 
     path = find_config(config_path)
-    run_scheduler(path.resolve(), _load(str(path)))
+    run_scheduler(path.resolve(), load(str(path)))
 
 
 def _report(report: Any) -> None:
@@ -207,7 +154,7 @@ def check(config_path: str | None) -> None:
     from .errors import ConfigError
     from .render import Templates
 
-    config = _load(config_path)
+    config = load(config_path)
     problems = Templates(config.templates_dir, config.zone).check()
     for index, source in enumerate(config.sources):
         if source.path:
@@ -224,90 +171,6 @@ def check(config_path: str | None) -> None:
         f"{_shown(str(config.path))}: OK ({len(config.sources)} sources, "
         f"{len(config.sections)} sections)"
     )
-
-
-@cli.command()
-@click.option(
-    "--date", "day", type=DateType(), required=True, help="Day whose briefing to explain."
-)
-@click.argument("item", required=False)
-@config_option
-def explain(day: date, item: str | None, config_path: str | None) -> None:
-    """Why each item landed where it did: gate decision and every section's score with the
-    matched terms. ITEM narrows to an item id (or its start) or words of its title."""
-    from .explain import explain as run_explain
-
-    for line in run_explain(_load(config_path), day, item):
-        click.echo(line)
-
-
-@cli.group(name="eval")
-def eval_group() -> None:
-    """Measure the gate, stories or sections against labelled items."""
-
-
-@eval_group.command(name="stories")
-@click.option(
-    "--labels",
-    "labels",
-    required=True,
-    multiple=True,
-    metavar="FILE",
-    help="JSON lines: outlet, url, published, headline, body, story, offtopic (repeatable).",
-)
-@config_option
-@click.option("--errors/--no-errors", default=False, help="List wrongly joined or split pairs.")
-def eval_stories(labels: tuple[str, ...], config_path: str | None, errors: bool) -> None:
-    """Pairwise and B-cubed F1 of story clustering, day by day as builds run."""
-    from .evaluate import evaluate_stories
-
-    scores = evaluate_stories(_load(config_path), [Path(p) for p in labels])
-    if not errors:
-        scores.errors = []
-    click.echo(scores.table())
-
-
-@eval_group.command(name="sections")
-@click.option(
-    "--labels",
-    "labels",
-    required=True,
-    multiple=True,
-    metavar="FILE",
-    help="JSON lines: outlet, url, published, headline, body, story, primary, offtopic "
-    "(repeatable: the files are measured as one set).",
-)
-@config_option
-@click.option(
-    "--map",
-    "mapping",
-    multiple=True,
-    metavar="LABEL=SECTION",
-    help="Map a label name to a section id where they differ (repeatable).",
-)
-@click.option("--errors/--no-errors", default=False, help="List wrongly placed items.")
-def eval_sections(
-    labels: tuple[str, ...], config_path: str | None, mapping: tuple[str, ...], errors: bool
-) -> None:
-    """Macro-F1 of sections, per-section precision/recall, gate rates, confusion matrix."""
-    from .evaluate import evaluate_sections
-
-    pairs = {}
-    for entry in mapping:
-        label, sep, section = entry.partition("=")
-        if not sep or not label or not section:
-            raise UsageError(f"--map {entry!r}: expected LABEL=SECTION")
-        pairs[label] = section
-    report, wrong = evaluate_sections(_load(config_path), [Path(p) for p in labels], pairs)
-    click.echo(report)
-    if errors:
-        click.echo("\n".join(wrong))
-
-
-def _load(config_path: str | None) -> LoadedConfig:
-    from .config import find_config, load_config
-
-    return load_config(find_config(config_path))
 
 
 @contextlib.contextmanager
@@ -406,7 +269,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 from .cli_db import db_group  # noqa: E402  (the `db` commands, kept in their own module)
+from .cli_eval import eval_group, explain  # noqa: E402  (explain and measure)
 
 cli.add_command(db_group)
+cli.add_command(explain)
+cli.add_command(eval_group)
 
 __all__ = ["UsageError", "cli", "main"]

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import click
 
-
-def _config_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--config",
-        "config_path",
-        metavar="PATH",
-        help="Config file (default ./config.yaml, then $BRIEFING_CONFIG).",
-    )(f)
+from .cli_params import config_option, load
 
 
 @click.group(name="db")
@@ -24,14 +14,13 @@ def db_group() -> None:
 
 @db_group.command(name="copy")
 @click.option("--to", "target", required=True, metavar="URL", help="URL of an empty store.")
-@_config_option
+@config_option
 def db_copy(target: str, config_path: str | None) -> None:
     """Copy every table of the configured store into an empty store at URL."""
-    from .config import find_config, load_config
     from .database import check_driver
     from .dbcopy import copy_store
 
-    config = load_config(find_config(config_path))
+    config = load(config_path)
     check_driver(target, "--to")
     report = copy_store(config.database_url, target)
     for table, count in report.counts.items():
