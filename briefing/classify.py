@@ -9,7 +9,9 @@ than a short one that states it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from .config import LoadedConfig, SectionConfig
@@ -34,8 +36,37 @@ def _repeats(n: int) -> float:
     return 1 + 0.5 * (min(n, 3) - 1)
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _needs(term: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words a text must contain for `term` to match it: whole words, and the starts of
+    words that end in `*`."""
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    for word in term.split():
+        literal, star, _ = word.partition("*")
+        parts = _WORD.findall(literal.casefold())
+        if star and parts and _WORD.fullmatch(literal[-1]):
+            prefixes.append(parts.pop())
+        exact.update(parts)
+    return frozenset(exact), tuple(prefixes)
+
+
+@lru_cache(maxsize=256)
+def _words(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A text's words, as a set and sorted (one story's text is read by every section)."""
+    # dotted and dotless i fold to "i" in the regex's IGNORECASE but not in casefold()
+    found = frozenset(_WORD.findall(text.replace("İ", "i").replace("ı", "i").casefold()))
+    return found, tuple(sorted(found))
+
+
 class TermSet:
-    """Terms (with weights) compiled into one regex that reports which terms matched."""
+    """Terms (with weights) compiled into one regex that reports which terms matched.
+
+    Scanning a text with an alternation of many terms costs every term at every position, so a
+    text is first checked for the words each term needs, and only the terms it could contain
+    are scanned for (in their configured order, so overlapping terms match as before)."""
 
     def __init__(self, terms: list[Term]) -> None:
         pairs: list[tuple[str, float]] = []
@@ -44,22 +75,41 @@ class TermSet:
             pairs += [(t, float(w)) for t, w in items if t.strip().strip("*")]
         self.terms = [t for t, _ in pairs]
         self.weights = dict(pairs)
-        if self.terms:
-            alternatives = "|".join(
-                f"(?P<t{i}>{_term_pattern(t)})" for i, t in enumerate(self.terms)
-            )
-            self._regex: re.Pattern[str] | None = re.compile(
-                rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE
-            )
-        else:
-            self._regex = None
+        self._needs = [_needs(t) for t in self.terms]
+        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    def _regex(self, indices: tuple[int, ...]) -> re.Pattern[str]:
+        regex = self._compiled.get(indices)
+        if regex is None:
+            if len(self._compiled) > 2048:
+                self._compiled.clear()
+            alternatives = "|".join(f"(?P<t{i}>{_term_pattern(self.terms[i])})" for i in indices)
+            regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+            self._compiled[indices] = regex
+        return regex
+
+    def _candidates(self, text: str) -> tuple[int, ...]:
+        words, ordered = _words(text)
+
+        def has_prefix(start: str) -> bool:
+            i = bisect_left(ordered, start)
+            return i < len(ordered) and ordered[i].startswith(start)
+
+        return tuple(
+            i
+            for i, (exact, prefixes) in enumerate(self._needs)
+            if exact <= words and all(has_prefix(p) for p in prefixes)
+        )
 
     def counts(self, text: str) -> dict[str, int]:
         """How often each term occurs in `text`."""
         hits: dict[str, int] = {}
-        if self._regex is None or not text:
+        if not self.terms or not text:
             return hits
-        for match in self._regex.finditer(text):
+        indices = self._candidates(text)
+        if not indices:
+            return hits
+        for match in self._regex(indices).finditer(text):
             term = self.terms[int(match.lastgroup[1:])]  # type: ignore[index]
             hits[term] = hits.get(term, 0) + 1
         return hits

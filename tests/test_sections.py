@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from briefing.classify import Classifier, TopicGate
+from briefing.classify import Classifier, TermSet, TopicGate, _term_pattern
 from briefing.compose import compose
 from briefing.config import load_config
 from briefing.models import Item, Story
@@ -247,3 +250,21 @@ def test_the_shipped_rules_place_single_headlines_written_apart_from_the_samples
     out = shipped_eval(cli, "headlines.jsonl")
     assert "topic gate: dropped 6/6 off-topic (100.0%), kept 51/51 on-topic (100.0%)" in out
     assert macro_f1(out) >= 0.9
+
+
+WORDS = ["peace", "talks", "Talks", "İstanbul", "Istanbul", "negotiators", "NATO's", "cease-fire"]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from([*WORDS, " ", "  ", "-", ".", "x", "é"]), max_size=30))
+def test_term_sets_find_what_one_alternation_of_all_terms_finds(pieces: list[str]) -> None:
+    """Terms are only scanned for in texts holding their words; the result is the same as
+    scanning for all of them at once, overlapping terms included."""
+    terms = ["peace talks", "talks", "Istanbul", "negotiat*", "NATO", "cease-fire", "x* talks"]
+    text = "".join(pieces)
+    alternation = "|".join(f"(?P<t{i}>{_term_pattern(t)})" for i, t in enumerate(terms))
+    reference: dict[str, int] = {}
+    for m in re.finditer(rf"(?<!\w)(?:{alternation})(?!\w)", text, re.IGNORECASE):
+        term = terms[int(m.lastgroup[1:])]
+        reference[term] = reference.get(term, 0) + 1
+    assert TermSet(terms).counts(text) == reference
