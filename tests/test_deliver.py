@@ -8,7 +8,6 @@ import email
 import email.policy
 import hashlib
 import json
-import socket
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -28,7 +27,7 @@ from briefing.config import DirectoryTarget, EmailTarget, WebhookTarget, load_co
 from briefing.deliver import DeliveryError, Package, deliver_one, keys, message_id
 from briefing.pipeline import build
 
-from conftest import ROOT, SAMPLE_DAY, repo_config
+from conftest import ROOT, SAMPLE_DAY, free_port, repo_config
 
 DAY = date.fromisoformat(SAMPLE_DAY)
 FORMATS = ["md", "html", "json", "pdf", "email"]
@@ -49,12 +48,6 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
     files = {fmt: Path(path) for fmt, path in result.files.items()}
     assert sorted(files) == sorted(FORMATS)
     return Package(DAY, result.briefing.title, files, result.briefing)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Recorder:

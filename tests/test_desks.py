@@ -4,20 +4,15 @@ briefing, stories and ledger — on a real SQLite file and a real PostgreSQL dat
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 import yaml
-from aiosmtpd.controller import Controller
 
 from conftest import ROOT, SAMPLE_DAY, repo_config
 
@@ -145,29 +140,6 @@ def test_desks_collected_together_must_be_named_and_share_the_store(cli, tmp_pat
         f"error: {clash}: sources[0]: 'baltic-wire' is defined differently in {a}; a source "
         "shared by desks needs the same settings (or another name)"
     )
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, recorder
-    controller.stop()
 
 
 def _mail(port: int, to: str) -> list[dict[str, Any]]:

@@ -4,51 +4,21 @@ real SQLite file and (with BRIEFING_TEST_PG_URL) a real PostgreSQL database."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import pytest
 from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
-from conftest import ROOT
+from conftest import ROOT, Recorder, free_port
 
 NOW = "1748505600"  # 2025-05-29 08:00 UTC: the window that closed last is 2025-05-28
 DAY = "2025-05-28"
 RECIPIENTS = ["desk@news.example", "editor@news.example"]
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, recorder
-    controller.stop()
 
 
 def config_for(write_config, port: int, database: str | None = None) -> Path:
@@ -75,9 +45,9 @@ def config_for(write_config, port: int, database: str | None = None) -> Path:
 def test_run_sends_one_message_per_recipient_and_a_second_run_sends_nothing(
     cli, write_config, smtp, monkeypatch, store_url
 ) -> None:
-    controller, recorder = smtp
+    port, recorder = smtp
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
-    config = config_for(write_config, controller.port, store_url)
+    config = config_for(write_config, port, store_url)
     code, out, err = cli("run", "--config", str(config))
     assert (code, err) == (0, "")
     assert f"built {DAY}" in out
@@ -129,8 +99,8 @@ def _run(config: Path) -> subprocess.Popen:
 def test_a_run_killed_mid_build_leaves_no_partial_file_and_the_next_sends_once(
     write_config, smtp, tmp_path: Path
 ) -> None:
-    controller, recorder = smtp
-    config = config_for(write_config, controller.port)
+    port, recorder = smtp
+    config = config_for(write_config, port)
     process = _run(config)
     deadline = time.monotonic() + 60
     folder = tmp_path / "out" / DAY
@@ -149,8 +119,8 @@ def test_a_run_killed_mid_build_leaves_no_partial_file_and_the_next_sends_once(
 
 
 def test_two_concurrent_runs_send_one_message_per_recipient(write_config, smtp, store_url) -> None:
-    controller, recorder = smtp
-    config = config_for(write_config, controller.port, store_url)
+    port, recorder = smtp
+    config = config_for(write_config, port, store_url)
     first, second = _run(config), _run(config)
     results = [p.communicate(timeout=180) for p in (first, second)]
     codes = sorted(p.returncode for p in (first, second))
@@ -161,9 +131,9 @@ def test_two_concurrent_runs_send_one_message_per_recipient(write_config, smtp, 
 
 
 def test_deliver_force_sends_again(cli, write_config, smtp, monkeypatch) -> None:
-    controller, recorder = smtp
+    port, recorder = smtp
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
-    config = config_for(write_config, controller.port)
+    config = config_for(write_config, port)
     assert cli("deliver", "--config", str(config), "--date", DAY)[0] == 0
     assert len(recorder.messages) == len(RECIPIENTS)
     assert cli("deliver", "--config", str(config), "--date", DAY)[0] == 0

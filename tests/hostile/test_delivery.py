@@ -21,6 +21,7 @@ from pytest_httpserver import HTTPServer
 
 from .conftest import DAY, entry, rss
 from .invariants import check, snapshot
+from conftest import free_port
 
 FROM = "Briefing <briefing@news.example>"
 
@@ -40,12 +41,6 @@ class Recorder:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
