@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -144,3 +147,17 @@ def smtp():  # type: ignore[no-untyped-def]
     controller.start()
     yield controller.port, recorder
     controller.stop()
+
+
+def start_briefing(*args: str, epoch: str | None = None) -> subprocess.Popen:
+    """A real `briefing` process started in the repository (its clock fixed at `epoch`, the
+    seconds of SOURCE_DATE_EPOCH, when given), for tests of processes running at once."""
+    env = {**os.environ, **({"SOURCE_DATE_EPOCH": epoch} if epoch else {})}
+    return subprocess.Popen(
+        [sys.executable, "-m", "briefing", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )

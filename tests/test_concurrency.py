@@ -4,15 +4,13 @@ once — on a real SQLite file and a real PostgreSQL database."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
 
-from conftest import ROOT
+from conftest import start_briefing
 
 FEEDS, PER_FEED = 4, 300
 
@@ -40,14 +38,7 @@ def write_feeds(folder: Path) -> list[dict[str, str]]:
 
 
 def _collect(config: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "briefing", "collect", "--config", str(config)],
-        env=dict(os.environ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
+    return start_briefing("collect", "--config", str(config))
 
 
 def _new_per_source(results: list[tuple[str, str]]) -> dict[str, int]:

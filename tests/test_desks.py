@@ -5,16 +5,13 @@ briefing, stories and ledger — on a real SQLite file and a real PostgreSQL dat
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 import yaml
 
-from conftest import ROOT, SAMPLE_DAY, repo_config
+from conftest import ROOT, SAMPLE_DAY, repo_config, start_briefing
 
 NOW = "1748505600"  # 2025-05-29 08:00 UTC: the window that closed last is 2025-05-28
 SHARED = ["meridian-report", "baltic-wire"]  # followed by both desks
@@ -158,18 +155,6 @@ def _mail(port: int, to: str) -> list[dict[str, Any]]:
     ]
 
 
-def _briefing(*args: str) -> subprocess.Popen:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": NOW}
-    return subprocess.Popen(
-        [sys.executable, "-m", "briefing", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-
-
 def test_two_desks_running_at_once_each_deliver_their_own_briefing_once(
     tmp_path, store_url, smtp
 ) -> None:
@@ -177,7 +162,7 @@ def test_two_desks_running_at_once_each_deliver_their_own_briefing_once(
     a = desk_config(tmp_path, "east", A_NAMES, store_url, delivery=_mail(port, "east@x.example"))
     b = desk_config(tmp_path, "west", B_NAMES, store_url, delivery=_mail(port, "west@x.example"))
     for _ in range(2):  # the second round finds everything delivered
-        runs = [_briefing("run", "--config", str(c)) for c in (a, b)]
+        runs = [start_briefing("run", "--config", str(c), epoch=NOW) for c in (a, b)]
         results = [p.communicate(timeout=240) for p in runs]
         assert [p.returncode for p in runs] == [0, 0], results
     assert sorted(m["To"] for m in recorder.messages) == ["east@x.example", "west@x.example"]
@@ -230,13 +215,13 @@ def test_runs_of_one_desk_on_two_machines_take_turns_on_postgresql(tmp_path, pg_
     engine = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:  # a run elsewhere holds the desk's lock
         conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": run_lock_key("east")})
-        held = _briefing("run", "--config", str(two))
+        held = start_briefing("run", "--config", str(two), epoch=NOW)
         _, err = held.communicate(timeout=120)
         assert held.returncode == 75
         assert err.strip() == "error: another run of desk 'east' holds the store's run lock"
     engine.dispose()
 
-    runs = [_briefing("run", "--config", str(c)) for c in (one, two)]
+    runs = [start_briefing("run", "--config", str(c), epoch=NOW) for c in (one, two)]
     results = [p.communicate(timeout=240) for p in runs]
     assert sorted(p.returncode for p in runs) in ([0, 0], [0, 75]), results
     assert [m["To"] for m in recorder.messages] == ["east@x.example"]

@@ -4,17 +4,15 @@ real SQLite file and (with BRIEFING_TEST_PG_URL) a real PostgreSQL database."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
-from conftest import ROOT, Recorder, free_port
+from conftest import Recorder, free_port, start_briefing
 
 NOW = "1748505600"  # 2025-05-29 08:00 UTC: the window that closed last is 2025-05-28
 DAY = "2025-05-28"
@@ -85,15 +83,7 @@ def test_server_down_leaves_the_delivery_pending_and_the_next_run_sends_once(
 
 
 def _run(config: Path) -> subprocess.Popen:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": NOW}
-    return subprocess.Popen(
-        [sys.executable, "-m", "briefing", "run", "--config", str(config)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
+    return start_briefing("run", "--config", str(config), epoch=NOW)
 
 
 def test_a_run_killed_mid_build_leaves_no_partial_file_and_the_next_sends_once(
