@@ -86,6 +86,12 @@ class Story:
         return list(out.items())
 
 
+def story_rank(story: Story) -> tuple[int, float, str]:
+    """How stories are ordered wherever they are ranked: most outlets first, then most recent,
+    then id, so the order is stable."""
+    return (-len(story.outlets), -story.latest.timestamp(), story.id)
+
+
 @dataclass
 class Section:
     """A configured theme with its stories, in briefing order."""
@@ -142,8 +148,7 @@ class Briefing:
     def key_developments(self) -> list[Story]:
         """The top stories by number of outlets, then recency; one line each up front."""
         stories = [s for sec in self.sections for s in sec.visible]
-        ranked = sorted(stories, key=lambda s: (-len(s.outlets), -s.latest.timestamp(), s.id))
-        return ranked[:5]
+        return sorted(stories, key=story_rank)[:5]
 
 
 @dataclass

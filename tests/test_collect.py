@@ -164,7 +164,7 @@ def test_expand_fetches_full_articles_for_teaser_entries(
 
 def test_many_local_sources_are_parsed_in_worker_processes(cli, write_config, tmp_path) -> None:
     """From PROCESS_MIN local sources on, parsing runs in other processes: same result."""
-    from briefing.collect import PROCESS_MIN
+    from briefing.pipeline.collect import PROCESS_MIN
 
     folder = tmp_path / "feeds"
     folder.mkdir()

@@ -23,8 +23,11 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from briefing.config import DirectoryTarget, EmailTarget, WebhookTarget, load_config
-from briefing.deliver import DeliveryError, Package, deliver_one, keys, message_id
+from briefing.config import load_config
+from briefing.delivery import DeliveryError, Package
+from briefing.delivery.directory import DirectoryTarget
+from briefing.delivery.email import EmailTarget, message_id
+from briefing.delivery.webhook import WebhookTarget
 from briefing.pipeline import build
 
 from conftest import ROOT, SAMPLE_DAY, free_port, repo_config
@@ -127,11 +130,13 @@ def text(part: EmailMessage) -> str:
 
 def test_keys_one_per_recipient_in_order_lower_cased_without_duplicates() -> None:
     target = email_target(25, cc=["carol@example.org", "ALICE@example.org"], bcc=["Dave@X.org"])
-    assert keys(target) == ["alice@example.org", "carol@example.org", "dave@x.org"]
-    assert keys(DirectoryTarget.model_validate({"type": "directory", "path": "x"})) == ["directory"]
-    assert keys(WebhookTarget.model_validate({"type": "webhook", "url": "https://x.org/"})) == [
-        "webhook"
+    assert target.ledger_keys() == ["alice@example.org", "carol@example.org", "dave@x.org"]
+    assert DirectoryTarget.model_validate({"type": "directory", "path": "x"}).ledger_keys() == [
+        "directory"
     ]
+    assert WebhookTarget.model_validate(
+        {"type": "webhook", "url": "https://x.org/"}
+    ).ledger_keys() == ["webhook"]
 
 
 # --- email ----------------------------------------------------------------------------------
@@ -142,7 +147,7 @@ def test_one_message_per_recipient_with_pdf_text_and_html(
 ) -> None:
     recorder = Recorder()
     target = email_target(serve(controllers, recorder))
-    notes = [deliver_one(target, key, package, tmp_path) for key in keys(target)]
+    notes = [target.deliver(key, package, tmp_path) for key in target.ledger_keys()]
     assert notes == [
         "sent to Alice@example.org",
         "sent to carol@example.org",
@@ -182,8 +187,8 @@ def test_message_id_is_stable_across_sends(
 ) -> None:
     recorder = Recorder()
     target = email_target(serve(controllers, recorder), cc=[], bcc=[])
-    deliver_one(target, "alice@example.org", package, tmp_path)
-    deliver_one(target, "alice@example.org", package, tmp_path)
+    target.deliver("alice@example.org", package, tmp_path)
+    target.deliver("alice@example.org", package, tmp_path)
     first, second = recorder.messages()
     assert first["Message-ID"] == second["Message-ID"] == message_id(package, "alice@example.org")
     digest = hashlib.sha256(f"{package.title}|{SAMPLE_DAY}|alice@example.org".encode())
@@ -196,9 +201,7 @@ def test_451_then_250_gives_one_message_after_a_retry(
     recorder = Recorder(tempfail=1)
     target = email_target(serve(controllers, recorder), cc=[], bcc=[])
     started = time.monotonic()
-    assert deliver_one(target, "alice@example.org", package, tmp_path) == (
-        "sent to Alice@example.org"
-    )
+    assert target.deliver("alice@example.org", package, tmp_path) == ("sent to Alice@example.org")
     assert time.monotonic() - started >= 0.1  # the backoff was waited
     assert recorder.data_calls == 2
     assert len(recorder.envelopes) == 1
@@ -210,7 +213,7 @@ def test_persistent_4xx_is_retried_a_bounded_number_of_times_then_retryable(
     recorder = Recorder(tempfail=99)
     target = email_target(serve(controllers, recorder), cc=[], bcc=[], retries=2, backoff=0.01)
     with pytest.raises(DeliveryError) as caught:
-        deliver_one(target, "alice@example.org", package, tmp_path)
+        target.deliver("alice@example.org", package, tmp_path)
     assert caught.value.retryable
     assert "451" in str(caught.value) and "3 attempts" in str(caught.value)
     assert recorder.data_calls == 3
@@ -220,7 +223,7 @@ def test_persistent_4xx_is_retried_a_bounded_number_of_times_then_retryable(
 def test_server_down_is_retryable(package: Package, tmp_path: Path) -> None:
     target = email_target(free_port(), retries=1, backoff=0.01)
     with pytest.raises(DeliveryError) as caught:
-        deliver_one(target, "alice@example.org", package, tmp_path)
+        target.deliver("alice@example.org", package, tmp_path)
     assert caught.value.retryable
 
 
@@ -230,9 +233,9 @@ def test_550_fails_that_recipient_only(
     recorder = Recorder(refuse=frozenset({"carol@example.org"}))
     target = email_target(serve(controllers, recorder))
     results: dict[str, Any] = {}
-    for key in keys(target):
+    for key in target.ledger_keys():
         try:
-            results[key] = deliver_one(target, key, package, tmp_path)
+            results[key] = target.deliver(key, package, tmp_path)
         except DeliveryError as exc:
             results[key] = exc
     refused = results["carol@example.org"]
@@ -248,7 +251,7 @@ def test_oversized_pdf_is_left_off_with_a_note(
 ) -> None:
     recorder = Recorder()
     target = email_target(serve(controllers, recorder), cc=[], bcc=[], max_attachment_mb=0.001)
-    note = deliver_one(target, "alice@example.org", package, tmp_path)
+    note = target.deliver("alice@example.org", package, tmp_path)
     assert note == "sent to Alice@example.org (PDF left off: too large)"
     (msg,) = recorder.messages()
     found = parts(msg)
@@ -266,7 +269,7 @@ def test_html_page_is_the_body_when_no_email_file_was_built(
     recorder = Recorder()
     target = email_target(serve(controllers, recorder), cc=[], bcc=[])
     files = {f: p for f, p in package.files.items() if f not in ("email", "pdf")}
-    note = deliver_one(target, "alice@example.org", replace(package, files=files), tmp_path)
+    note = target.deliver("alice@example.org", replace(package, files=files), tmp_path)
     assert note == "sent to Alice@example.org (no PDF built)"
     found = parts(recorder.messages()[0])
     assert text(found["text/html"]) == package.files["html"].read_text("utf-8")
@@ -280,7 +283,7 @@ def test_missing_password_variable_is_permanent(
         free_port(), username="briefing", password_env="BRIEFING_TEST_SMTP_PASSWORD"
     )
     with pytest.raises(DeliveryError) as caught:
-        deliver_one(target, "alice@example.org", package, tmp_path)
+        target.deliver("alice@example.org", package, tmp_path)
     assert not caught.value.retryable
     assert "BRIEFING_TEST_SMTP_PASSWORD" in str(caught.value)
 
@@ -308,7 +311,7 @@ def test_login_uses_the_password_from_the_environment(
     target = email_target(
         port, cc=[], bcc=[], username="briefing", password_env="BRIEFING_TEST_SMTP_PASSWORD"
     )
-    deliver_one(target, "alice@example.org", package, tmp_path)
+    target.deliver("alice@example.org", package, tmp_path)
     assert logins == [(b"briefing", b"s3cret")]
     assert len(recorder.envelopes) == 1
 
@@ -319,7 +322,7 @@ def test_starttls_never_falls_back_to_plain(
     recorder = Recorder()  # aiosmtpd without a TLS context does not offer STARTTLS
     target = email_target(serve(controllers, recorder), cc=[], bcc=[], security="starttls")
     with pytest.raises(DeliveryError) as caught:
-        deliver_one(target, "alice@example.org", package, tmp_path)
+        target.deliver("alice@example.org", package, tmp_path)
     assert not caught.value.retryable
     assert "STARTTLS" in str(caught.value)
     assert recorder.envelopes == []
@@ -328,13 +331,13 @@ def test_starttls_never_falls_back_to_plain(
 def test_subject_template_error_is_permanent(package: Package, tmp_path: Path) -> None:
     target = email_target(free_port(), subject="{{ title }} {{ no_such_name }}")
     with pytest.raises(DeliveryError) as caught:
-        deliver_one(target, "alice@example.org", package, tmp_path)
+        target.deliver("alice@example.org", package, tmp_path)
     assert not caught.value.retryable and "no_such_name" in str(caught.value)
 
 
 def test_unknown_key_is_refused(package: Package, tmp_path: Path) -> None:
     with pytest.raises(DeliveryError) as caught:
-        deliver_one(email_target(free_port()), "eve@example.org", package, tmp_path)
+        email_target(free_port()).deliver("eve@example.org", package, tmp_path)
     assert not caught.value.retryable
 
 
@@ -345,7 +348,7 @@ def test_directory_copies_the_chosen_formats(package: Package, tmp_path: Path) -
     target = DirectoryTarget.model_validate(
         {"type": "directory", "path": "share/briefings", "formats": ["pdf", "email"]}
     )
-    assert deliver_one(target, "directory", package, tmp_path) == (
+    assert target.deliver("directory", package, tmp_path) == (
         f"copied 2 files to {tmp_path / 'share/briefings'}"
     )
     folder = tmp_path / "share" / "briefings"
@@ -358,7 +361,7 @@ def test_directory_copies_the_chosen_formats(package: Package, tmp_path: Path) -
         "email"
     ].read_bytes()
     # a second delivery replaces the files in place
-    assert deliver_one(target, "directory", package, tmp_path).startswith("copied 2 files")
+    assert target.deliver("directory", package, tmp_path).startswith("copied 2 files")
     assert len(list(folder.iterdir())) == 2
 
 
@@ -369,10 +372,10 @@ def test_directory_absolute_path_and_missing_format(package: Package, tmp_path: 
     )
     files = {f: p for f, p in package.files.items() if f != "json"}
     with pytest.raises(DeliveryError) as caught:
-        deliver_one(target, "directory", replace(package, files=files), tmp_path / "elsewhere")
+        target.deliver("directory", replace(package, files=files), tmp_path / "elsewhere")
     assert not caught.value.retryable and "json" in str(caught.value)
     assert not folder.exists()  # nothing copied when a format is missing
-    assert deliver_one(target, "directory", package, tmp_path / "elsewhere") == (
+    assert target.deliver("directory", package, tmp_path / "elsewhere") == (
         f"copied 2 files to {folder}"
     )
 
@@ -395,7 +398,7 @@ def test_webhook_posts_json_summary_with_slack_text(
 ) -> None:
     httpserver.expect_oneshot_request("/hook", method="POST").respond_with_data("ok")
     target = webhook(httpserver.url_for("/hook"), link="https://news.example.org/briefings/")
-    assert deliver_one(target, "webhook", package, tmp_path) == "posted to localhost (HTTP 200)"
+    assert target.deliver("webhook", package, tmp_path) == "posted to localhost (HTTP 200)"
     httpserver.check_assertions()
     ((request, _),) = httpserver.log
     assert request.headers["Content-Type"] == "application/json"
@@ -429,7 +432,7 @@ def test_webhook_posts_json_summary_with_slack_text(
 
 def test_webhook_without_link(package: Package, httpserver: HTTPServer, tmp_path: Path) -> None:
     httpserver.expect_oneshot_request("/hook", method="POST").respond_with_data("", status=204)
-    deliver_one(webhook(httpserver.url_for("/hook")), "webhook", package, tmp_path)
+    webhook(httpserver.url_for("/hook")).deliver("webhook", package, tmp_path)
     data = httpserver.log[0][0].get_json()
     assert data["link"] is None
     assert data["text"].split("\n")[-1].startswith("• ")
@@ -443,7 +446,7 @@ def test_webhook_status(
 ) -> None:
     httpserver.expect_request("/hook", method="POST").respond_with_data("no", status=status)
     with pytest.raises(DeliveryError) as caught:
-        deliver_one(webhook(httpserver.url_for("/hook")), "webhook", package, tmp_path)
+        webhook(httpserver.url_for("/hook")).deliver("webhook", package, tmp_path)
     assert caught.value.retryable is retryable
     assert f"HTTP {status}" in str(caught.value)
     assert len(httpserver.log) == 1  # no retry inside one delivery
@@ -460,7 +463,7 @@ def test_webhook_timeout_is_retryable(
     target = webhook(httpserver.url_for("/hook"), timeout=0.3)
     started = time.monotonic()
     with pytest.raises(DeliveryError) as caught:
-        deliver_one(target, "webhook", package, tmp_path)
+        target.deliver("webhook", package, tmp_path)
     assert time.monotonic() - started < 1.2
     assert caught.value.retryable
 
@@ -471,6 +474,6 @@ def test_webhook_private_address_refused_unless_allowed(
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     target = webhook(httpserver.url_for("/hook"), allow_private=False)
     with pytest.raises(DeliveryError) as caught:
-        deliver_one(target, "webhook", package, tmp_path)
+        target.deliver("webhook", package, tmp_path)
     assert not caught.value.retryable and "private" in str(caught.value)
     assert httpserver.log == []

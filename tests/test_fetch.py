@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from briefing.config import load_config
-from briefing.fetch import vetted_address
+from briefing.sources.http import vetted_address
 from briefing.store import Store
 
 FEED = (Path(__file__).parent / "fixtures" / "wire.rss.xml").read_bytes()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from briefing.identity import canonical_url, item_id, safe_url
+from briefing.text.identity import canonical_url, item_id, safe_url
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_ids_are_stable_and_fall_back_to_outlet_title_time() -> None:
 def test_plain_text_loses_every_control_format_and_private_character() -> None:
     import unicodedata
 
-    from briefing.clean import plain
+    from briefing.text.clean import plain
 
     others = [
         chr(c)

@@ -33,7 +33,7 @@ def test_wheel_ships_templates_and_finds_them(tmp_path: Path) -> None:
         archive.extractall(tmp_path / "site")
     for name in ("briefing.md.j2", "briefing.html.j2", "screen.css", "print.css"):
         assert f"briefing/templates/{name}" in names
-    probe = "import briefing.render as r; print(r.default_templates_dir())"
+    probe = "import briefing.render.templates as r; print(r.default_templates_dir())"
     out = subprocess.run(
         [sys.executable, "-c", probe],
         capture_output=True,

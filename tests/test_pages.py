@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytest_httpserver import HTTPServer
 
-from briefing.clean import MAX_BODY, TRUNCATED
-from briefing.config import PageSource
-from briefing.pages import MAX_POSTS, article_from_html, parse_page
 from briefing.sources import Document, ParseContext, Parsed
+from briefing.sources.pages import MAX_POSTS, PageSource, article_from_html, parse_page
+from briefing.text.clean import MAX_BODY, TRUNCATED
 
 from conftest import section_of
 

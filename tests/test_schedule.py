@@ -24,18 +24,11 @@ import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from briefing.config import LoadedConfig, load_config
+from briefing.config import Config, load_config
 from briefing.errors import ConfigError
-from briefing.schedule import (
-    JOB_ID,
-    JOB_TABLE,
-    due_windows,
-    latest_closed,
-    make_trigger,
-    run_scheduler,
-    window_for,
-)
-from briefing.select import window as select_window
+from briefing.runner.schedule import JOB_ID, JOB_TABLE, make_trigger, run_scheduler
+from briefing.runner.windows import due_windows, latest_closed
+from briefing.stories import day_window
 
 from conftest import ROOT
 
@@ -44,8 +37,8 @@ DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def make_config(write_config: Callable[..., Path]) -> Callable[..., LoadedConfig]:
-    def make(zone: str = "Europe/Berlin", end: str = "00:00", **schedule: Any) -> LoadedConfig:
+def make_config(write_config: Callable[..., Path]) -> Callable[..., Config]:
+    def make(zone: str = "Europe/Berlin", end: str = "00:00", **schedule: Any) -> Config:
         return load_config(
             write_config({"timezone": zone, "window": {"end": end}, "schedule": schedule})
         )
@@ -61,19 +54,18 @@ def at(day: date, hhmm: str, zone: ZoneInfo = BERLIN) -> datetime:
 
 
 @pytest.mark.parametrize("day", [date(2025, 6, 2), date(2025, 3, 30), date(2025, 10, 26)])
-def test_window_ending_at_midnight_is_the_calendar_day_as_select_has_it(make_config, day):
+def test_window_ending_at_midnight_is_the_calendar_day(make_config, day):
     config = make_config()
-    assert window_for(config, day) == select_window(config, day)
-    assert window_for(config, day) == (at(day, "00:00"), at(day + DAY, "00:00"))
+    assert day_window(config, day) == (at(day, "00:00"), at(day + DAY, "00:00"))
 
 
 def test_window_ending_at_seven_is_the_24_wall_clock_hours_before(make_config):
     config = make_config(end="07:00")
     day = date(2025, 6, 2)
-    assert window_for(config, day) == (at(day - DAY, "07:00"), at(day, "07:00"))
+    assert day_window(config, day) == (at(day - DAY, "07:00"), at(day, "07:00"))
     hours = {}
     for d in (date(2025, 3, 30), date(2025, 3, 31), date(2025, 10, 26), date(2025, 10, 27)):
-        first, last = (t.astimezone(UTC) for t in window_for(config, d))
+        first, last = (t.astimezone(UTC) for t in day_window(config, d))
         hours[d] = (last - first) / timedelta(hours=1)
     assert hours == {
         date(2025, 3, 30): 23,
@@ -264,7 +256,7 @@ def messages() -> Iterator[list[str]]:
     logger.setLevel(level)
 
 
-def stored_jobs(config: LoadedConfig) -> list[tuple[str, float]]:
+def stored_jobs(config: Config) -> list[tuple[str, float]]:
     path = config.database_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as db:
         return db.execute(f"SELECT id, next_run_time FROM {JOB_TABLE}").fetchall()
@@ -277,7 +269,7 @@ def wait_for(condition: Callable[[], bool], seconds: float = 10) -> None:
         clock.sleep(0.05)
 
 
-def start(config_path: Path, config: LoadedConfig, messages: list[str]):
+def start(config_path: Path, config: Config, messages: list[str]):
     stop = threading.Event()
     thread = threading.Thread(target=run_scheduler, args=(config_path, config, stop))
     before = len(messages)
@@ -309,7 +301,7 @@ def test_run_scheduler_stores_one_job_and_stops(make_config, messages):
     assert not any("cycle 1" in m for m in messages)
 
 
-def set_stored_run_time(config: LoadedConfig, when: datetime) -> None:
+def set_stored_run_time(config: Config, when: datetime) -> None:
     """What downtime leaves behind: the stored job's next run time in the past. Done on the job
     store alone: shutting down a paused APScheduler 3.11 scheduler still processes due jobs once
     (and so would move the run time on)."""
@@ -358,7 +350,7 @@ def test_signals_stop_the_foreground_scheduler(write_config, tmp_path, signum):
         "import logging, sys\n"
         "from pathlib import Path\n"
         "from briefing.config import load_config\n"
-        "from briefing.schedule import run_scheduler\n"
+        "from briefing.runner.schedule import run_scheduler\n"
         "logging.basicConfig(level=logging.INFO, stream=sys.stderr, format='%(message)s')\n"
         "path = Path(sys.argv[1])\n"
         "run_scheduler(path, load_config(path))\n"
@@ -390,7 +382,7 @@ def test_signals_stop_the_foreground_scheduler(write_config, tmp_path, signum):
 
 def test_a_schedule_that_cannot_start_raises_instead_of_idling(make_config):
     config = make_config()  # `days: []` is refused at load; here it slips past the schema
-    config.model = config.model.model_copy(
+    config = config.model_copy(
         update={"schedule": config.schedule.model_copy(update={"days": []})}
     )
     began = clock.monotonic()

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.classify import Classifier, TermSet, TopicGate, _term_pattern
-from briefing.compose import compose
 from briefing.config import load_config
 from briefing.models import Item, Story
+from briefing.stories import compose
+from briefing.stories.sections import Classifier, TermSet, TopicGate, term_pattern
 
 WHEN = datetime(2025, 5, 28, 9, tzinfo=UTC)
 
@@ -262,7 +262,7 @@ def test_term_sets_find_what_one_alternation_of_all_terms_finds(pieces: list[str
     scanning for all of them at once, overlapping terms included."""
     terms = ["peace talks", "talks", "Istanbul", "negotiat*", "NATO", "cease-fire", "x* talks"]
     text = "".join(pieces)
-    alternation = "|".join(f"(?P<t{i}>{_term_pattern(t)})" for i, t in enumerate(terms))
+    alternation = "|".join(f"(?P<t{i}>{term_pattern(t)})" for i, t in enumerate(terms))
     reference: dict[str, int] = {}
     for m in re.finditer(rf"(?<!\w)(?:{alternation})(?!\w)", text, re.IGNORECASE):
         term = terms[int(m.lastgroup[1:])]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefing.classify import Classifier
 from briefing.config import load_config
 from briefing.models import Item, Sentence, Story
+from briefing.stories.sections import Classifier
 
 from conftest import ROOT
 

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from briefing.config import load_config
 from briefing.errors import WorkError
 from briefing.models import Item
-from briefing.select import window
-from briefing.store import SCHEMA_VERSION, Store
+from briefing.store import Store
+from briefing.store.schema import SCHEMA_VERSION
+from briefing.stories import day_window as window
 
 
 def _item(n: int, published: datetime | None, captured: datetime) -> Item:
@@ -84,7 +85,7 @@ def test_window_is_the_calendar_day_in_the_config_zone_across_clock_changes(writ
 
 
 def test_a_version_1_store_is_migrated_keeping_its_items(store_url: str) -> None:
-    from briefing.store import MIGRATIONS, meta
+    from briefing.store.schema import MIGRATIONS, meta
 
     url = store_url
     if url.startswith("sqlite:///"):
@@ -111,8 +112,8 @@ def test_a_version_1_store_is_migrated_keeping_its_items(store_url: str) -> None
 
 
 def test_a_version_4_store_keeps_its_records_as_the_unnamed_desk(store_url: str) -> None:
-    from briefing.ledger import Ledger
-    from briefing.store import MIGRATIONS, meta
+    from briefing.store import Ledger
+    from briefing.store.schema import MIGRATIONS, meta
 
     if store_url.startswith("sqlite:///"):
         Path(store_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -175,7 +176,7 @@ def test_the_scheduler_keeps_its_job_in_the_store_and_each_desk_its_own(
 ) -> None:
     import threading
 
-    from briefing.schedule import JOB_ID, JOB_TABLE, run_scheduler
+    from briefing.runner.schedule import JOB_ID, JOB_TABLE, run_scheduler
 
     tables = []
     if store_url.startswith("sqlite:///"):

@@ -281,6 +281,6 @@ def sane_items(config: Any) -> list[Item]:
             assert not SCRIPT.search(field), repr(field[:120])
         assert "\n" not in item.title
         if item.published is not None:
-            assert 1990 <= item.published.year < 2100, item.published
+            assert 1990 <= item.published.year <= 2100, item.published
         assert item.url is None or SAFE_LINK.match(item.url), item.url
     return found

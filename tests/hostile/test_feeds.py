@@ -527,7 +527,7 @@ def test_cut_documents_stay_well_formed(head: str, item: str, tail: str) -> None
 
     import feedparser
 
-    from briefing.feeds import first_entries
+    from briefing.sources.feeds import first_entries
 
     doc = ('<?xml version="1.0"?><!-- <item> in a comment -->' + head).encode()
     doc += "".join(item.format(n=n) for n in range(50)).encode() + tail.encode()

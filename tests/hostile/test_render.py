@@ -265,7 +265,7 @@ def test_pdf_time_limit_holds_with_and_without_other_threads(tmp_path: Path) -> 
     (the scheduler's cycles run in threads); both are stopped at the limit, both render."""
     script = (
         "import sys, threading, time\n"
-        "from briefing.pdf import render_pdf_within, PdfTimeout\n"
+        "from briefing.render.pdf import render_pdf_within, PdfTimeout\n"
         "from briefing.render import default_templates_dir\n"
         "roots = [default_templates_dir()]\n"
         "def attempt():\n"

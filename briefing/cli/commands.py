@@ -1,0 +1,186 @@
+"""The commands that do the daily work: build, collect, run, deliver, schedule and check."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..errors import BriefingError, ConfigError
+from .params import DateType, FormatList, config_option, configs_option, load
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..runner import CycleReport
+
+log = logging.getLogger("briefing")
+
+
+@click.command()
+@click.option(
+    "--date",
+    "day",
+    type=DateType(),
+    help="Day to build (default: yesterday in the config's time zone).",
+)
+@config_option
+@click.option(
+    "--format",
+    "formats",
+    type=FormatList(),
+    help="Comma-separated formats to write (default: output.formats).",
+)
+@click.option("--no-collect", is_flag=True, help="Build from what is stored; fetch nothing.")
+def build(
+    day: date | None, config_path: str | None, formats: list[str] | None, no_collect: bool
+) -> None:
+    """Collect, then build the briefing for one day."""
+    from ..pipeline import build as run_build
+    from ..runner import locked
+
+    config = load(config_path)
+    day = day or _yesterday(config)
+
+    with (
+        locked(config, wait=True),
+        _progress(len(config.sources) if not no_collect else 0) as on_done,
+    ):
+        result = run_build(config, day, formats, collect_first=not no_collect, on_done=on_done)
+    for path in result.files.values():
+        click.echo(display_path(path))
+    if result.problems:  # a format that could not be made (a PDF cut at its time limit)
+        raise BriefingError("\n".join(result.problems))
+    if result.reports and all(r.status == "failed" for r in result.reports):
+        raise BriefingError("every source failed; the briefing holds only items stored earlier")
+
+
+@click.command()
+@configs_option
+def collect(config_paths: tuple[str, ...]) -> None:
+    """Fetch every source once and store the new items (of every desk given)."""
+    from ..runner import collect_desks, load_desks, union_sources
+
+    configs = load_desks(config_paths)
+    with _progress(len(union_sources(configs))) as on_done:
+        reports = collect_desks(configs, on_done)
+    for r in reports:
+        detail = f" — {r.message}" if r.message else ""
+        click.echo(f"{r.name}: {r.status}, {r.fetched} items, {r.new} new{detail}")
+    if reports and all(r.status == "failed" for r in reports):
+        raise BriefingError("every source failed; nothing was collected")
+
+
+@click.command()
+@configs_option
+@click.option("--force", is_flag=True, help="Build and deliver again even if already delivered.")
+@click.option("--wait", is_flag=True, help="Wait for a running cycle instead of exiting 75.")
+def run(config_paths: tuple[str, ...], force: bool, wait: bool) -> None:
+    """One scheduled cycle now: collect, build the window that closed last, deliver it.
+    Several --config: one collection for all desks, then each desk's build and delivery."""
+    from ..runner import cycle, cycle_desks, load_desks
+
+    configs = load_desks(config_paths)
+    if len(configs) == 1:
+        _report(cycle(configs[0], force=force, wait=wait))
+        return
+    _report(cycle_desks(configs, force=force, wait=wait))
+
+
+@click.command()
+@click.option("--date", "day", type=DateType(), required=True, help="Day to deliver.")
+@config_option
+@click.option("--force", is_flag=True, help="Deliver again to every target.")
+@click.option("--wait", is_flag=True, help="Wait for a running cycle instead of exiting 75.")
+def deliver(day: date, config_path: str | None, force: bool, wait: bool) -> None:
+    """Send what is not yet delivered for a day (building it first if it never was)."""
+    from ..runner import deliver as run_deliver
+
+    _report(run_deliver(load(config_path), day, force=force, wait=wait))
+
+
+@click.command()
+@config_option
+def schedule(config_path: str | None) -> None:
+    """Run cycles on the configured schedule, in the foreground, until stopped."""
+    from ..config import find_config
+    from ..runner.schedule import run_scheduler
+
+    path = find_config(config_path)
+    run_scheduler(path.resolve(), load(str(path)))
+
+
+def _report(report: CycleReport) -> None:
+    for day in report.built:
+        click.echo(f"built {day.isoformat()}")
+    for label in report.sent:
+        click.echo(f"sent {label}")
+    if not report.built and not report.sent and report.ok:
+        click.echo("nothing to do: every due window is built and delivered")
+    if not report.ok:
+        problems = [*(f"{p} (will retry)" for p in report.pending), *report.failed]
+        raise BriefingError(f"delivery failed: {'; '.join(problems)}")
+    if report.problems:
+        raise BriefingError("\n".join(report.problems))
+
+
+@click.command()
+@config_option
+def check(config_path: str | None) -> None:
+    """Validate the config, the templates and the sources' paths without building."""
+    import glob
+
+    from ..render import Templates
+
+    config = load(config_path)
+    problems = Templates(config.templates_dir, config.zone).check()
+    for index, source in enumerate(config.sources):
+        if source.path:
+            pattern = str(config.resolve(source.path))
+            if not glob.glob(pattern, recursive=True):
+                problems.append(
+                    f"{config.path}: sources[{index}].path: no file matches {source.path!r}"
+                )
+    if problems:
+        raise ConfigError(problems)
+    click.echo(
+        f"{display_path(str(config.path))}: OK ({len(config.sources)} sources, "
+        f"{len(config.sections)} sections)"
+    )
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[Any], None] | None]:
+    """A progress bar on a terminal; plain log lines (from collect) everywhere else."""
+    if not total or not sys.stderr.isatty() or log.getEffectiveLevel() > logging.WARNING:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (
+        TextColumn("collecting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=total)
+        yield lambda report: bar.update(task, advance=1, description=report.name)
+
+
+def _yesterday(config: Config) -> date:
+    return datetime.now(config.zone).date() - timedelta(days=1)
+
+
+def display_path(path: str) -> str:
+    """`path` relative to the working directory when it is below it (shorter to read)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path

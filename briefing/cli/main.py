@@ -1,0 +1,99 @@
+"""The `briefing` command group and its entry point: every expected failure becomes one line
+on stderr and an exit status (0 done, 1 failed work, 2 bad usage or config, 75 locked, 130
+interrupted); tracebacks only with --debug.
+
+Nothing heavy is imported at module level, so `briefing --help` stays fast and never loads
+WeasyPrint; each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import BriefingError
+from .commands import build, check, collect, deliver, run, schedule
+from .db import db_group
+from .quality import eval_group, explain
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="briefing")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.option("-v", "--verbose", is_flag=True, help="Log each source and stage.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+def cli(debug: bool, verbose: bool, quiet: bool) -> None:
+    """Turn the day's news on a topic into a sectioned briefing (Markdown, HTML, JSON, PDF)."""
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    _setup_logging(logging.ERROR if quiet and not debug else level)
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname.lower()}: {message}"
+        return message
+
+
+def _setup_logging(level: int) -> None:
+    logger = logging.getLogger("briefing")
+    for handler in list(logger.handlers):
+        if getattr(handler, "_briefing", False):
+            logger.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler._briefing = True  # type: ignore[attr-defined]
+    handler.setFormatter(_Formatter())
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: every expected failure becomes one line on stderr and an exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = (
+        "--debug"
+        in args[: next((i for i, a in enumerate(args) if not a.startswith("-")), len(args))]
+    )
+    try:
+        cli.main(args=args, prog_name="briefing", standalone_mode=False)
+        return 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        if debug:
+            raise
+        message = exc.format_message()
+        if isinstance(exc, click.UsageError) and "No such command" in message:
+            message += " (see briefing --help)"
+        click.echo(f"error: {message}", err=True)
+        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("error: interrupted", err=True)
+        return 130
+    except BriefingError as exc:
+        if debug:
+            raise
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            click.echo(f"error: {line}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(
+            f"error: internal error: {type(exc).__name__}: {exc} "
+            "(run with --debug for the traceback)",
+            err=True,
+        )
+        return 1
+
+
+for command in (build, collect, run, deliver, schedule, check, db_group, explain, eval_group):
+    cli.add_command(command)

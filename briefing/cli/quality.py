@@ -1,0 +1,90 @@
+"""`briefing explain` and `briefing eval`: why items landed where they did, and how well the
+gate, stories and sections do against labelled items."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError
+from .params import DateType, config_option, load
+
+
+@click.command()
+@click.option(
+    "--date", "day", type=DateType(), required=True, help="Day whose briefing to explain."
+)
+@click.argument("item", required=False)
+@config_option
+def explain(day: date, item: str | None, config_path: str | None) -> None:
+    """Why each item landed where it did: gate decision and every section's score with the
+    matched terms. ITEM narrows to an item id (or its start) or words of its title."""
+    from ..quality.explain import explain as run_explain
+
+    for line in run_explain(load(config_path), day, item):
+        click.echo(line)
+
+
+@click.group(name="eval")
+def eval_group() -> None:
+    """Measure the gate, stories or sections against labelled items."""
+
+
+@eval_group.command(name="stories")
+@click.option(
+    "--labels",
+    "labels",
+    required=True,
+    multiple=True,
+    metavar="FILE",
+    help="JSON lines: outlet, url, published, headline, body, story, offtopic (repeatable).",
+)
+@config_option
+@click.option("--errors/--no-errors", default=False, help="List wrongly joined or split pairs.")
+def eval_stories(labels: tuple[str, ...], config_path: str | None, errors: bool) -> None:
+    """Pairwise and B-cubed F1 of story clustering, day by day as builds run."""
+    from ..quality.evaluate import evaluate_stories
+
+    scores = evaluate_stories(load(config_path), [Path(p) for p in labels])
+    if not errors:
+        scores.errors = []
+    click.echo(scores.table())
+
+
+@eval_group.command(name="sections")
+@click.option(
+    "--labels",
+    "labels",
+    required=True,
+    multiple=True,
+    metavar="FILE",
+    help="JSON lines: outlet, url, published, headline, body, story, primary, offtopic "
+    "(repeatable: the files are measured as one set).",
+)
+@config_option
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="LABEL=SECTION",
+    help="Map a label name to a section id where they differ (repeatable).",
+)
+@click.option("--errors/--no-errors", default=False, help="List wrongly placed items.")
+def eval_sections(
+    labels: tuple[str, ...], config_path: str | None, mapping: tuple[str, ...], errors: bool
+) -> None:
+    """Macro-F1 of sections, per-section precision/recall, gate rates, confusion matrix."""
+    from ..quality.evaluate import evaluate_sections
+
+    pairs = {}
+    for entry in mapping:
+        label, sep, section = entry.partition("=")
+        if not sep or not label or not section:
+            raise UsageError(f"--map {entry!r}: expected LABEL=SECTION")
+        pairs[label] = section
+    report, wrong = evaluate_sections(load(config_path), [Path(p) for p in labels], pairs)
+    click.echo(report)
+    if errors:
+        click.echo("\n".join(wrong))

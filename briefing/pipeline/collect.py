@@ -1,0 +1,255 @@
+"""Collect: read every configured source, store new items, record each source's health.
+
+Sources are read concurrently (network waits overlap, bounded by CONCURRENCY; many local files
+are parsed in worker processes) and stored from this one thread. A source that fails is
+reported in one line and skipped; the others still make the briefing. Each run's status per
+source is kept in the store for the Sources note.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from .. import clock
+from ..config import Config
+from ..models import Item, SourceReport
+from ..sources import Fetched, ParseContext, SourceConfig, SourceFailure, read_documents
+from ..sources.http import fetch, make_client
+from ..store import Store
+from ..text.clean import truncate
+from ..text.similarity import terms
+
+log = logging.getLogger("briefing")
+CONCURRENCY = 16
+PROCESS_MIN = 20  # local sources from which parsing is spread over processes
+MAX_OUTLET = 200  # characters of an outlet name (the store's column holds 300)
+
+Progress = Callable[[SourceReport], None]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading a source needs of its config; small and plain, so it can go to a worker
+    process."""
+
+    base_dir: Path  # the config file's folder, for relative paths
+    zone: str
+    title_chars: int
+    body_chars: int
+    lead_words: int
+
+    @classmethod
+    def of(cls, config: Config) -> Reading:
+        limits = config.limits
+        return cls(
+            config.base_dir,
+            config.timezone,
+            limits.title_chars,
+            limits.body_chars,
+            config.stories.lead_words,
+        )
+
+
+def collect_into_store(config: Config, on_done: Progress | None = None) -> list[SourceReport]:
+    """Open the config's store and collect its sources once."""
+    with config.open_store() as store:
+        return collect(config, store, on_done)
+
+
+def collect(
+    config: Config,
+    store: Store,
+    on_done: Progress | None = None,
+    sources: list[tuple[SourceConfig, Config]] | None = None,
+) -> list[SourceReport]:
+    """Collect all sources once; return one report per source, in config order.
+
+    `sources` (each with the config it came from, which resolves its paths and time zone)
+    replaces `config.sources` when several desks' configs are collected together."""
+    captured = clock.now()
+    pairs = sources if sources is not None else [(s, config) for s in config.sources]
+    reading = {s.name: Reading.of(c) for s, c in pairs}
+    every = [s for s, _ in pairs]
+    client = make_client() if any(s.needs_network() for s in every) else None
+    validators = {
+        s.name: store.http_validators(s.url) if s.url and client else (None, None) for s in every
+    }
+    reports: dict[str, SourceReport] = {}
+    words: Counter[str] = Counter()  # word statistics, written once per run
+    documents = 0
+    local = [s for s in every if s.path and not s.needs_network()]
+    if len(local) < PROCESS_MIN or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+        local = []  # forking is safe only while this process runs no other thread
+    try:
+        # Parsing local files is CPU work: other processes use the other cores. Network
+        # sources wait on the network: threads overlap the waits.
+        procs = (
+            ProcessPoolExecutor(
+                max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("fork")
+            )
+            if local
+            else contextlib.nullcontext()
+        )
+        workers = max(1, min(CONCURRENCY, len(every) - len(local)))
+        with procs as processes, ThreadPoolExecutor(workers, "collect") as threads:
+            futures: dict[Future, SourceConfig] = {}
+            # processes first: they are forked at the first submit, before any thread starts
+            for s in local:
+                futures[processes.submit(_read_local, s, reading[s.name], captured)] = s
+            for s in every:
+                if s not in local:
+                    args = (s, reading[s.name], client, captured, validators[s.name])
+                    futures[threads.submit(read_source, *args, store.has_item)] = s
+            for future in as_completed(futures):
+                source = futures[future]
+                vocabularies: dict[str, frozenset[str]] = {}
+                fetched: Fetched | None = None
+                try:
+                    if source in local:
+                        report, found, vocabularies = future.result()
+                    else:
+                        report, found, fetched = future.result()
+                except BrokenProcessPool:  # a worker died: parse this source here instead
+                    report, found, fetched = read_source(
+                        source, reading[source.name], None, captured, (None, None), store.has_item
+                    )
+                fresh = store.insert_new(found) if found else []
+                report.new = len(fresh)
+                for item in fresh:
+                    words.update(vocabularies.get(item.id) or vocabulary(item, config))
+                documents += len(fresh)
+                if fetched is not None and fetched.validators and source.url:
+                    store.save_http_validators(source.url, *fetched.validators)
+                store.record_source(report)
+                _log(report)
+                if on_done is not None:
+                    on_done(report)
+                reports[source.name] = report
+    finally:
+        if client is not None:
+            client.close()
+        store.add_term_counts(words, documents)
+    return [reports[s.name] for s in every]
+
+
+def store_items(store: Store, config: Config, items: Iterable[Item]) -> list[Item]:
+    """Store items as collection does: each field within the config's limits, new ones counted
+    into the word statistics. `briefing eval` stores labelled items through here too."""
+    reading = Reading.of(config)
+    fresh = store.insert_new(fit(item, reading) for item in items)
+    words: Counter[str] = Counter()
+    for item in fresh:
+        words.update(vocabulary(item, config))
+    store.add_term_counts(words, len(fresh))
+    return fresh
+
+
+def vocabulary(item: Item, config: Config) -> set[str]:
+    """An item's distinct words, as story similarity counts them."""
+    return set(terms(item, config.stories.lead_words))
+
+
+def _read_local(
+    source: SourceConfig, reading: Reading, captured: datetime
+) -> tuple[SourceReport, list[Item], dict[str, frozenset[str]]]:
+    """In a worker process: read and parse local files, and tokenise the items there too."""
+    report, found, _ = read_source(source, reading, None, captured, (None, None), None)
+    return report, found, {item.id: frozenset(terms(item, reading.lead_words)) for item in found}
+
+
+def read_source(
+    source: SourceConfig,
+    reading: Reading,
+    client: httpx.Client | None,
+    captured: datetime,
+    validators: tuple[str | None, str | None] = (None, None),
+    known: Callable[[str], bool] | None = None,
+) -> tuple[SourceReport, list[Item], Fetched | None]:
+    """One source's report and items (each field within its limit), and what was fetched."""
+    report = SourceReport(name=source.name, type=source.type, status="ok")
+    try:
+        fetched = read_documents(source, reading.base_dir, client, validators)
+    except SourceFailure as exc:
+        report.status, report.message = "failed", str(exc)
+        return report, [], None
+    if fetched.not_modified:
+        report.status = "not modified"
+        return report, [], fetched
+    ctx = ParseContext(captured=captured, zone=ZoneInfo(reading.zone), known=known)
+    if client is not None:
+        ctx.fetch = lambda url: (
+            fetch(
+                client,
+                url,
+                allow_private=source.allow_private,
+                max_bytes=source.max_bytes,
+                deadline=source.timeout,
+            ).content
+        )
+    found: list[Item] = []
+    problems: list[str] = []
+    for doc in fetched.docs:
+        try:
+            parsed = source.parse(doc, ctx)
+        except Exception as exc:  # a parser bug must not sink the other sources
+            log.debug("parser crashed on %s", doc.origin, exc_info=True)
+            problems.append(f"{doc.origin}: could not be parsed ({type(exc).__name__}: {exc})")
+            continue
+        found.extend(parsed.items)
+        problems.extend(parsed.warnings)
+    if len(found) > source.max_items:
+        problems.append(
+            f"{len(found)} items; only the first {source.max_items} were kept (max_items)"
+        )
+        del found[source.max_items :]
+    found = [fit(item, reading) for item in found]
+    report.fetched = len(found)
+    if problems:
+        report.status = "failed" if not found else "warning"
+        report.message = "; ".join(problems)[:1000]
+    return report, found, fetched
+
+
+def fit(item: Item, reading: Reading) -> Item:
+    """The item with every field within its limit, each cut marked (the parsers already cut at
+    the ceilings; a config may ask for less)."""
+    title_chars, body_chars = reading.title_chars, reading.body_chars
+    if (
+        len(item.title) <= title_chars
+        and len(item.body) <= body_chars
+        and len(item.outlet) <= MAX_OUTLET
+    ):
+        return item
+    return replace(
+        item,
+        title=truncate(item.title, title_chars),
+        body=truncate(item.body, body_chars),
+        outlet=truncate(item.outlet, MAX_OUTLET),
+    )
+
+
+def _log(report: SourceReport) -> None:
+    if report.status in ("ok", "not modified"):
+        log.info(
+            "source %r: %s, %d items, %d new",
+            report.name,
+            report.status,
+            report.fetched,
+            report.new,
+        )
+    else:
+        log.warning("source %r: %s", report.name, report.message)

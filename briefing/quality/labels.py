@@ -1,0 +1,107 @@
+"""Labelled items for `briefing eval`: JSON lines in the devset's format (outlet, url,
+published, headline, body, story, offtopic, primary), made into items the way a feed's entries
+are, or pointing into a clipping that the clipping source reads as collection would."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..errors import UsageError
+from ..models import Item
+from ..sources import Document, ParseContext
+from ..sources.clipping import ClippingSource
+from ..sources.feeds import entry_item
+from ..text.clean import title_text
+
+
+@dataclass
+class Labelled:
+    item: Item
+    story: str
+    offtopic: bool
+    primary: str
+
+
+def load_all(paths: list[Path], zone: ZoneInfo) -> list[Labelled]:
+    """Labelled items of several files, measured as one set."""
+    return [lab for path in paths for lab in load_labels(path, zone)]
+
+
+def load_labels(path: Path, zone: ZoneInfo) -> list[Labelled]:
+    """Labelled items from JSON lines: each line holds the item's text, or points into a
+    clipping (`seed`: a path relative to the labels file, with `captured`, `timezone`, `outlet`
+    and `match`, the start of the item's title) so captures need not be copied into labels."""
+    out: list[Labelled] = []
+    clippings: dict[str, list[Item]] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read labels ({exc.strerror})") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if "seed" in row:
+                item = _from_clipping(path.parent, row, zone, clippings)
+                labelled = Labelled(
+                    item, str(row["story"]), bool(row.get("offtopic")), str(row.get("primary"))
+                )
+                out.append(labelled)
+            else:
+                out.append(_labelled(row, zone))
+        except (ValueError, KeyError, TypeError, OSError) as exc:
+            raise UsageError(f"{path}:{number}: not a labelled item ({exc})") from None
+    return out
+
+
+def _from_clipping(
+    base: Path, row: dict[str, Any], zone: ZoneInfo, cache: dict[str, list[Item]]
+) -> Item:
+    file = (base / row["seed"]).resolve()
+    key = f"{file}|{row.get('captured')}|{row.get('timezone')}|{row.get('outlet')}"
+    if key not in cache:
+        source = ClippingSource(
+            name="labels",
+            type="clipping",
+            path=str(file),
+            captured=row.get("captured"),
+            timezone=row.get("timezone"),
+            outlet=row.get("outlet"),
+        )
+        doc = Document(str(file), file.read_bytes())
+        cache[key] = source.parse(doc, ParseContext(datetime.now(UTC), zone)).items
+    found = [i for i in cache[key] if i.title.startswith(row["match"])]
+    if len(found) != 1:
+        raise ValueError(f"{len(found)} items of {row['seed']} start with {row['match']!r}")
+    return found[0]
+
+
+def _labelled(row: dict[str, Any], zone: ZoneInfo) -> Labelled:
+    stamp = str(row["published"])
+    date_only = len(stamp) == 10
+    when = datetime.fromisoformat(stamp)
+    if date_only:
+        when = datetime.combine(when.date(), time(12), zone)
+    elif when.tzinfo is None:
+        when = when.replace(tzinfo=zone)
+    outlet = title_text(row["outlet"])
+    body = row.get("body") or ""
+    item = entry_item(
+        "labels",
+        outlet,
+        row.get("url"),
+        row.get("headline"),
+        body,
+        when,
+        when.astimezone(UTC),
+        date_only=date_only,
+    )
+    if item is None:
+        raise ValueError("no headline and no body")
+    return Labelled(item, str(row["story"]), bool(row.get("offtopic")), str(row.get("primary")))

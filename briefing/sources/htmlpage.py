@@ -1,0 +1,175 @@
+"""Reading HTML pages safely: decoding, parsing, JSON-LD, metadata and page addresses.
+
+Shared by the `page` source's article and live-blog readers. Nothing here fetches anything;
+every value leaves as plain text through `clean`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from ..text.clean import html_to_text, title_text
+from ..text.identity import safe_url
+
+ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "Report"}
+MAX_JSONLD = 50  # JSON-LD scripts read per page
+TITLE_SEP = re.compile(r"\s+[|–—-]\s+")
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.I)
+_TAGLIKE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+_HTMLISH = re.compile(r"<(?:!doctype\s+html|html|head|body|title|meta|article|main|div|p)\b")
+_BINARY = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
+
+
+def load_tree(data: bytes, content_type: str) -> lxml.html.HtmlElement | str:
+    """The parsed page, or why it is not an HTML page (a phrase completing "<origin> ...")."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind.startswith(_BINARY):
+        return f"is not an HTML page (content type {kind})"
+    text = decode(data, content_type)
+    head = text[:4096].lstrip().lower()
+    if not head:
+        return "is empty"
+    if "\x00" in head:
+        return "is not an HTML page (binary data)"
+    if head.startswith(("{", "[")):
+        return "is not an HTML page (it looks like JSON)"
+    if re.search(r"<(?:rss|feed|rdf:rdf)\b", head) and "<html" not in head:
+        return "is a feed, not an HTML page (use type: feed)"
+    if not _HTMLISH.search(head) and "html" not in kind:
+        return "is not an HTML page (no HTML markup found)"
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        return f"is not an HTML page ({str(exc)[:120]})"
+    return root
+
+
+def decode(data: bytes, content_type: str) -> str:
+    """Text by BOM, Content-Type charset or <meta charset>, else UTF-8, else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace")
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", "replace")
+    declared = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.I)
+    meta = _META_CHARSET.search(data[:4096])
+    name = declared.group(1) if declared else meta.group(1).decode("ascii") if meta else "utf-8"
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        codec = "utf-8"
+    if codec in ("latin-1", "iso8859-1", "ascii"):
+        codec = "cp1252"  # what browsers read these labels as
+    if codec.startswith("utf-16"):  # a BOM-less page saying UTF-16 is read as UTF-8 (HTML spec)
+        codec = "utf-8"
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return data.decode("cp1252" if codec == "utf-8" else codec, "replace")
+
+
+def jsonld_nodes(root: lxml.html.HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page, flattened out of lists, `@graph` and nesting."""
+    found: list[dict[str, Any]] = []
+
+    def walk(value: Any, depth: int) -> None:
+        if depth > 8 or len(found) > 5_000:
+            return
+        if isinstance(value, dict):
+            found.append(value)
+            value = [v for k, v in value.items() if k != "liveBlogUpdate"]
+        if isinstance(value, list):
+            for entry in value:
+                if isinstance(entry, dict | list):
+                    walk(entry, depth + 1)
+
+    scripts = root.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+    for script in scripts[:MAX_JSONLD]:
+        raw = re.sub(
+            r"^\s*(<!--|/\*\s*<!\[CDATA\[\s*\*/)|(-->|/\*\s*\]\]>\s*\*/)\s*$", "", script.text or ""
+        )
+        try:
+            walk(json.loads(raw, strict=False), 0)
+        except (ValueError, RecursionError):
+            continue  # a broken block is skipped, as browsers and search engines do
+    return found
+
+
+def is_type(node: dict[str, Any], names: set[str]) -> bool:
+    types = node.get("@type")
+    types = types if isinstance(types, list) else [types]
+    return any(isinstance(t, str) and re.split(r"[/:]", t)[-1] in names for t in types)
+
+
+def as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def plain_text(markup: str | None) -> str:
+    """Plain text; a second pass strips tags that the page entity-encoded (`&lt;b&gt;`)."""
+    text = html_to_text(markup)
+    return html_to_text(text) if _TAGLIKE.search(text) else text
+
+
+def title_of(markup: str | None) -> str:
+    text = title_text(markup)
+    return title_text(text) if _TAGLIKE.search(text) else text
+
+
+def markup_of(el: Any) -> str:
+    return lxml.html.tostring(el, encoding="unicode", with_tail=False) if el is not None else ""
+
+
+def class_names(el: Any) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def meta_content(root: lxml.html.HtmlElement, *keys: str) -> str | None:
+    """The first non-empty `<meta property|name|itemprop=KEY content>`."""
+    for key in keys:
+        for el in root.iter("meta"):
+            value = (el.get("content") or "").strip()
+            if value and key in (el.get("property"), el.get("name"), el.get("itemprop")):
+                return value
+    return None
+
+
+def site_name(root: lxml.html.HtmlElement, nodes: list[dict[str, Any]]) -> str | None:
+    """og:site_name, else the JSON-LD publisher's name (following an `@id` reference)."""
+    if name := title_of(meta_content(root, "og:site_name")):
+        return name
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str) and "name" in n}
+    for node in nodes:
+        pubs = node.get("publisher")
+        for pub in pubs if isinstance(pubs, list) else [pubs]:
+            if isinstance(pub, dict) and "name" not in pub:
+                pub = by_id.get(as_str(pub.get("@id")) or "", pub)
+            if isinstance(pub, dict) and (name := title_of(as_str(pub.get("name")))):
+                return name
+    return None
+
+
+def site_of(url: str | None) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.") if url else ""
+
+
+def page_url(root: Any, nodes: list[dict[str, Any]], base: str | None) -> str | None:
+    """The canonical address when it is on the site the page came from (a page cannot claim
+    another outlet's address); for a local file, whatever canonical address it states."""
+    links = [el.get("href") for el in root.iter("link") if "canonical" in (el.get("rel") or "")]
+    links.append(meta_content(root, "og:url"))
+    links += [
+        as_str(n.get("url")) for n in nodes if is_type(n, {*ARTICLE_TYPES, "LiveBlogPosting"})
+    ]
+    for raw in links:
+        url = safe_url(urljoin(base or "", raw.strip())) if raw else None
+        if url and (base is None or site_of(url) == site_of(base)):
+            return url
+    return base

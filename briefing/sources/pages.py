@@ -1,0 +1,213 @@
+"""The `page` source: an HTML article becomes one item, a live blog one item per post.
+
+How a page is read (first rule that applies):
+
+1. **JSON-LD live blog**: a schema.org `LiveBlogPosting` (top level, in a list, in `@graph` or
+   nested) with `liveBlogUpdate` entries: one item per update (headline, articleBody,
+   datePublished, url).
+2. **Markup live blog**, only when no JSON-LD node says the page is an article: each
+   `<time datetime>` belongs to its nearest `<article>`, `<div>`, `<section>` or `<li>` whose
+   class or id has a word starting with `post`, `update`, `entry` or `live`; that block grows to
+   the largest ancestor holding no other post's time. Not posts: blocks in `<aside>`, `<nav>` or
+   related/sidebar/comment/promo/teaser containers, blocks holding the page's `<h1>` (its
+   header), and teasers, whose heading links to another page. Two or more posts make a live
+   blog; a post's title is its first heading, else its first words.
+3. **Article**: otherwise trafilatura extracts the main text from our parsed tree. It is never
+   asked to fetch anything, and its insecure-SSL fallback is switched off all the same.
+
+Times are trusted only from the page's own metadata (JSON-LD `datePublished`,
+`article:published_time`, `<time datetime>` in the article). trafilatura's date comes from
+htmldate, which may guess from URLs or text, so it only ever counts as a day. Text reaches items
+only through `clean`: plain, no markup, links only http(s).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import itertools
+from configparser import ConfigParser
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+from typing import Any, Literal
+
+from ..models import Item
+from ..text.dates import parse_timestamp
+from ..text.identity import item_id, normal_title, safe_url
+from ..text.sentences import first_words
+from .htmlpage import (
+    ARTICLE_TYPES,
+    TITLE_SEP,
+    as_str,
+    is_type,
+    jsonld_nodes,
+    load_tree,
+    markup_of,
+    meta_content,
+    page_url,
+    plain_text,
+    site_name,
+    site_of,
+    title_of,
+)
+from .liveblog import MAX_POSTS, jsonld_posts, markup_posts, post_items, strip_chrome
+from .registry import SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
+
+EXTRACT_CHARS = 300_000  # text handed to trafilatura (items keep 20,000)
+EXTRACT_NODES = 50_000
+
+
+@SOURCE_TYPES.register
+class PageSource(SourceConfig):
+    type: Literal["page"]
+    """`page`: an HTML article (one item) or a live blog (one item per post)."""
+
+    def parse(self, doc: Document, ctx: ParseContext) -> Parsed:
+        return parse_page(doc, self, ctx)
+
+
+@dataclass
+class Article:
+    """An HTML article as plain text; also what a feed's `expand:` uses for teaser entries."""
+
+    title: str
+    text: str
+    published: datetime | None
+    site_name: str | None
+    date_only: bool = False  # the page gave only a day; `published` is noon that day
+
+
+def parse_page(doc: Document, source: SourceConfig, ctx: ParseContext) -> Parsed:
+    """One item for an article, one per post for a live blog; a useless page is a warning."""
+    root = load_tree(doc.data, doc.content_type)
+    if isinstance(root, str):
+        return Parsed([], [f"{doc.origin} {root}"])
+    nodes = jsonld_nodes(root)
+    url = page_url(root, nodes, safe_url(doc.url or source.url))
+    outlet = source.outlet or site_name(root, nodes) or site_of(url) or source.name
+    posts = jsonld_posts(nodes, url, ctx.zone)
+    if posts is None and not any(is_type(n, ARTICLE_TYPES) for n in nodes):
+        posts = markup_posts(root, url, ctx.zone)
+    if posts is not None:
+        warnings = []
+        if len(posts) > MAX_POSTS:
+            warnings.append(f"{doc.origin} has {len(posts)} posts; only {MAX_POSTS} were read")
+        return Parsed(post_items(posts[:MAX_POSTS], source, outlet, ctx), warnings)
+    art = _article(root, nodes, url, ctx.zone)
+    if art is None:
+        return Parsed([], [f"{doc.origin} has no article text or live-blog posts"])
+    lang = title_of(root.get("lang"))[:20] or None
+    id_ = item_id(url, outlet, art.title, art.published)
+    item = Item(id_, source.name, outlet, url, art.title, art.text, art.published, ctx.captured)
+    return Parsed([replace(item, lang=lang, date_only=art.date_only)], [])
+
+
+def article_from_html(data: bytes, url: str | None, zone: tzinfo) -> Article | None:
+    """The article in a fetched page, or None when it is not HTML or holds no text."""
+    root = load_tree(data, "")
+    if isinstance(root, str):
+        return None
+    nodes = jsonld_nodes(root)
+    return _article(root, nodes, page_url(root, nodes, safe_url(url)), zone)
+
+
+@functools.cache
+def _trafilatura_config() -> ConfigParser:
+    """A private copy of trafilatura's settings with its insecure-SSL fallback off."""
+    from trafilatura.settings import use_config
+
+    config = use_config()  # a fresh ConfigParser read from trafilatura's own settings.cfg
+    config.set("DEFAULT", "INSECURE_SSL_FALLBACK", "off")
+    return config
+
+
+def _article(
+    root: Any, nodes: list[dict[str, Any]], url: str | None, zone: tzinfo
+) -> Article | None:
+    """Title, text, a trustworthy date and the site name of the page's main article."""
+    from trafilatura import bare_extraction
+
+    try:  # given a parsed tree, trafilatura has nothing to fetch
+        extracted = bare_extraction(
+            _bounded(root),
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            config=_trafilatura_config(),
+        )
+    except Exception:  # an extractor bug on odd markup must not lose the page
+        extracted = None
+    node = next((n for n in nodes if is_type(n, ARTICLE_TYPES)), {})
+    text = plain_text(getattr(extracted, "text", None))
+    heads = (
+        meta_content(root, "og:title"),
+        markup_of(root.find(".//h1")),
+        as_str(node.get("headline")),
+    )
+    first, _, rest = text.partition("\n\n")
+    if rest and normal_title(first) in {normal_title(title_of(h)) for h in heads} - {""}:
+        text = rest  # trafilatura keeps the headline as the first paragraph
+    if not text:
+        article = root.find(".//article")
+        text = plain_text(
+            as_str(node.get("articleBody"))
+            or (markup_of(strip_chrome(article)) if article is not None else "")
+        )
+    text = text or plain_text(meta_content(root, "og:description", "description"))
+    site = site_name(root, nodes)
+    title = title_of(meta_content(root, "og:title", "twitter:title")) or title_of(
+        as_str(node.get("headline"))
+    )
+    title = title or _page_title(root, site, url) or title_of(getattr(extracted, "title", None))
+    if not title and not text:
+        return None
+    published, day_only = _article_date(root, node, zone)
+    if published is None and getattr(extracted, "date", None):
+        published, _ = parse_timestamp(str(extracted.date)[:10], zone)  # type: ignore[union-attr]
+        day_only = published is not None
+    return Article(title or first_words(text), text, published, site, day_only)
+
+
+def _bounded(root: Any) -> Any:
+    """The page cut after EXTRACT_CHARS of text or EXTRACT_NODES elements: trafilatura needs
+    ~20 s for a 10 MB page, and an item keeps only MAX_BODY characters anyway."""
+    seen = 0
+    for index, el in enumerate(root.iter()):
+        seen += len(el.text or "") + len(el.tail or "")
+        if seen > EXTRACT_CHARS or index > EXTRACT_NODES:
+            break
+    else:
+        return root
+    root = copy.deepcopy(root)
+    cut = next(itertools.islice(root.iter(), index, None))
+    for child in list(cut):
+        cut.remove(child)
+    while (parent := cut.getparent()) is not None:
+        for later in list(cut.itersiblings()):
+            parent.remove(later)
+        cut = parent
+    return root
+
+
+def _page_title(root: Any, site: str | None, url: str | None) -> str:
+    """<title> without a trailing " | Site name", else the first <h1>."""
+    title = title_of(markup_of(root.find(".//title")))
+    parts = TITLE_SEP.split(title)
+    if len(parts) > 1 and parts[-1].casefold() in {(site or "").casefold(), site_of(url)}:
+        title = title[: title.rfind(parts[-1])].rstrip(" |–—-")
+    return title or title_of(markup_of(root.find(".//h1")))
+
+
+def _article_date(root: Any, node: dict[str, Any], zone: tzinfo) -> tuple[datetime | None, bool]:
+    """The date the page states: JSON-LD, article:published_time, then <time> in the article."""
+    stamps = [as_str(node.get("datePublished")), as_str(node.get("dateCreated"))]
+    stamps += [
+        meta_content(root, "article:published_time", "og:article:published_time", "datePublished")
+    ]
+    article = root.find(".//article")
+    stamps += [el.get("datetime") for el in article.iter("time")] if article is not None else []
+    for stamp in stamps:
+        published, day_only = parse_timestamp(stamp, zone)
+        if published is not None:
+            return published, day_only
+    return None, False

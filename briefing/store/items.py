@@ -1,0 +1,348 @@
+"""The store: items and the sources that delivered them, sources' health and HTTP state, word
+statistics, and (through BriefingRecords) what each briefing held, in SQLite or PostgreSQL.
+
+Opening a store brings its schema up to date with the numbered migrations in `schema.py`; a
+store written by a newer version of briefing is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .. import clock
+from ..errors import WorkError
+from ..models import Item, SourceReport
+from .engine import MIGRATION_LOCK, Guard, db_reason, mask_url, open_engine
+from .records import BriefingRecords
+from .schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    dialect_insert,
+    http_state,
+    insert_ignore,
+    item_sources,
+    items,
+    meta,
+    source_runs,
+    source_state,
+    story_items,
+    term_stats,
+    upsert,
+)
+
+
+def _now() -> datetime:
+    return clock.now()
+
+
+class Store(BriefingRecords):
+    """One open database; use as a context manager.
+
+    `desk` names whose briefings and ledger the records are ("" in a store with one desk);
+    `sources`, when given, limits the items and source statuses seen to those sources'."""
+
+    def __init__(
+        self,
+        url: str,
+        desk: str = "",
+        sources: Collection[str] | None = None,
+        busy_timeout: float = 30.0,
+    ) -> None:
+        self.url = url
+        self.desk = desk
+        self.sources = sorted(sources) if sources is not None else None
+        self.engine = open_engine(url, busy_timeout)
+        try:
+            self._migrate()
+        except sa.exc.SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise WorkError(f"store {mask_url(url)}: {db_reason(exc)}") from exc
+        except BaseException:
+            self.engine.dispose()
+            raise
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date. Processes opening a new store at once take turns: a
+        PostgreSQL advisory lock, or SQLite's write lock taken up front (BEGIN IMMEDIATE)."""
+        with self.engine.connect() as conn:
+            if self._version(conn) == SCHEMA_VERSION:
+                return
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            elif self.dialect == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+            meta.create(conn, checkfirst=True)
+            version = self._version(conn)
+            if version > SCHEMA_VERSION:
+                raise WorkError(
+                    f"store {mask_url(self.url)} has schema version {version}, newer than this "
+                    f"briefing understands ({SCHEMA_VERSION}); upgrade briefing"
+                )
+            for number in range(version, SCHEMA_VERSION):
+                MIGRATIONS[number](conn)
+            if version != SCHEMA_VERSION:
+                stmt = upsert(conn, meta, {"key": "schema", "value": str(SCHEMA_VERSION)}, "key")
+                conn.execute(stmt)
+            conn.commit()
+
+    @staticmethod
+    def _version(conn: Connection) -> int:
+        if not sa.inspect(conn).has_table("meta"):
+            return 0
+        row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema")).first()
+        return int(row[0]) if row else 0
+
+    def add_items(
+        self, new_items: Iterable[Item], vocabulary: Callable[[Item], Iterable[str]] | None = None
+    ) -> int:
+        """Insert items whose id is not stored yet; return how many were new.
+
+        `vocabulary` gives each new item's distinct words, counted into the document
+        frequencies that story similarity weighs words by."""
+        fresh = self.insert_new(new_items)
+        if vocabulary is not None and fresh:
+            counts: Counter[str] = Counter()
+            for item in fresh:
+                counts.update(set(vocabulary(item)))
+            self.add_term_counts(counts, len(fresh))
+        return len(fresh)
+
+    def insert_new(self, new_items: Iterable[Item]) -> list[Item]:
+        """Insert the items whose id is not stored yet and return them, and note every item's
+        source. New is what the database inserted (ON CONFLICT DO NOTHING ... RETURNING), so two
+        collectors storing the same item at once store it once and count it once; the lookup
+        first only spares sending rows that are stored already."""
+        first: dict[str, Item] = {}
+        for item in new_items:
+            first.setdefault(item.id, item)  # the same id twice in one batch: the first wins
+        batch = list(first.values())
+        fresh: list[Item] = []
+        if not batch:
+            return fresh
+        with self.begin() as conn:
+            insert = dialect_insert(conn)
+            for start in range(0, len(batch), 500):
+                chunk = batch[start : start + 500]
+                ids = [i.id for i in chunk]
+                query = sa.select(item_sources.c.item_id, item_sources.c.source).where(
+                    item_sources.c.item_id.in_(ids)
+                )
+                pairs = {(row[0], row[1]) for row in conn.execute(query)}
+                stored = {pair[0] for pair in pairs}
+                # rows in id order: writers that share items lock them in one order, no deadlock
+                unseen = sorted((i for i in chunk if i.id not in stored), key=lambda i: i.id)
+                if unseen:
+                    stmt = insert(items).on_conflict_do_nothing().returning(items.c.id)
+                    rows = conn.execute(stmt, [_item_row(i) for i in unseen])
+                    added = {row[0] for row in rows}
+                    fresh += [i for i in chunk if i.id in added]
+                links = [
+                    {"item_id": i.id, "source": i.source}
+                    for i in sorted(chunk, key=lambda i: i.id)
+                    if (i.id, i.source) not in pairs
+                ]
+                if links:
+                    conn.execute(insert(item_sources).on_conflict_do_nothing(), links)
+        return fresh
+
+    def add_term_counts(self, counts: Counter[str], documents: int) -> None:
+        """Add `documents` new items' distinct words to the document frequencies."""
+        if not counts:
+            return
+        with self.begin() as conn:
+            insert = dialect_insert(conn)(term_stats)
+            stmt = insert.on_conflict_do_update(
+                index_elements=["term"], set_={"df": term_stats.c.df + insert.excluded.df}
+            )
+            conn.execute(stmt, [{"term": t[:100], "df": n} for t, n in sorted(counts.items())])
+            # added in the database, not read and written back: concurrent collectors both count
+            conn.execute(insert_ignore(conn, meta, {"key": "docs", "value": "0"}))
+            total = sa.cast(sa.cast(meta.c.value, sa.Integer) + documents, sa.Text)
+            conn.execute(sa.update(meta).where(meta.c.key == "docs").values(value=total))
+
+    def term_stats(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(documents counted, document frequency of each of `terms` that occurs)."""
+        wanted = sorted({t[:100] for t in terms})
+        found: dict[str, int] = {}
+        with self.connect() as conn:
+            docs = conn.execute(sa.select(meta.c.value).where(meta.c.key == "docs"))
+            total = int(docs.scalar_one_or_none() or 0)
+            for start in range(0, len(wanted), 500):
+                query = sa.select(term_stats).where(
+                    term_stats.c.term.in_(wanted[start : start + 500])
+                )
+                found.update({r[0]: r[1] for r in conn.execute(query)})
+        return total, found
+
+    def items_between(self, start: datetime, end: datetime) -> list[Item]:
+        """Items whose publication (or first capture) time is in [start, end)."""
+        query = (
+            sa.select(items)
+            .where(items.c.sort_time >= start, items.c.sort_time < end)
+            .order_by(items.c.sort_time, items.c.id)
+        )
+        with self.connect() as conn:
+            return [_row_item(row) for row in conn.execute(self._mine(query)).mappings()]
+
+    def _mine(self, query: sa.Select) -> sa.Select:
+        """Only the items one of this desk's sources delivered (all items without `sources`)."""
+        if self.sources is None:
+            return query
+        delivered = sa.select(item_sources.c.item_id).where(
+            item_sources.c.item_id == items.c.id, item_sources.c.source.in_(self.sources)
+        )
+        return query.where(delivered.exists())
+
+    def has_item(self, item_id: str) -> bool:
+        with self.connect() as conn:
+            query = sa.select(items.c.id).where(items.c.id == item_id)
+            return conn.execute(query).first() is not None
+
+    def count_items(self) -> int:
+        with self.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(items)).scalar_one()
+
+    def record_source(self, report: SourceReport) -> None:
+        row = {
+            "name": report.name,
+            "type": report.type,
+            "status": report.status,
+            "message": report.message[:2000],
+            "fetched": report.fetched,
+            "new": report.new,
+            "checked": _now(),
+        }
+        with self.begin() as conn:
+            conn.execute(upsert(conn, source_state, row, "name"))
+            conn.execute(
+                sa.insert(source_runs).values(**{k: v for k, v in row.items() if k != "type"})
+            )
+
+    def http_validators(self, url: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified last seen for `url`, for a conditional GET."""
+        with self.connect() as conn:
+            row = conn.execute(
+                sa.select(http_state.c.etag, http_state.c.last_modified).where(
+                    http_state.c.url == url
+                )
+            ).first()
+        return (row[0], row[1]) if row else (None, None)
+
+    def save_http_validators(self, url: str, etag: str | None, modified: str | None) -> None:
+        row = {"url": url, "etag": etag, "last_modified": modified, "checked": _now()}
+        with self.begin() as conn:
+            conn.execute(upsert(conn, http_state, row, "url"))
+
+    def source_states(self) -> dict[str, SourceReport]:
+        with self.connect() as conn:
+            query = sa.select(source_state)
+            if self.sources is not None:
+                query = query.where(source_state.c.name.in_(self.sources))
+            rows = conn.execute(query).mappings()
+            return {
+                r["name"]: SourceReport(
+                    r["name"], r["type"], r["status"], r["fetched"], r["new"], r["message"]
+                )
+                for r in rows
+            }
+
+    def items_by_id(self, ids: Iterable[str]) -> list[Item]:
+        wanted = list(ids)
+        found: list[Item] = []
+        with self.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                query = sa.select(items).where(items.c.id.in_(wanted[start : start + 500]))
+                found += [_row_item(row) for row in conn.execute(query).mappings()]
+        return sorted(found, key=lambda i: (i.when, i.id))
+
+    def unassigned_between(self, start: datetime, end: datetime) -> list[Item]:
+        """Items in [start, end) not yet in any briefing."""
+        mine = sa.and_(story_items.c.item_id == items.c.id, story_items.c.desk == self.desk)
+        query = (
+            sa.select(items)
+            .outerjoin(story_items, mine)
+            .where(items.c.sort_time >= start, items.c.sort_time < end)
+            .where(story_items.c.item_id.is_(None))
+            .order_by(items.c.sort_time, items.c.id)
+        )
+        with self.connect() as conn:
+            return [_row_item(row) for row in conn.execute(self._mine(query)).mappings()]
+
+    def story_members(self, since: date, before: date) -> dict[str, list[Item]]:
+        """Stories of the briefings dated [since, before), with their items."""
+        query = (
+            sa.select(story_items.c.story_id, items)
+            .join(items, items.c.id == story_items.c.item_id)
+            .where(story_items.c.date >= since.isoformat(), story_items.c.date < before.isoformat())
+            .where(story_items.c.story_id != "", story_items.c.desk == self.desk)
+            .order_by(items.c.sort_time, items.c.id)
+        )
+        out: dict[str, list[Item]] = {}
+        with self.connect() as conn:
+            for row in conn.execute(query).mappings():
+                out.setdefault(row["story_id"], []).append(_row_item(row))
+        return out
+
+    def begin(self) -> Guard:
+        """A transaction; database failures become one-line errors naming the store."""
+        return Guard(self.engine.begin, self.url)
+
+    def connect(self) -> Guard:
+        """A connection for reading, with the same errors."""
+        return Guard(self.engine.connect, self.url)
+
+
+def _item_row(item: Item) -> dict[str, Any]:
+    offset = item.published.utcoffset() if item.published else None
+    return {
+        "id": item.id,
+        "source": item.source,
+        "outlet": item.outlet,
+        "url": item.url,
+        "title": item.title,
+        "body": item.body,
+        "published": item.published,
+        "published_offset": int(offset.total_seconds()) if offset is not None else None,
+        "captured": item.captured,
+        "sort_time": item.when,
+        "lang": item.lang,
+        "date_only": item.date_only,
+    }
+
+
+def _row_item(row: Any) -> Item:
+    published = row["published"]
+    if published is not None and row["published_offset"] is not None:
+        published = published.astimezone(timezone(timedelta(seconds=row["published_offset"])))
+    return Item(
+        id=row["id"],
+        source=row["source"],
+        outlet=row["outlet"],
+        url=row["url"],
+        title=row["title"],
+        body=row["body"],
+        published=published,
+        captured=row["captured"],
+        lang=row["lang"],
+        date_only=bool(row["date_only"]),
+    )

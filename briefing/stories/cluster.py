@@ -1,0 +1,366 @@
+"""Cluster: one event, one story — duplicates merged, the same event across outlets and days
+joined, and each story summarised only in its items' own words.
+
+1. Exact duplicates (same canonical URL — one id already —, same outlet and normalised title, or
+   identical text under another address) become one unit.
+2. Units are joined by average-link agglomerative clustering on TF-IDF cosine similarity
+   (text/similarity.py) of titles and leading paragraphs, only for items published within `hours` of
+   each other: two groups merge while the mean similarity over all their item pairs is at least
+   `threshold`. Average link keeps one stray shared word from chaining two events together.
+   Candidate pairs come from an inverted index on words, so a 5,000-item day never compares
+   every pair.
+3. A new group whose mean similarity to a story shown in the last `lookback_days` briefings
+   reaches the threshold continues it: the story keeps its id and first report and is shown as
+   developing, with only its new items.
+4. The summary is 2-3 sentences copied verbatim from the items, the most central lead first,
+   then sentences from other items that add something (maximal marginal relevance).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..models import Item, Sentence, Story
+from ..text.identity import normal_title
+from ..text.sentences import sentences, strip_dateline
+from ..text.similarity import Vectorizer, centroid, cosine, terms, words
+
+SUMMARY_CHARS = 650
+SUMMARY_ITEMS = 6  # the most central items a summary draws from
+UNLINKED = 0.1  # how much less central an item without a link may be and still lead
+MAX_REDUNDANCY = 0.25  # a sentence this similar to one already chosen says the same again
+_ENDS = re.compile(r"[.!?…][\"'”’)\]]*$")  # bullets and headings are not summary sentences
+SENTENCE_CHARS = 400
+NEIGHBOURS = 12  # candidate pairs kept per item
+POSTING_SHARE = 0.05  # a word in more than this share of the day's items proposes no pairs
+MIN_POSTINGS = 50
+MIN_EDGE = 0.5  # similarities below half the threshold are left out of the graph
+LINK_CANDIDATES = 5  # earlier stories measured exactly per new group
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    threshold: float = 0.12
+    link_threshold: float = 0.25
+    hours: float = 48.0
+    lookback_days: int = 2
+    summary_sentences: int = 3
+    lead_words: int = 100
+
+
+@dataclass
+class Clustering:
+    """The day's stories and what to remember of them."""
+
+    stories: list[Story]
+    assigned: dict[str, str] = field(default_factory=dict)  # new item id -> story id
+    new_stories: dict[str, datetime] = field(default_factory=dict)  # story id -> first report
+    views: dict[str, View] = field(default_factory=dict)  # how stories without one were shown
+
+
+View = tuple[str, list[tuple[str, str, bool]]]  # headline, summary as (item id, text, cut)
+
+
+def dedupe(items: list[Item]) -> list[list[Item]]:
+    """Groups of exact duplicates, earliest first; most groups hold one item."""
+    groups: list[list[Item]] = []
+    by_key: dict[str, int] = {}
+    for item in sorted(items, key=lambda i: (i.when, i.id)):
+        keys = [f"t|{item.outlet.casefold()}|{normal_title(item.title)}"]
+        body = " ".join(item.body.split()).casefold()
+        if len(body) >= 200:
+            keys.append("b|" + hashlib.sha256(body.encode()).hexdigest())
+        index = next((by_key[k] for k in keys if k in by_key), None)
+        if index is None:
+            index = len(groups)
+            groups.append([])
+        groups[index].append(item)
+        for key in keys:
+            by_key.setdefault(key, index)
+    return groups
+
+
+def make_stories(
+    new_items: list[Item],
+    recorded: dict[str, list[Item]],
+    recent: dict[str, list[Item]],
+    origins: dict[str, tuple[datetime, str]],
+    vectorizer: Vectorizer,
+    day: str,
+    params: StoryParams,
+    views: dict[str, View] | None = None,
+) -> Clustering:
+    """Stories for one briefing.
+
+    `new_items` are not in any briefing yet; `recorded` are this briefing's stories as its first
+    build made them (story id -> items); `recent` the stories of earlier briefings within the
+    lookback; `origins` when and where each known story was first reported; `views` how this
+    briefing's first build showed its stories (kept, so a rebuild shows the same words)."""
+    vec = _Vectors(vectorizer, params.lead_words)
+    groups = _agglomerate(dedupe(new_items), vec, params)
+    linker = _Linker({**recent, **recorded}, vec, params)
+    result = Clustering([])
+    members: dict[str, list[Item]] = {sid: list(items) for sid, items in recorded.items()}
+    for group in groups:
+        story_id = linker.find(group)
+        if story_id is None:
+            story_id = "s-" + group[0].id[:16]
+            result.new_stories[story_id] = group[0].when
+            origins = {**origins, story_id: (group[0].when, day)}
+        members.setdefault(story_id, []).extend(group)
+        for item in group:
+            result.assigned[item.id] = story_id
+    views = views or {}
+    for story_id, items in members.items():
+        first, first_day = origins.get(story_id, (min(i.when for i in items), day))
+        story = _story(story_id, items, first, first_day < day, vec, params)
+        view = views.get(story_id)
+        if view is not None and set(recorded.get(story_id, ())) >= set(items):
+            _apply(story, view)
+        else:
+            result.views[story_id] = (
+                story.headline,
+                [(s.item_id, s.text, s.cut) for s in story.summary],
+            )
+        result.stories.append(story)
+    result.stories.sort(key=lambda s: (s.first_reported or s.latest, s.id))
+    return result
+
+
+class _Vectors:
+    """Item vectors, computed once per item."""
+
+    def __init__(self, vectorizer: Vectorizer, lead_words: int) -> None:
+        self.vectorizer = vectorizer
+        self.lead_words = lead_words
+        self._cache: dict[str, dict[str, float]] = {}
+
+    def of(self, item: Item) -> dict[str, float]:
+        if item.id not in self._cache:
+            self._cache[item.id] = self.vectorizer.vector(terms(item, self.lead_words))
+        return self._cache[item.id]
+
+
+def _agglomerate(units: list[list[Item]], vec: _Vectors, params: StoryParams) -> list[list[Item]]:
+    """Average-link clustering of units over a sparse graph of candidate pairs."""
+    n = len(units)
+    heads = [u[0] for u in units]
+    sums = _neighbours(heads, vec, params)
+    size = [1] * n
+    alive = [True] * n
+    members = [[i] for i in range(n)]
+    heap = [(-s, i, j) for i in range(n) for j, s in sums[i].items() if i < j]
+    heapq.heapify(heap)
+    while heap:
+        neg, i, j = heapq.heappop(heap)
+        if not (alive[i] and alive[j]):
+            continue
+        current = sums[i].get(j, 0.0) / (size[i] * size[j])
+        if abs(current + neg) > 1e-12:
+            continue  # stale entry; the fresh one is in the heap
+        if current < params.threshold:
+            break
+        alive[j] = False
+        members[i] += members[j]
+        size[i] += size[j]
+        for k, s in sums[j].items():
+            if k == i or not alive[k]:
+                continue
+            sums[i][k] = sums[i].get(k, 0.0) + s
+            sums[k][i] = sums[i][k]
+            sums[k].pop(j, None)
+        sums[i].pop(j, None)
+        for k, s in sums[i].items():
+            if alive[k]:
+                a, b = min(i, k), max(i, k)
+                heapq.heappush(heap, (-(s / (size[i] * size[k])), a, b))
+    groups = []
+    for i in range(n):
+        if alive[i]:
+            groups.append(
+                sorted((it for u in members[i] for it in units[u]), key=lambda it: (it.when, it.id))
+            )
+    return groups
+
+
+SAME_OUTLET = 0.8
+
+
+def _similarity(a: Item, b: Item, vec: _Vectors) -> float:
+    """Cosine similarity, discounted for two items of one outlet: an outlet rarely files two
+    reports of one event (exact copies are merged before this), but often two stories on one
+    theme the same day."""
+    sim = cosine(vec.of(a), vec.of(b))
+    return sim * SAME_OUTLET if a.outlet.casefold() == b.outlet.casefold() else sim
+
+
+def _neighbours(heads: list[Item], vec: _Vectors, params: StoryParams) -> list[dict[int, float]]:
+    """A sparse similarity graph: each item's NEIGHBOURS most similar items.
+
+    Dot products are accumulated through an inverted index over the words that are rare
+    enough to tell events apart (in at most POSTING_SHARE of the day's items); the best
+    candidates then get their exact similarity. Cost grows with the items, not their pairs."""
+    n = len(heads)
+    vectors = [vec.of(item) for item in heads]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, vector in enumerate(vectors):
+        for term in vector:
+            postings[term].append(index)
+    cap = max(MIN_POSTINGS, int(n * POSTING_SHARE))
+    limit = params.hours * 3600
+    stamps = [item.when.timestamp() for item in heads]
+    sums: list[dict[int, float]] = [{} for _ in range(n)]
+    for i, vector in enumerate(vectors):
+        partial: dict[int, float] = defaultdict(float)
+        for term, weight in vector.items():
+            indexes = postings[term]
+            if len(indexes) > cap:
+                continue
+            for j in indexes:
+                if j > i:
+                    partial[j] += weight * vectors[j][term]
+        best = heapq.nlargest(NEIGHBOURS, partial.items(), key=lambda kv: kv[1])
+        for j, _ in best:
+            if abs(stamps[i] - stamps[j]) > limit:
+                continue
+            sim = _similarity(heads[i], heads[j], vec)
+            if sim >= params.threshold * MIN_EDGE:
+                sums[i][j] = sums[j][i] = sim
+    return sums
+
+
+class _Linker:
+    """Finds the earlier story a new group continues, through an inverted index over the
+    earlier stories' words, so a day's groups are never compared with every stored story."""
+
+    def __init__(self, known: dict[str, list[Item]], vec: _Vectors, params: StoryParams) -> None:
+        self.known = known
+        self.vec = vec
+        self.params = params
+        self.postings: dict[str, set[str]] = defaultdict(set)
+        for story_id, items in known.items():
+            for item in items:
+                for term in vec.of(item):
+                    self.postings[term].add(story_id)
+        self.cap = max(MIN_POSTINGS, int(len(known) * POSTING_SHARE))
+
+    def find(self, group: list[Item]) -> str | None:
+        """The known story whose mean similarity to the group reaches link_threshold, if any."""
+        partial: dict[str, float] = defaultdict(float)
+        for item in group:
+            for term, weight in self.vec.of(item).items():
+                stories = self.postings.get(term, ())
+                if len(stories) <= self.cap:
+                    for story_id in stories:
+                        partial[story_id] += weight
+        best, best_sim = None, self.params.link_threshold
+        limit = self.params.hours * 3600
+        for story_id, _ in heapq.nlargest(LINK_CANDIDATES, partial.items(), key=lambda kv: kv[1]):
+            items = self.known[story_id]
+            sims = [
+                cosine(self.vec.of(a), self.vec.of(b))
+                if abs((a.when - b.when).total_seconds()) <= limit
+                else 0.0
+                for a in group
+                for b in items
+            ]
+            mean = sum(sims) / len(sims)
+            if mean >= best_sim:
+                best, best_sim = story_id, mean
+        return best
+
+
+def _apply(story: Story, view: View) -> None:
+    """Show a recorded story exactly as its first build did."""
+    by_id = {item.id: item for item in story.items}
+    headline, summary = view
+    if all(item_id in by_id for item_id, _, _ in summary):
+        story.headline = headline
+        story.summary = [
+            Sentence(text, item_id, by_id[item_id].url, by_id[item_id].outlet, cut)
+            for item_id, text, cut in summary
+        ]
+
+
+def _story(
+    story_id: str,
+    items: list[Item],
+    first: datetime,
+    developing: bool,
+    vec: _Vectors,
+    params: StoryParams,
+) -> Story:
+    items = sorted(items, key=lambda i: (i.when, i.id))
+    centre = centroid([vec.of(i) for i in items])
+    # the most central item leads; one readers can click through to is preferred
+    ranked = sorted(
+        items,
+        key=lambda i: (
+            -cosine(vec.of(i), centre) + (UNLINKED if i.url is None else 0.0),
+            i.when,
+            i.id,
+        ),
+    )
+    return Story(
+        id=story_id,
+        headline=ranked[0].title,
+        items=items,
+        summary=summarise(ranked, centre, vec, params.summary_sentences),
+        first_reported=first,
+        developing=developing,
+    )
+
+
+def summarise(
+    ranked: list[Item], centre: dict[str, float], vec: _Vectors, limit: int = 3
+) -> list[Sentence]:
+    """Sentences copied from the items: the most central item's lead, then others that add."""
+    candidates: list[tuple[float, int, str, Item, dict[str, float]]] = []
+    for rank, item in enumerate(ranked[:SUMMARY_ITEMS]):
+        for position, text in enumerate(sentences(item.body)[:4]):
+            text = strip_dateline(text)
+            if len(text.split()) < 5 or len(text) > SENTENCE_CHARS or not _ENDS.search(text):
+                continue
+            sv = vec.vectorizer.vector(_bag(text))
+            relevance = cosine(sv, centre) - 0.05 * position - 0.02 * rank
+            candidates.append((relevance, position, text, item, sv))
+    if not candidates:
+        first = ranked[0]
+        text, cut = _clip((sentences(first.body) or [""])[0])
+        return [Sentence(text, first.id, first.url, first.outlet, cut)] if text else []
+    lead = next((c for c in candidates if c[3] is ranked[0] and c[1] == 0), candidates[0])
+    chosen = [lead]
+    used = len(lead[2])
+    while len(chosen) < limit:
+        best, best_score = None, 0.05
+        for cand in candidates:
+            if any(cand is c for c in chosen) or used + len(cand[2]) > SUMMARY_CHARS:
+                continue
+            redundancy = max(cosine(cand[4], c[4]) for c in chosen)
+            if redundancy > MAX_REDUNDANCY:
+                continue
+            score = 0.7 * cand[0] - 0.3 * redundancy
+            if score > best_score:
+                best, best_score = cand, score
+        if best is None:
+            break
+        chosen.append(best)
+        used += len(best[2])
+    return [Sentence(c[2], c[3].id, c[3].url, c[3].outlet) for c in chosen]
+
+
+def _bag(text: str) -> Counter[str]:
+    return Counter(words(text))
+
+
+def _clip(text: str) -> tuple[str, bool]:
+    """A verbatim prefix of an overlong sentence, cut at a word; renderers mark the cut."""
+    if len(text) <= SENTENCE_CHARS:
+        return text, False
+    cut = text[:SENTENCE_CHARS]
+    return cut[: cut.rfind(" ")] if " " in cut else cut, True

@@ -1,0 +1,278 @@
+"""Sections: the topic gate for items, and keyword rules that put each story in one section.
+
+Terms are case-insensitive whole words or phrases; `*` matches any word ending (`negotiat*`).
+A term found in the titles counts 3, else in the texts 1, and a second and third mention add
+half as much again, no more, so a long article that repeats a word is not worth much more
+than a short one that states it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any
+
+from ..config import Config, SectionConfig
+from ..models import Item, Story
+
+TITLE_WEIGHT = 3.0
+RULE_BLEND = 0.3  # how much an unsure rule score (scaled to 0..1) adds to a section's similarity
+BODY_WEIGHT = 1.0
+IMPLICIT_CATCH_ALL = ("other", "Other developments")
+
+
+def term_pattern(term: str) -> str:
+    words = term.strip().split()
+    return r"\s+".join(re.escape(w).replace(r"\*", r"\w*") for w in words)
+
+
+Term = str | dict[str, float]  # "ceasefire", or {"ceasefire": 2} to weigh a term
+
+
+def _repeats(n: int) -> float:
+    """A second and third mention add half as much again; more add nothing."""
+    return 1 + 0.5 * (min(n, 3) - 1)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _needs(term: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words a text must contain for `term` to match it: whole words, and the starts of
+    words that end in `*`."""
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    for word in term.split():
+        literal, star, _ = word.partition("*")
+        parts = _WORD.findall(literal.casefold())
+        if star and parts and _WORD.fullmatch(literal[-1]):
+            prefixes.append(parts.pop())
+        exact.update(parts)
+    return frozenset(exact), tuple(prefixes)
+
+
+@lru_cache(maxsize=256)
+def _words(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A text's words, as a set and sorted (one story's text is read by every section)."""
+    # dotted and dotless i fold to "i" in the regex's IGNORECASE but not in casefold()
+    found = frozenset(_WORD.findall(text.replace("İ", "i").replace("ı", "i").casefold()))
+    return found, tuple(sorted(found))
+
+
+class TermSet:
+    """Terms (with weights) compiled into one regex that reports which terms matched.
+
+    Scanning a text with an alternation of many terms costs every term at every position, so a
+    text is first checked for the words each term needs, and only the terms it could contain
+    are scanned for (in their configured order, so overlapping terms match as before)."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        pairs: list[tuple[str, float]] = []
+        for term in terms:
+            items = term.items() if isinstance(term, dict) else [(term, 1.0)]
+            pairs += [(t, float(w)) for t, w in items if t.strip().strip("*")]
+        self.terms = [t for t, _ in pairs]
+        self.weights = dict(pairs)
+        self._needs = [_needs(t) for t in self.terms]
+        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    def _regex(self, indices: tuple[int, ...]) -> re.Pattern[str]:
+        regex = self._compiled.get(indices)
+        if regex is None:
+            if len(self._compiled) > 2048:
+                self._compiled.clear()
+            alternatives = "|".join(f"(?P<t{i}>{term_pattern(self.terms[i])})" for i in indices)
+            regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+            self._compiled[indices] = regex
+        return regex
+
+    def _candidates(self, text: str) -> tuple[int, ...]:
+        words, ordered = _words(text)
+
+        def has_prefix(start: str) -> bool:
+            i = bisect_left(ordered, start)
+            return i < len(ordered) and ordered[i].startswith(start)
+
+        return tuple(
+            i
+            for i, (exact, prefixes) in enumerate(self._needs)
+            if exact <= words and all(has_prefix(p) for p in prefixes)
+        )
+
+    def counts(self, text: str) -> dict[str, int]:
+        """How often each term occurs in `text`."""
+        hits: dict[str, int] = {}
+        if not self.terms or not text:
+            return hits
+        indices = self._candidates(text)
+        if not indices:
+            return hits
+        for match in self._regex(indices).finditer(text):
+            term = self.terms[int(match.lastgroup[1:])]  # type: ignore[index]
+            hits[term] = hits.get(term, 0) + 1
+        return hits
+
+    def found(self, text: str) -> set[str]:
+        return set(self.counts(text))
+
+    def matches(self, title: str, body: str) -> list[Match]:
+        """Each matched term with where it matched, how often, and what it adds to the score.
+
+        A term in the titles counts TITLE_WEIGHT times its weight, else in the body BODY_WEIGHT
+        times; a second and a third mention add half as much again (several outlets headline
+        the word; a story about sanctions says so more than once, one in passing does not)."""
+        in_title = self.counts(title)
+        out = [
+            Match(t, "title", n, TITLE_WEIGHT * self.weights[t] * _repeats(n))
+            for t, n in in_title.items()
+        ]
+        for term, n in self.counts(body).items():
+            if term not in in_title:
+                out.append(Match(term, "body", n, BODY_WEIGHT * self.weights[term] * _repeats(n)))
+        return sorted(out, key=lambda m: (-m.points, m.term))
+
+    def score(self, title: str, body: str) -> tuple[float, list[tuple[str, str]]]:
+        """Weighted score and the (term, where) pairs behind it."""
+        found = self.matches(title, body)
+        return sum(m.points for m in found), [(m.term, m.where) for m in found]
+
+
+@dataclass(frozen=True)
+class Match:
+    term: str
+    where: str  # "title" | "body"
+    count: int
+    points: float
+    context: bool = False  # a context term, counted only beside a keyword
+
+
+@dataclass
+class GateDecision:
+    passed: bool
+    score: float
+    matched: list[tuple[str, str]] = field(default_factory=list)
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+
+
+class TopicGate:
+    """Keeps out items that are not about the topic, including look-alikes."""
+
+    def __init__(self, config: Config) -> None:
+        topic = config.topic
+        self.require = TermSet(topic.require_any)
+        self.exclude = TermSet(topic.exclude)
+        self.min_score = topic.min_score
+
+    def decide(self, item: Item) -> GateDecision:
+        req, matched = self.require.score(item.title, item.body)
+        exc, excluded = self.exclude.score(item.title, item.body)
+        if not self.require.terms:
+            return GateDecision(exc == 0, req, matched, excluded)
+        return GateDecision(req >= self.min_score and req > exc, req, matched, excluded)
+
+
+@dataclass
+class SectionRule:
+    config: SectionConfig
+    keywords: TermSet
+    exclude: TermSet
+    context: TermSet
+
+
+class Classifier:
+    """Scores stories against each section's rules and picks the best one."""
+
+    def __init__(self, config: Config) -> None:
+        self.rules = [
+            SectionRule(s, TermSet(s.keywords), TermSet(s.exclude), TermSet(s.context))
+            for s in config.sections
+        ]
+        catch = next((s for s in config.sections if s.catch_all), None)
+        taken = {s.id for s in config.sections}
+        self._order = {s.id: i for i, s in enumerate(config.sections)}
+        self.confident = config.classifier.confident
+        self.embedding = config.classifier.kind == "embedding"
+        self._described = [
+            (s.id, "\n".join([s.title, s.description, *s.examples])) for s in config.sections
+        ]
+        self._floor = config.classifier.min_similarity
+        self._semantic: Any = None
+        if catch is not None:
+            self.catch_all = catch.id
+        else:
+            self.catch_all = next(i for i in (IMPLICIT_CATCH_ALL[0], "unsorted") if i not in taken)
+
+    def scores(self, story: Story) -> dict[str, float]:
+        return {sid: score for sid, score, _, _ in self.explain(story)}
+
+    def explain(self, story: Story) -> list[tuple[str, float, list[Match], list[str]]]:
+        """Per section (catch-all aside): score, the matches behind it, and the exclude terms
+        that zeroed it. A story is scored on all its items' titles and texts together; context
+        terms count only beside a keyword, so naming a leader alone places nothing."""
+        title = " \n ".join(item.title for item in story.items)
+        body = " \n ".join(item.body for item in story.items)
+        out = []
+        for rule in self.rules:
+            if rule.config.catch_all:
+                continue
+            found = rule.keywords.matches(title, body)
+            if found:
+                context = [replace(m, context=True) for m in rule.context.matches(title, body)]
+                found = sorted(found + context, key=lambda m: (-m.points, m.term))
+            score = sum(m.points for m in found)
+            excluded = sorted(rule.exclude.found(title + "\n" + body)) if score else []
+            out.append((rule.config.id, 0.0 if excluded else score, found, excluded))
+        return out
+
+    def assign_all(self, stories: list[Story]) -> None:
+        """Place every story; with the embedding classifier, the rules' unsure stories go to
+        the section whose description and examples they are closest to."""
+        unsure = []
+        for story in stories:
+            self.assign(story)
+            if self.embedding and not self._confident(story):
+                unsure.append(story)
+        if unsure:
+            if self._semantic is None:  # the model loads only when a story needs it
+                from .semantic import SemanticSections
+
+                self._semantic = SemanticSections(self._described, self._floor)
+            for story, sims in zip(unsure, self._semantic.similarities(unsure), strict=True):
+                rules = self.scores(story)
+                combined = {
+                    sid: sim + RULE_BLEND * min(rules.get(sid, 0.0), 10.0) / 10.0
+                    for sid, sim in sims.items()
+                }
+                section = max(combined, key=lambda sid: (combined[sid], -self._order[sid]))
+                similarity = sims[section]
+                chosen = section if similarity >= self._floor else self.catch_all
+                if chosen != story.section:
+                    story.tags = [
+                        t for t in {story.section, *story.tags} - {chosen, self.catch_all}
+                    ]
+                    story.tags.sort(key=self._order.get)
+                    story.section = chosen
+                story.score = similarity
+
+    def _confident(self, story: Story) -> bool:
+        scores = [*sorted(self.scores(story).values(), reverse=True), 0.0, 0.0]
+        return scores[0] >= self.confident and scores[0] >= 1.5 * scores[1]
+
+    def assign(self, story: Story) -> None:
+        """Set the story's section, score and tags (other sections that also match). A section
+        must reach its `min_score` on keywords alone; context terms only rank those that do."""
+        passing = []
+        for rule, (sid, score, found, _) in zip(
+            (r for r in self.rules if not r.config.catch_all), self.explain(story), strict=True
+        ):
+            own = sum(m.points for m in found if not m.context)
+            if score > 0 and own >= rule.config.min_score:
+                passing.append((sid, score))
+        if not passing:
+            story.section, story.score, story.tags = self.catch_all, 0.0, []
+            return
+        best = max(passing, key=lambda p: p[1])  # max keeps the first of equals: config order
+        story.section, story.score = best
+        story.tags = [sid for sid, _ in passing if sid != best[0]]
