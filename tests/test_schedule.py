@@ -382,9 +382,7 @@ def test_signals_stop_the_foreground_scheduler(write_config, tmp_path, signum):
 
 def test_a_schedule_that_cannot_start_raises_instead_of_idling(make_config):
     config = make_config()  # `days: []` is refused at load; here it slips past the schema
-    config = config.model_copy(
-        update={"schedule": config.schedule.model_copy(update={"days": []})}
-    )
+    config = config.model_copy(update={"schedule": config.schedule.model_copy(update={"days": []})})
     began = clock.monotonic()
     with pytest.raises(ValueError, match="empty"):
         run_scheduler(config.path, config, threading.Event())

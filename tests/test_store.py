@@ -35,8 +35,8 @@ def test_insert_is_idempotent_and_offsets_survive(store_url: str) -> None:
     published = datetime(2025, 5, 28, 12, 9, tzinfo=timezone(timedelta(hours=1)))
     captured = datetime(2025, 5, 29, 6, 0, tzinfo=UTC)
     with Store(url) as store:
-        assert store.add_items([_item(1, published, captured), _item(2, None, captured)]) == 2
-        assert store.add_items([_item(1, published, captured)]) == 0
+        assert len(store.insert_new([_item(1, published, captured), _item(2, None, captured)])) == 2
+        assert store.insert_new([_item(1, published, captured)]) == []
         got = store.items_between(
             datetime(2025, 5, 28, tzinfo=kyiv), datetime(2025, 5, 29, tzinfo=kyiv)
         )

@@ -3,7 +3,10 @@ catches a bad one, not the scheduler at 07:00) and translated for APScheduler.""
 
 from __future__ import annotations
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from typing import Literal, get_args
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: tuple[Day, ...] = get_args(Day)
 _CRON_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

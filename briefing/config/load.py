@@ -11,6 +11,7 @@ import difflib
 import importlib.util
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -168,8 +169,8 @@ def _cross_checks(doc: YamlDocument) -> list[tuple[int, KeyPath, str]]:
         kind = SOURCE_TYPES.get(source.get("type"))
         problem = kind.where_problem(source) if kind is not None else None
         if problem:
-            loc = ("sources", index)
-            found.append((doc.line_of(loc), loc, problem))
+            where: KeyPath = ("sources", index)
+            found.append((doc.line_of(where), where, problem))
     return found
 
 
@@ -207,12 +208,12 @@ _PATTERNS = {  # what a pattern-checked key wants, in words
 }
 
 
-def _got(error: dict[str, Any]) -> str:
+def _got(error: Mapping[str, Any]) -> str:
     value = error.get("input")
     return f", got {value!r}" if isinstance(value, str) and len(value) < 60 else ""
 
 
-def _message(error: dict[str, Any], loc: KeyPath) -> str:
+def _message(error: Mapping[str, Any], loc: KeyPath) -> str:
     kind = error["type"]
     if kind == "extra_forbidden" and _SECRET_KEY.search(str(loc[-1])):
         return (

@@ -150,24 +150,24 @@ def config_model() -> type[Config]:
     if key not in _built:
         fields = Config.model_fields
         sources = Field(min_length=1, description=fields["sources"].description)
-        delivery = Field([], description=fields["delivery"].description)
+        delivery: Any = Field([], description=fields["delivery"].description)
         _built.clear()
         _built[key] = create_model(
             "Config",
             __base__=Config,
             __module__=__name__,
-            sources=(list[_union(SOURCE_TYPES)], sources),  # type: ignore[valid-type]
-            delivery=(list[_union(TARGET_TYPES)], delivery),  # type: ignore[valid-type]
+            sources=(_list_of(SOURCE_TYPES), sources),
+            delivery=(_list_of(TARGET_TYPES), delivery),
         )
     return _built[key]
 
 
-def _union(registry: Registry[Any]) -> Any:
-    """The registered classes as one union told apart by their `type` key."""
+def _list_of(registry: Registry[Any]) -> Any:
+    """A list of the registered classes, told apart by their `type` key."""
     classes = tuple(registry.classes())
     if not classes:
-        return registry.base
-    return Annotated[Union[classes], Field(discriminator="type")]  # noqa: UP007
+        return list[registry.base]  # type: ignore[name-defined]
+    return list[Annotated[Union[classes], Field(discriminator="type")]]  # type: ignore[valid-type]  # noqa: UP007
 
 
 def models_in(annotation: Any) -> list[type[BaseModel]]:

@@ -15,7 +15,7 @@ from pydantic import Field, field_validator
 from ..files import DEFAULT_FORMATS, Format
 from ..registry import Strict, known_zone
 from ..text.clean import MAX_BODY, MAX_TITLE
-from .cron import DAYS, check_cron
+from .cron import DAYS, Day, check_cron
 
 
 class OutputConfig(Strict):
@@ -128,9 +128,7 @@ class ScheduleConfig(Strict):
     at: str = Field("07:00", pattern=_HHMM)
     """Time of day of the scheduled cycle (quote it: `"07:00"`)."""
 
-    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        list(DAYS), min_length=1
-    )
+    days: list[Day] = Field(list(DAYS), min_length=1)
     """Days of the week with a cycle."""
 
     cron: str | None = None

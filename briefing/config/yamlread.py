@@ -104,6 +104,7 @@ class _Builder:
                 self.doc.lines.setdefault((*path, index), child.start_mark.line + 1)
                 out.append(self.build(child, (*path, index), depth + 1))
             return out
+        assert isinstance(node, yaml.MappingNode)  # the three kinds of YAML node
         return self._mapping(node, path, depth)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:

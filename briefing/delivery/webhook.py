@@ -42,6 +42,7 @@ def webhook_payload(target: WebhookTarget, package: Package) -> dict[str, Any]:
     """The JSON summary; `text` makes it postable as-is to Slack-style incoming webhooks."""
     day = package.day.isoformat()
     link = f"{target.link.rstrip('/')}/{day}/" if target.link else None
+    stories = package.briefing.key_developments
     developments = [
         {
             "headline": story.headline,
@@ -49,12 +50,10 @@ def webhook_payload(target: WebhookTarget, package: Package) -> dict[str, Any]:
             # the first item's link; a clipping may have none, then the first item that has one
             "url": next((item.url for item in story.items if item.url), None),
         }
-        for story in package.briefing.key_developments
+        for story in stories
     ]
     lines = [f"{_slack(package.title)} — {day}"]
-    lines += [
-        f"• {_slack(d['headline'])} ({_slack(', '.join(d['outlets']))})" for d in developments
-    ]
+    lines += [f"• {_slack(s.headline)} ({_slack(', '.join(s.outlets))})" for s in stories]
     if link:
         lines.append(_slack(link))
     return {

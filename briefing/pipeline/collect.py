@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -97,18 +98,20 @@ def collect(
     try:
         # Parsing local files is CPU work: other processes use the other cores. Network
         # sources wait on the network: threads overlap the waits.
-        procs = (
-            ProcessPoolExecutor(
-                max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("fork")
-            )
+        processes = (
+            ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("fork"))
             if local
-            else contextlib.nullcontext()
+            else None
         )
         workers = max(1, min(CONCURRENCY, len(every) - len(local)))
-        with procs as processes, ThreadPoolExecutor(workers, "collect") as threads:
-            futures: dict[Future, SourceConfig] = {}
+        with (
+            processes or contextlib.nullcontext(),
+            ThreadPoolExecutor(workers, "collect") as threads,
+        ):
+            futures: dict[Future[Any], SourceConfig] = {}
             # processes first: they are forked at the first submit, before any thread starts
             for s in local:
+                assert processes is not None
                 futures[processes.submit(_read_local, s, reading[s.name], captured)] = s
             for s in every:
                 if s not in local:

@@ -143,7 +143,7 @@ def _fetcher(roots: list[Path]) -> Any:
 
     allowed = [root.resolve() for root in roots]
 
-    class TemplateFetcher(URLFetcher):  # type: ignore[misc]
+    class TemplateFetcher(URLFetcher):
         """`data:` URLs, and `file:` URLs inside the template directories; nothing else."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:

@@ -143,7 +143,7 @@ def _done(config: Config, ledger: Ledger, day: date) -> bool:
 
 def needed_formats(config: Config) -> list[str]:
     """The configured formats and every format a delivery target needs."""
-    wanted = list(config.output.formats)
+    wanted: list[str] = list(config.output.formats)
     for target in config.delivery:
         wanted += target.needs_formats()
     return list(dict.fromkeys(wanted))

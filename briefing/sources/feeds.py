@@ -71,7 +71,8 @@ def _expand(parsed: Parsed, ctx: ParseContext) -> Parsed:
             continue
         budget -= 1
         try:
-            article = article_from_html(ctx.fetch(item.url), item.url, ctx.zone)  # type: ignore[misc]
+            assert item.url is not None and ctx.fetch is not None  # checked above
+            article = article_from_html(ctx.fetch(item.url), item.url, ctx.zone)
         except Exception as exc:  # one article failing must not lose the feed's items
             parsed.warnings.append(f"{item.url}: full text not fetched ({exc})")
             article = None
@@ -225,7 +226,8 @@ def _struct_date(value: Any) -> datetime | None:
     if not value:
         return None
     try:
-        result = datetime(*value[:6], tzinfo=UTC)
+        year, month, day, hour, minute, second = value[:6]
+        result = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (TypeError, ValueError):
         return None
     return result if in_range(result) else None

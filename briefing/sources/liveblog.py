@@ -42,8 +42,10 @@ _CHROME = re.compile(  # parts of a post that are not its text
     r"timestamp)(?:$|[\s_-])",
     re.I,
 )
-_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
-_DROP_TAGS += ("math", "form", "button", "select", "textarea", "input", "figure")
+_DROP_TAGS = (
+    *("script", "style", "noscript", "template", "iframe", "object", "embed", "svg"),
+    *("math", "form", "button", "select", "textarea", "input", "figure"),
+)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 

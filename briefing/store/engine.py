@@ -18,7 +18,7 @@ class Guard:
     """Turn database failures into one-line WorkErrors naming the store."""
 
     def __init__(self, opener: Callable[[], Any], url: str) -> None:
-        self._cm = None
+        self._cm: Any = None
         self._opener = opener
         self._url = url
 

@@ -8,7 +8,7 @@ store written by a newer version of briefing is refused rather than misread.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -111,21 +111,6 @@ class Store(BriefingRecords):
             return 0
         row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema")).first()
         return int(row[0]) if row else 0
-
-    def add_items(
-        self, new_items: Iterable[Item], vocabulary: Callable[[Item], Iterable[str]] | None = None
-    ) -> int:
-        """Insert items whose id is not stored yet; return how many were new.
-
-        `vocabulary` gives each new item's distinct words, counted into the document
-        frequencies that story similarity weighs words by."""
-        fresh = self.insert_new(new_items)
-        if vocabulary is not None and fresh:
-            counts: Counter[str] = Counter()
-            for item in fresh:
-                counts.update(set(vocabulary(item)))
-            self.add_term_counts(counts, len(fresh))
-        return len(fresh)
 
     def insert_new(self, new_items: Iterable[Item]) -> list[Item]:
         """Insert the items whose id is not stored yet and return them, and note every item's

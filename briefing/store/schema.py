@@ -291,12 +291,14 @@ def dialect_insert(conn: Connection) -> Callable[[sa.Table], Any]:
     """The dialect's INSERT, which knows ON CONFLICT; SQLite and PostgreSQL are supported."""
     name = conn.dialect.name
     if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    elif name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        raise WorkError(f"database dialect {name!r} is not supported (use SQLite or PostgreSQL)")
-    return insert
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert
+    if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    raise WorkError(f"database dialect {name!r} is not supported (use SQLite or PostgreSQL)")
 
 
 def insert_ignore(conn: Connection, table: sa.Table, row: dict[str, Any]) -> Any:

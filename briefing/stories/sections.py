@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -68,7 +69,7 @@ class TermSet:
     text is first checked for the words each term needs, and only the terms it could contain
     are scanned for (in their configured order, so overlapping terms match as before)."""
 
-    def __init__(self, terms: list[Term]) -> None:
+    def __init__(self, terms: Sequence[Term]) -> None:
         pairs: list[tuple[str, float]] = []
         for term in terms:
             items = term.items() if isinstance(term, dict) else [(term, 1.0)]
@@ -252,7 +253,7 @@ class Classifier:
                     story.tags = [
                         t for t in {story.section, *story.tags} - {chosen, self.catch_all}
                     ]
-                    story.tags.sort(key=self._order.get)
+                    story.tags.sort(key=lambda sid: self._order.get(sid, 0))
                     story.section = chosen
                 story.score = similarity
 

@@ -198,9 +198,9 @@ def reference(
                 return ref
         except (ValueError, OverflowError):
             pass
-    for moment in (modified, fallback):
-        if moment is not None and moment.tzinfo is not None and in_range(moment):
-            return Reference(moment.astimezone(zone), zone, True)
+    for known in (modified, fallback):
+        if known is not None and known.tzinfo is not None and in_range(known):
+            return Reference(known.astimezone(zone), zone, True)
     return Reference(datetime.now(UTC).astimezone(zone), zone, True)
 
 
