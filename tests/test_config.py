@@ -98,6 +98,19 @@ def test_cross_entry_rules(tmp_path: Path) -> None:
     ]
 
 
+def test_an_unknown_type_is_told_the_registered_types_of_its_own_list(tmp_path: Path) -> None:
+    text = (
+        BASE.replace("    type: feed", "    type: rss") + "delivery:\n  - type: ftp\n  - path: x\n"
+    )
+    assert problems(tmp_path, text) == [
+        "config.yaml:5 sources[0].type: expected one of 'clipping', 'feed', 'page', got 'rss'",
+        "config.yaml:15 delivery[0].type: expected one of 'directory', 'email', 'webhook', "
+        "got 'ftp'",
+        "config.yaml:16 delivery[1]: missing required key 'type' (one of 'directory', 'email', "
+        "'webhook')",
+    ]
+
+
 def test_missing_required_keys(tmp_path: Path) -> None:
     assert problems(tmp_path, "title: Only a title\n") == [
         "config.yaml:1 sections: missing required key",

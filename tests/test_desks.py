@@ -201,6 +201,32 @@ def test_one_run_for_several_desks_collects_once_and_delivers_each(
     assert code == 0 and "nothing to do" in out and len(recorder.messages) == 2
 
 
+def test_a_several_desk_run_reports_a_desks_cut_pdf_and_exits_1(
+    cli, tmp_path, smtp, monkeypatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
+    port, recorder = smtp
+    url = f"sqlite:///{tmp_path / 'store' / 'briefing.db'}"
+    a = desk_config(tmp_path, "east", A_NAMES, url, delivery=_mail(port, "east@x.example"))
+    b = desk_config(
+        tmp_path,
+        "west",
+        B_NAMES,
+        url,
+        delivery=_mail(port, "west@x.example"),
+        limits={"pdf_timeout": 0.001},
+    )
+    code, out, err = cli("run", "--config", str(a), "--config", str(b))
+    assert code == 1
+    assert "sent east: email:127.0.0.1" in out and "sent west: email:127.0.0.1" in out
+    pdf = tmp_path / "out-west" / SAMPLE_DAY / f"briefing-{SAMPLE_DAY}.pdf"
+    assert (
+        f"error: west: {pdf} not written: the layout took longer than 0.001 s "
+        "(limits.pdf_timeout); the other formats were written"
+    ) in err.splitlines()
+    assert "east:" not in err
+
+
 def test_runs_of_one_desk_on_two_machines_take_turns_on_postgresql(tmp_path, pg_url, smtp) -> None:
     """Two output folders stand for two machines: only the store's lock is shared."""
     from briefing.runner import run_lock_key

@@ -13,7 +13,13 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from briefing.config import load_config
-from briefing.sources.http import vetted_address
+from briefing.sources.http import (
+    AddressRefused,
+    FetchRefused,
+    fetch,
+    make_client,
+    vetted_address,
+)
 from briefing.store import Store
 
 FEED = (Path(__file__).parent / "fixtures" / "wire.rss.xml").read_bytes()
@@ -153,6 +159,21 @@ def test_private_addresses_are_refused_unless_allowed(cli, write_config, httpser
     assert httpserver.log == []  # nothing was sent
 
 
+def test_a_cut_under_one_mebibyte_names_its_size(cli, write_config, httpserver: HTTPServer):
+    httpserver.expect_request("/big").respond_with_data(b"x" * 5000)
+    config = config_for(write_config, httpserver.url_for("/big"), max_bytes=2048)
+    code, _, err = cli("collect", "--config", str(config))
+    assert code == 1
+    assert f"{httpserver.url_for('/big')} is larger than 2 KiB (after decompression); cut" in err
+
+
+def test_a_refused_address_is_a_typed_refusal_not_retried(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/feed").respond_with_data(FEED)
+    with make_client() as client, pytest.raises(FetchRefused, match="private or local address"):
+        fetch(client, httpserver.url_for("/feed"))
+    assert httpserver.log == []  # refused before connecting: no request, no retries
+
+
 @pytest.mark.parametrize(
     "host",
     [
@@ -169,6 +190,6 @@ def test_private_addresses_are_refused_unless_allowed(cli, write_config, httpser
     ],
 )
 def test_internal_addresses_are_vetted_out_before_any_connection(host: str) -> None:
-    with pytest.raises(httpcore.ConnectError, match="private or local address"):
+    with pytest.raises(AddressRefused, match="private or local address"):
         vetted_address(host, 80, allow_private=False)
     assert vetted_address(host, 80, allow_private=True)

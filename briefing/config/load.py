@@ -72,6 +72,8 @@ def load_config(path: Path) -> Config:
         refused = {path_ for path_, _, _ in doc.problems}  # values dropped while reading
         for error in exc.errors():
             loc = _data_loc(tuple(error["loc"]), doc.data)
+            if error["type"] == "union_tag_invalid":
+                loc = (*loc, "type")  # the value at fault is the entry's `type`
             if any(loc[: len(r)] == r for r in refused if r):
                 continue  # already reported (a refused tag, a duplicate key)
             problems.append((doc.line_of(loc), loc, _message(error, loc)))
@@ -229,7 +231,7 @@ def _message(error: Mapping[str, Any], loc: KeyPath) -> str:
             return f"missing required key 'type' (one of {expected})"
         return f"expected one of {expected}" + _got({"input": (error.get("ctx") or {}).get("tag")})
     if kind == "extra_forbidden":
-        known = _known_keys(loc[:-1])
+        known = _known_keys(tuple(error["loc"])[:-1])  # the raw path names an entry's type
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f" (did you mean {guess[0]!r}?)" if guess else ""
         return f"unknown key{hint}"
@@ -257,10 +259,15 @@ def _type_names(loc: KeyPath) -> list[str]:
 
 
 def _known_keys(parent: KeyPath) -> list[str]:
-    """Keys valid at `parent`, for "did you mean" hints (all source types' keys for a source)."""
+    """Keys valid at `parent`, a path as pydantic gives it (`sources.0.feed`: a feed's keys),
+    for "did you mean" hints."""
     models: list[type[BaseModel]] = [config_model()]
     for part in parent:
         if isinstance(part, int):
+            continue
+        tagged = [m for m in models if "type" in m.model_fields and type_name(m) == part]
+        if tagged:
+            models = tagged
             continue
         fields = [m.model_fields[str(part)] for m in models if str(part) in m.model_fields]
         models = [m for f in fields for m in models_in(f.annotation)]
