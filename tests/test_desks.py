@@ -225,6 +225,10 @@ def test_a_several_desk_run_reports_a_desks_cut_pdf_and_exits_1(
         "(limits.pdf_timeout); the other formats were written"
     ) in err.splitlines()
     assert "east:" not in err
+    attached = {
+        m["To"]: [p.get_content_type() for p in m.iter_attachments()] for m in recorder.messages
+    }
+    assert attached == {"east@x.example": ["application/pdf"], "west@x.example": []}
 
 
 def test_runs_of_one_desk_on_two_machines_take_turns_on_postgresql(tmp_path, pg_url, smtp) -> None:

@@ -7,7 +7,6 @@ import gzip
 import time
 from pathlib import Path
 
-import httpcore
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
