@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import importlib.util
 import os
 import socket
 import subprocess
@@ -22,6 +23,31 @@ from briefing.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SAMPLE_DAY = "2025-05-28"
+
+
+def require(present: bool, reason: str) -> None:
+    """Skip a test whose requirement is missing here (../shared beside the checkout, an optional
+    extra); in CI (CI set), where .ci/run provides them all, fail instead, so CI never skips it."""
+    if present:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must run this test (see .ci/run)")
+    pytest.skip(reason)
+
+
+def shared(*parts: str) -> Path:
+    """A path in ../shared (the seeds, the devset, the peer suites), or a skip (in CI: a fail)."""
+    path = SHARED.joinpath(*parts)
+    require(path.exists(), f"../shared/{'/'.join(parts)} is not present")
+    return path
+
+
+def needs_postgres_driver() -> None:
+    """Tests of PostgreSQL URLs that need psycopg, the postgres extra, but no server."""
+    require(
+        importlib.util.find_spec("psycopg") is not None,
+        "needs the postgres extra (pip install -e '.[postgres]')",
+    )
 
 
 def repo_config() -> dict[str, Any]:

@@ -36,7 +36,7 @@ from briefing.text.dates import (
     reference,
 )
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, shared
 
 SEEDS = SHARED / "seeds"
 LISTING = SEEDS / "000_7539d3e26e88a2b1.txt"
@@ -45,7 +45,14 @@ LONDON = ZoneInfo("Europe/London")
 KYIV = ZoneInfo("Europe/Kyiv")
 RUN = datetime(2025, 6, 3, 7, 0, tzinfo=UTC)
 
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not present")
+needs_seeds = pytest.mark.usefixtures("seeds")
+
+
+@pytest.fixture
+def seeds() -> Path:
+    """../shared/seeds (a skip without it, a failure in CI)."""
+    return shared("seeds")
+
 
 LIVE_BLOG_POSTS = [  # (London time or None, headline) in page order, newest first
     ("12:30", "Putin foreign policy aide: Trump not … in Ukraine (14 words)"),
@@ -95,8 +102,7 @@ def fold(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def listing() -> list[Item]:
-    if not LISTING.is_file():
-        pytest.skip("../shared/seeds is not present")
+    shared("seeds", LISTING.name)
     items, warnings = parse(LISTING, captured="2025-06-02", timezone="Europe/London")
     assert warnings == []
     return items

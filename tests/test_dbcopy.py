@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from conftest import SAMPLE_DAY
+from conftest import SAMPLE_DAY, needs_postgres_driver
 
 
 def _counts(url: str) -> dict[str, int]:
@@ -86,6 +86,7 @@ def test_copy_refuses_a_store_that_is_not_empty(cli, write_config, tmp_path, tar
 def test_copy_to_an_unreachable_server_is_one_line_with_the_password_masked(
     cli, write_config, tmp_path
 ) -> None:
+    needs_postgres_driver()
     config = write_config({"database": f"sqlite:///{tmp_path / 'source.db'}"})
     code, _, err = cli(
         "db", "copy", "--config", str(config), "--to", "postgresql+psycopg://u:s3cret@127.0.0.1:1/x"

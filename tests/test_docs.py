@@ -1,7 +1,14 @@
-"""Every config key and every command is documented in the README."""
+"""Every config key and every command is documented in the README, and the README's command
+reference is the one the click commands make (regenerate it with
+`UPDATE_DOCS=1 .venv/bin/python -m pytest tests/test_docs.py`)."""
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Iterator
+
+import click
 from pydantic import BaseModel
 
 from briefing.cli import cli
@@ -48,3 +55,42 @@ def test_every_config_key_has_a_docstring() -> None:
 def test_every_command_is_documented() -> None:
     for name in cli.commands:
         assert f"briefing {name}" in README
+
+
+def _param(param: click.Parameter) -> str | None:
+    if isinstance(param, click.Argument):
+        name = param.human_readable_name.upper()
+        text = name if param.required else f"[{name}]"
+    elif isinstance(param, click.Option) and param.name != "help":
+        flag = param.opts[0] if param.secondary_opts else max(param.opts, key=len)
+        text = flag if param.is_flag else f"{flag} {param.metavar or param.type.name}"
+        text = text if param.required else f"[{text}]"
+    else:
+        return None
+    return text + ("..." if param.multiple else "")
+
+
+def _usages(command: click.Command, prefix: str) -> Iterator[str]:
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from _usages(sub, f"{prefix} {name}")
+        return
+    yield " ".join([prefix, *(p for p in map(_param, command.params) if p)])
+
+
+def command_reference() -> str:
+    """The README's command reference, made from the click commands themselves."""
+    top = " ".join(p for p in map(_param, cli.params) if p and "version" not in p)
+    lines = [f"briefing {top} COMMAND"]
+    for name, command in cli.commands.items():
+        lines += _usages(command, f"briefing {name}")
+    return "\n".join([*lines, "briefing --version"])
+
+
+def test_the_command_reference_is_the_one_the_commands_make() -> None:
+    block = re.search(r"## Command line\n\n```\n(.*?)\n```", README, re.S)
+    assert block, "README has no ## Command line code block"
+    made = command_reference()
+    if os.environ.get("UPDATE_DOCS"):
+        (ROOT / "README.md").write_text(README.replace(block.group(1), made), "utf-8")
+    assert block.group(1) == made

@@ -16,6 +16,8 @@ from briefing.models import Item, Story
 from briefing.stories import compose
 from briefing.stories.sections import Classifier, TermSet, TopicGate, term_pattern
 
+from conftest import shared
+
 WHEN = datetime(2025, 5, 28, 9, tzinfo=UTC)
 
 
@@ -217,8 +219,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def shipped_eval(cli, *files: str) -> str:
     """`briefing eval sections` of the shipped config over label files in samples/."""
-    if any("seeds" in f for f in files) and not (ROOT.parent / "shared" / "seeds").is_dir():
-        pytest.skip("../shared/seeds not present")
+    if any("seeds" in f for f in files):
+        shared("seeds")
     labels = [arg for f in files for arg in ("--labels", str(ROOT / "samples" / f))]
     code, out, err = cli("eval", "sections", *labels, "--config", str(ROOT / "config.yaml"))
     assert (code, err) == (0, "")

@@ -15,6 +15,8 @@ from briefing.store import Store
 from briefing.store.schema import SCHEMA_VERSION
 from briefing.stories import day_window as window
 
+from conftest import needs_postgres_driver
+
 
 def _item(n: int, published: datetime | None, captured: datetime) -> Item:
     return Item(
@@ -209,6 +211,7 @@ def test_the_scheduler_keeps_its_job_in_the_store_and_each_desk_its_own(
 def test_an_unreachable_server_fails_the_work_in_one_line_with_the_password_masked(
     cli, write_config
 ) -> None:
+    needs_postgres_driver()
     config = write_config({"database": "postgresql+psycopg://desk:s3cret@127.0.0.1:1/news"})
     code, _, err = cli("collect", "--config", str(config))
     assert code == 1 and len(err.splitlines()) == 1

@@ -31,6 +31,11 @@ def cli(debug: bool, verbose: bool, quiet: bool) -> None:
     _setup_logging(logging.ERROR if quiet and not debug else level)
 
 
+# in the order the README's command reference lists them
+for command in (build, collect, check, run, deliver, schedule, db_group, explain, eval_group):
+    cli.add_command(command)
+
+
 class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
@@ -95,5 +100,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-for command in (build, collect, run, deliver, schedule, check, db_group, explain, eval_group):
-    cli.add_command(command)

@@ -12,10 +12,14 @@ import pytest
 
 from hostile.invariants import audit_html, audit_markdown, audit_pdf
 
-from conftest import SHARED
+from conftest import SHARED, shared
 
 PEER = SHARED / "peer-tests"
-pytestmark = pytest.mark.skipif(not PEER.is_dir(), reason="../shared/peer-tests not present")
+
+
+@pytest.fixture(autouse=True)
+def _peer_tests() -> None:
+    shared("peer-tests")
 
 
 def _rss(cases: list[tuple[str, str]]) -> str:
