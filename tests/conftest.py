@@ -131,6 +131,14 @@ def _fresh_pg_database(request: pytest.FixtureRequest) -> str:
     return sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses a PostgreSQL database is marked `postgres`."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "pg_url" in getattr(item, "fixturenames", ()) or params.get("store_url") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture
 def pg_url(request: pytest.FixtureRequest) -> str:
     """URL of a fresh PostgreSQL database (skips without BRIEFING_TEST_PG_URL, unless CI)."""

@@ -8,9 +8,12 @@ import subprocess
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pytest
 import sqlalchemy as sa
 
 from conftest import start_briefing
+
+pytestmark = pytest.mark.slow  # real processes, servers, PDF layouts or fuzzing
 
 FEEDS, PER_FEED = 4, 300
 

@@ -8,10 +8,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 import yaml
 
 from conftest import ROOT, SAMPLE_DAY, repo_config, start_briefing
+
+pytestmark = pytest.mark.slow  # real processes, servers, PDF layouts or fuzzing
 
 NOW = "1748505600"  # 2025-05-29 08:00 UTC: the window that closed last is 2025-05-28
 SHARED = ["meridian-report", "baltic-wire"]  # followed by both desks

@@ -7,7 +7,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # real processes, servers, PDF layouts or fuzzing
 
 
 def test_wheel_ships_templates_and_finds_them(tmp_path: Path) -> None:

@@ -9,10 +9,13 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
 from conftest import Recorder, free_port, start_briefing
+
+pytestmark = pytest.mark.slow  # real processes, servers, PDF layouts or fuzzing
 
 NOW = "1748505600"  # 2025-05-29 08:00 UTC: the window that closed last is 2025-05-28
 DAY = "2025-05-28"

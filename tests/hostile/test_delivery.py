@@ -23,6 +23,8 @@ from .conftest import DAY, entry, rss
 from .invariants import check, snapshot
 from conftest import free_port
 
+pytestmark = pytest.mark.slow  # real processes, servers, PDF layouts or fuzzing
+
 FROM = "Briefing <briefing@news.example>"
 
 

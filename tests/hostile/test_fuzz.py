@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,6 +83,8 @@ DATES = st.one_of(
     ),
     st.text(max_size=30),
 )
+
+pytestmark = pytest.mark.slow  # real processes, servers, PDF layouts or fuzzing
 
 
 def assert_sane(item: Item) -> None:

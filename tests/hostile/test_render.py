@@ -10,9 +10,12 @@ import time
 from html import escape
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from hostile.invariants import audit_html, audit_markdown, audit_pdf
+
+pytestmark = pytest.mark.slow  # real processes, servers, PDF layouts or fuzzing
 
 DAY = "2025-05-28"
 PAYLOADS = [
