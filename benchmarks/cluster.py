@@ -17,9 +17,9 @@ from itertools import combinations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from briefing.cluster import StoryParams, make_stories
-from briefing.evaluate import load_labels
-from briefing.textsim import Vectorizer, terms
+from briefing.quality.labels import load_labels
+from briefing.stories import StoryParams, make_stories
+from briefing.text.similarity import Vectorizer, terms
 
 
 def main() -> None:

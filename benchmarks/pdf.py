@@ -28,9 +28,9 @@ from typing import Any
 import yaml
 
 from briefing.config import load_config
-from briefing.pdf import render_pdf
 from briefing.pipeline import build
 from briefing.render import Templates, render_html
+from briefing.render.pdf import render_pdf
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -9,7 +9,7 @@ measured in the same run, side by side. Workloads come from benchmarks/generate.
 configs are the shipped config.yaml with generated feed sources, no topic gate and a database
 of their own. Targets (issue 8, 2-core machine) are printed beside the figures as ok/MISSED.
 
-- collect: `run_collect` over 10,000 items in 100 local feed files (one source per file: a
+- collect: `collect_into_store` over 10,000 items in 100 local feed files (one source per file: a
   source keeps at most 5,000 items), a fresh database each run, against bare
   `feedparser.parse` of the same files;
 - concurrency: 500 `url:` sources on a local HTTP server that answers each request after
@@ -49,11 +49,12 @@ from typing import Any
 import feedparser
 import yaml
 
-from briefing.classify import Classifier
-from briefing.collect import CONCURRENCY
-from briefing.config import LoadedConfig, load_config
-from briefing.pipeline import assemble, build, run_collect
+from briefing.config import Config, load_config
+from briefing.pipeline import build, collect_into_store
+from briefing.pipeline.collect import CONCURRENCY
 from briefing.store import Store
+from briefing.stories import Classifier
+from briefing.stories.assemble import assemble
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -140,7 +141,7 @@ def spread(values: list[float], unit: str = "s", digits: int = 2) -> str:
     return f"{med:.{digits}f} {unit} ({low:.{digits}f}-{high:.{digits}f})"
 
 
-def write_config(path: Path, sources: list[dict[str, Any]], database: Path) -> LoadedConfig:
+def write_config(path: Path, sources: list[dict[str, Any]], database: Path) -> Config:
     """The shipped config with these sources, no topic gate and its own database."""
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["sources"] = sources
@@ -174,8 +175,8 @@ def copier(base: Path, run: Path) -> Callable[[], None]:
     return lambda: shutil.copyfile(base, run)
 
 
-def collected(config: LoadedConfig) -> int:
-    reports = run_collect(config)
+def collected(config: Config) -> int:
+    reports = collect_into_store(config)
     failed = [r for r in reports if r.status not in ("ok", "not modified")]
     if failed:
         raise RuntimeError(f"{len(failed)} sources failed, e.g. {failed[0].message}")
@@ -396,7 +397,7 @@ def bench_store(work: Path, sizes: Sizes, runs: int, table: Table) -> None:
         configs[total] = (write_config(work / f"store-{total}.yaml", sources, run), base, run)
     times: dict[int, list[float]] = {small: [], large: []}
 
-    def building(config: LoadedConfig) -> Callable[[], Any]:
+    def building(config: Config) -> Callable[[], Any]:
         return lambda: build(config, DAY, ["md", "html", "json"], collect_first=False)
 
     for _ in range(runs):  # interleaved

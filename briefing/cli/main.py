@@ -98,5 +98,3 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 1
-
-

@@ -62,7 +62,7 @@ def render_json(briefing: Briefing, templates: Templates | None = None) -> str:
 
 
 def briefing_data(b: Briefing) -> dict[str, Any]:
-    """The JSON contract of design.md (extra keys may be added, none removed)."""
+    """The JSON contract the README documents (extra keys may be added, none removed)."""
     zone = ZoneInfo(b.timezone)
     return {
         "date": b.date.isoformat(),

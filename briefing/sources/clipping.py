@@ -2,7 +2,7 @@
 
 A capture has no markup, only the lines a reader saw, so it is read by layout rules that aim to
 be predictable rather than clever. Dates resolve against `captured:` (else the file's mtime) in
-`timezone:` (else the config's); see `dates.py`. A day without a time is 12:00, `date_only`.
+`timezone:` (else the config's); see `text/dates.py`. A day without a time is 12:00, `date_only`.
 
 **listing** (aggregator page): blank-line-separated blocks; one starting with an outlet line and
 a date line (or a date line alone), then "- Category" lines, a headline line and body lines is an

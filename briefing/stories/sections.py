@@ -174,6 +174,14 @@ class TopicGate:
         return GateDecision(req >= self.min_score and req > exc, req, matched, excluded)
 
 
+def implicit_catch_all_id(taken: set[str]) -> str:
+    """The id of the "Other developments" section a config without a catch-all gets: `other`,
+    unless a configured section has that id."""
+    base = IMPLICIT_CATCH_ALL[0]
+    candidates = [base, *(f"{base}-{n}" for n in range(1, len(taken) + 1))]
+    return next(c for c in candidates if c not in taken)
+
+
 @dataclass
 class SectionRule:
     config: SectionConfig
@@ -203,7 +211,7 @@ class Classifier:
         if catch is not None:
             self.catch_all = catch.id
         else:
-            self.catch_all = next(i for i in (IMPLICIT_CATCH_ALL[0], "unsorted") if i not in taken)
+            self.catch_all = implicit_catch_all_id(taken)
 
     def scores(self, story: Story) -> dict[str, float]:
         return {sid: score for sid, score, _, _ in self.explain(story)}

@@ -1,0 +1,193 @@
+"""Unit tests of stories/compose.py and models.py: sections, ranking, key developments, counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefing import __version__
+from briefing.models import Briefing, Item, Section, SourceReport, Story, story_rank
+from briefing.stories.compose import compose
+from briefing.stories.sections import Classifier
+
+from .conftest import make_config, make_item
+
+DAY = date(2025, 5, 28)
+T0 = datetime(2025, 5, 28, 8, 0, tzinfo=UTC)
+WINDOW = (datetime(2025, 5, 28, tzinfo=UTC), datetime(2025, 5, 29, tzinfo=UTC))
+GENERATED = datetime(2025, 5, 29, 7, 0, tzinfo=UTC)
+SOURCES: list[dict[str, Any]] = [
+    {"name": "alpha", "type": "feed", "path": "a.xml", "outlet": "Alpha Wire"},
+    {"name": "bravo", "type": "feed", "path": "b.xml"},
+    {"name": "quiet", "type": "feed", "path": "q.xml", "outlet": "Quiet Post"},
+]
+SECTIONS: list[dict[str, Any]] = [
+    {"id": "talks", "title": "Negotiations", "description": "Who met whom.", "max_stories": 2},
+    {"id": "sanctions", "title": "Sanctions"},
+]
+
+
+def story(story_id: str, section: str, *outlets: str, hours: float = 0) -> Story:
+    """A story with one item per outlet, the last published `hours` after T0."""
+    items = [
+        make_item(
+            f"{story_id}-{n}",
+            T0 + timedelta(hours=hours - n),
+            outlet=outlet,
+            source="alpha" if outlet == "Alpha Wire" else "bravo",
+        )
+        for n, outlet in enumerate(outlets)
+    ]
+    return Story(id=story_id, headline=story_id, items=items, section=section)
+
+
+def build(
+    tmp_path: Path,
+    stories: list[Story],
+    sections: list[dict[str, Any]] = SECTIONS,
+    catch_all: str = "other",
+    dropped: int = 0,
+    reports: dict[str, SourceReport] | None = None,
+) -> Briefing:
+    config = make_config(tmp_path, title="Desk", sources=SOURCES, sections=sections)
+    return compose(config, DAY, WINDOW, stories, dropped, reports or {}, catch_all, GENERATED)
+
+
+def ids(stories: list[Story]) -> list[str]:
+    return [s.id for s in stories]
+
+
+def test_sections_follow_the_config_and_an_implicit_catch_all_comes_last(tmp_path: Path) -> None:
+    briefing = build(tmp_path, [story("s1", "sanctions", "Alpha Wire"), story("s2", "other", "X")])
+    assert [(s.id, s.title) for s in briefing.sections] == [
+        ("talks", "Negotiations"),
+        ("sanctions", "Sanctions"),
+        ("other", "Other developments"),
+    ]
+    assert briefing.sections[0].description == "Who met whom."
+    assert [ids(s.stories) for s in briefing.sections] == [[], ["s1"], ["s2"]]
+    assert briefing.section_title("sanctions") == "Sanctions"
+    assert briefing.section_title("unknown") == "unknown"
+
+
+def test_a_configured_catch_all_adds_no_section(tmp_path: Path) -> None:
+    sections = [*SECTIONS, {"id": "misc", "title": "Everything else", "catch_all": True}]
+    briefing = build(tmp_path, [story("s1", "misc", "X")], sections=sections, catch_all="misc")
+    assert [s.id for s in briefing.sections] == ["talks", "sanctions", "misc"]
+    assert ids(briefing.sections[2].stories) == ["s1"]
+
+
+def test_the_implicit_catch_all_takes_an_id_no_section_has(tmp_path: Path) -> None:
+    sections = [{"id": i, "title": i.title()} for i in ("other", "unsorted", "other-1")]
+    config = make_config(tmp_path, sections=sections)
+    classifier = Classifier(config)
+    assert classifier.catch_all == "other-2"
+    unplaced = story("s1", "", "X")
+    classifier.assign(unplaced)
+    briefing = compose(config, DAY, WINDOW, [unplaced], 0, {}, classifier.catch_all, GENERATED)
+    assert [(s.id, s.title) for s in briefing.sections][-1] == ("other-2", "Other developments")
+    assert ids(briefing.sections[-1].stories) == ["s1"]
+
+
+def test_story_rank_puts_most_outlets_first_then_most_recent_then_id() -> None:
+    wide = story("d-wide", "talks", "A", "B", "C", hours=0)
+    recent = story("c-recent", "talks", "A", hours=5)
+    older_b = story("b-older", "talks", "A", hours=1)
+    older_a = story("a-older", "talks", "B", hours=1)
+    ranked = sorted([older_b, recent, older_a, wide], key=story_rank)
+    assert ids(ranked) == ["d-wide", "c-recent", "a-older", "b-older"]
+
+
+def test_stories_are_ranked_in_their_section_and_max_stories_hides_the_rest(
+    tmp_path: Path,
+) -> None:
+    talks = [
+        story("t-one", "talks", "A", hours=1),
+        story("t-three", "talks", "A", "B", "C"),
+        story("t-recent", "talks", "A", hours=9),
+        story("t-two", "talks", "A", "B"),
+    ]
+    briefing = build(tmp_path, talks)
+    section = briefing.sections[0]
+    assert ids(section.stories) == ["t-three", "t-two", "t-recent", "t-one"]  # JSON keeps all
+    assert section.max_stories == 2
+    assert ids(section.visible) == ["t-three", "t-two"]
+    assert section.more == 2
+    unlimited = briefing.sections[1]
+    assert unlimited.max_stories is None and unlimited.more == 0
+
+
+def test_key_developments_are_the_top_five_visible_stories(tmp_path: Path) -> None:
+    stories = [
+        story("hidden", "talks", "A", "B", "C", "D"),  # third in a section that shows two
+        story("t1", "talks", "A", "B", "C", "D", "E", "F"),
+        story("t2", "talks", "A", "B", "C", "D", "E"),
+        story("s1", "sanctions", "A", "B", "C"),
+        story("s2", "sanctions", "A", "B"),
+        story("s3", "sanctions", "A", hours=3),
+        story("o1", "other", "A", hours=2),
+        story("o2", "other", "A", hours=1),
+    ]
+    briefing = build(tmp_path, stories)
+    assert ids(briefing.key_developments) == ["t1", "t2", "s1", "s2", "s3"]
+
+
+def test_counts_cover_every_story_including_hidden_ones(tmp_path: Path) -> None:
+    stories = [
+        story("t1", "talks", "Alpha Wire", "Bravo News"),
+        story("t2", "talks", "Alpha Wire"),
+        story("t3", "talks", "Charlie Times", hours=-2),  # hidden by max_stories
+        story("s1", "sanctions", "Bravo News"),
+    ]
+    briefing = build(tmp_path, stories, dropped=7)
+    assert (briefing.item_count, briefing.story_count, briefing.outlet_count) == (5, 4, 3)
+    assert briefing.dropped == 7
+    assert (briefing.date, briefing.title, briefing.timezone) == (DAY, "Desk", "UTC")
+    assert (briefing.window_start, briefing.window_end) == WINDOW
+    assert briefing.generated_at == GENERATED
+    assert briefing.version == __version__
+
+
+def test_the_sources_note_has_one_line_per_configured_source(tmp_path: Path) -> None:
+    stories = [
+        story("t1", "talks", "Alpha Wire", "Bravo News"),
+        story("s1", "sanctions", "Alpha Wire"),
+    ]
+    reports = {
+        "alpha": SourceReport("alpha", "feed", "ok", fetched=3, new=2),
+        "bravo": SourceReport("bravo", "feed", "failed", message="timed out"),
+        "gone": SourceReport("gone", "feed", "ok"),  # no longer configured: not listed
+    }
+    briefing = build(tmp_path, stories, reports=reports)
+    lines = [(s.name, s.outlet, s.items, s.status) for s in briefing.sources]
+    assert lines == [
+        ("alpha", "Alpha Wire", 2, "ok"),
+        ("bravo", "", 1, "failed"),
+        ("quiet", "Quiet Post", 0, "not collected"),
+    ]
+
+
+@pytest.mark.parametrize("max_stories", [1, 3])
+def test_visible_and_more_add_up(max_stories: int) -> None:
+    stories = [story(f"s{n}", "x", "A", hours=n) for n in range(3)]
+    section = Section("x", "X", stories=stories, max_stories=max_stories)
+    assert len(section.visible) == min(max_stories, 3)
+    assert len(section.visible) + section.more == 3
+
+
+def test_outlets_and_links_prefer_the_headline_item_and_a_link() -> None:
+    items: list[Item] = [
+        make_item("a1", T0, outlet="Alpha Wire", url=None, title="Other title"),
+        make_item("b1", T0, outlet="Bravo News", title="Headline"),
+        make_item("a2", T0 + timedelta(hours=1), outlet="Alpha Wire", title="Later"),
+    ]
+    shown = Story(id="s", headline="Headline", items=items)
+    assert shown.outlets == ["Alpha Wire", "Bravo News"]
+    assert shown.latest == T0 + timedelta(hours=1)
+    assert shown.links == [
+        ("Bravo News", "https://bravo.example/b1"),
+        ("Alpha Wire", "https://alpha.example/a2"),
+    ]
