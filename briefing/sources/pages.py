@@ -129,7 +129,7 @@ def _article(
 
     try:  # given a parsed tree, trafilatura has nothing to fetch
         extracted = bare_extraction(
-            _bounded(root),
+            bounded_tree(root),
             url=url,
             with_metadata=True,
             include_comments=False,
@@ -168,7 +168,7 @@ def _article(
     return Article(title or first_words(text), text, published, site, day_only)
 
 
-def _bounded(root: Any) -> Any:
+def bounded_tree(root: Any) -> Any:
     """The page cut after EXTRACT_CHARS of text or EXTRACT_NODES elements: trafilatura needs
     ~20 s for a 10 MB page, and an item keeps only MAX_BODY characters anyway."""
     seen = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -44,8 +44,12 @@ class ParseContext:
 
 @dataclass
 class Parsed:
+    """One document's items, what went wrong reading it, and each entry it did not make into an
+    item, so that every entry is accounted for: entries read = items + refused."""
+
     items: list[Item]
-    warnings: list[str]
+    warnings: list[str]  # problems with the document as a whole, for the Sources note
+    refused: list[str] = field(default_factory=list)  # one reason per entry left out
 
 
 class SourceFailure(Exception):
