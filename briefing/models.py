@@ -29,7 +29,11 @@ class Item:
 
 @dataclass
 class SourceReport:
-    """What one source did in one collection run, for logs and the briefing's Sources note."""
+    """What one source did in one collection run, for logs and the briefing's Sources note.
+
+    Every entry read is accounted for: read = new + known + merged + refused, where `fetched`
+    (the items made) = new + known + merged, `merged` counts items whose id another entry of
+    the same run already had, and `refusals` gives each reason an entry was left out."""
 
     name: str
     type: str
@@ -37,6 +41,38 @@ class SourceReport:
     fetched: int = 0
     new: int = 0
     message: str = ""
+    known: int = 0  # stored before this run (by this or another source)
+    merged: int = 0
+    refusals: dict[str, int] = field(default_factory=dict)  # reason -> entries
+    barren_runs: int = 0  # runs, this one included, in which the source never gave a new item
+
+    @property
+    def refused(self) -> int:
+        return sum(self.refusals.values())
+
+    @property
+    def read(self) -> int:
+        return self.fetched + self.refused
+
+    def accounting(self) -> str:
+        """`read 12 = 3 new + 8 already stored + 1 merged + 0 refused`."""
+        return (
+            f"read {self.read} = {self.new} new + {self.known} already stored + "
+            f"{self.merged} merged + {self.refused} refused"
+        )
+
+    def note(self) -> str:
+        """What a reader of the Sources note should know beyond the status: entries merged or
+        refused (with why), and a source that has never given anything new."""
+        parts = []
+        if self.merged:
+            parts.append(f"{self.merged} merged as duplicates")
+        if self.refusals:
+            reasons = ", ".join(f"{n} {why}" for why, n in sorted(self.refusals.items()))
+            parts.append(f"{self.refused} refused ({reasons})")
+        if self.barren_runs >= 2:
+            parts.append(f"nothing new in any of its {self.barren_runs} runs")
+        return "; ".join(parts)
 
 
 @dataclass
@@ -120,6 +156,7 @@ class SourceLine:
     outlet: str
     items: int
     status: str
+    note: str = ""  # entries merged or refused, a source that never gives anything new
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pytest_httpserver import HTTPServer
 from briefing.config import load_config
 from briefing.store import Store
 
-from conftest import section_of
+from conftest import ROOT, section_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECTIONS = [
@@ -186,3 +186,28 @@ def test_many_local_sources_are_parsed_in_worker_processes(cli, write_config, tm
     assert err.strip().startswith("warning: source 's0':")
     assert out.count(": ok, 3 items, 3 new") == PROCESS_MIN + 4
     assert stored(config) == 3 * (PROCESS_MIN + 4)
+
+
+def test_every_entry_of_the_samples_is_accounted_for(cli, write_config) -> None:
+    """Each feed's entries (as feedparser or json count them) = new + known + merged + refused,
+    and the store keeps those figures with every run."""
+    import json
+
+    import feedparser
+    from hostile.invariants import runs_add_up
+
+    config_path = write_config()
+    code, _, err = cli("collect", "--config", str(config_path))
+    assert code == 0, err
+    config = load_config(config_path)
+    runs = {row["name"]: row for row in runs_add_up(config.database_url)}
+    for source in config.sources:
+        row = runs[source.name]
+        if source.type != "feed":
+            assert row["fetched"] > 0 and row["refused"] == 0, row
+            continue
+        data = (ROOT / "samples" / Path(source.path or "").name).read_bytes()
+        is_json = data.lstrip().startswith(b"{")
+        entries = len(json.loads(data)["items"]) if is_json else len(feedparser.parse(data).entries)
+        assert row["fetched"] + row["refused"] == entries, source.name
+        assert row["new"] + row["known"] + row["merged"] == row["fetched"]

@@ -70,8 +70,9 @@ def collect(config_paths: tuple[str, ...]) -> None:
     with _progress(len(union_sources(configs))) as on_done:
         reports = collect_desks(configs, on_done)
     for r in reports:
+        note = f"; {r.note()}" if r.note() else ""
         detail = f" — {r.message}" if r.message else ""
-        click.echo(f"{r.name}: {r.status}, {r.fetched} items, {r.new} new{detail}")
+        click.echo(f"{r.name}: {r.status}, {r.fetched} items, {r.new} new{note}{detail}")
     if reports and all(r.status == "failed" for r in reports):
         raise BriefingError("every source failed; nothing was collected")
 

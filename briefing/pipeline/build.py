@@ -8,7 +8,7 @@ from datetime import date
 
 from ..config import Config
 from ..files import output_paths, write_all
-from ..models import BuildResult, SourceReport
+from ..models import BuildResult
 from ..render import Templates, render_all
 from ..store import Store
 from ..stories import Classifier, Selection, compose
@@ -52,15 +52,13 @@ def build(
     return BuildResult(briefing, files, reports=collected, problems=problems)
 
 
-def pin_source_statuses(store: Store, day: date, chosen: Selection) -> dict[str, SourceReport]:
-    """The source statuses the day's Sources note shows: on its first build the latest ones,
-    which are recorded then; on a rebuild the recorded ones, so it prints the same note."""
-    latest = store.source_states()
+def pin_source_statuses(store: Store, day: date, chosen: Selection) -> dict[str, tuple[str, str]]:
+    """Each source's status and note as the day's Sources note shows them: on its first build
+    the latest ones, which are recorded then; on a rebuild the recorded ones, so it prints the
+    same note."""
+    latest = {n: (r.status, r.note()) for n, r in store.source_states().items()}
     if chosen.first_built is not None:
         kept = store.build_source_statuses(day)
-        for name, status in kept.items():
-            if name in latest:
-                latest[name] = SourceReport(name, latest[name].type, status)
-        return latest
-    store.record_briefing(day, {}, {}, {n: r.status for n, r in latest.items()})
+        return {name: kept.get(name, shown) for name, shown in latest.items()}
+    store.record_briefing(day, {}, {}, latest)
     return latest

@@ -30,6 +30,7 @@ from ..config import Config
 from ..models import Item, SourceReport
 from ..sources import Fetched, ParseContext, SourceConfig, SourceFailure, read_documents
 from ..sources.http import fetch, make_client
+from ..sources.registry import OVER_MAX_ITEMS
 from ..store import Store
 from ..text.clean import truncate
 from ..text.similarity import terms
@@ -132,6 +133,7 @@ def collect(
                     )
                 fresh = store.insert_new(found) if found else []
                 report.new = len(fresh)
+                report.known = len(found) - report.new
                 for item in fresh:
                     words.update(vocabularies.get(item.id) or vocabulary(item, config))
                 documents += len(fresh)
@@ -205,6 +207,7 @@ def read_source(
         )
     found: list[Item] = []
     problems: list[str] = []
+    refusals: Counter[str] = Counter()
     for doc in fetched.docs:
         try:
             parsed = source.parse(doc, ctx)
@@ -214,17 +217,23 @@ def read_source(
             continue
         found.extend(parsed.items)
         problems.extend(parsed.warnings)
+        refusals.update(parsed.refused)
     if len(found) > source.max_items:
         problems.append(
             f"{len(found)} items; only the first {source.max_items} were kept (max_items)"
         )
+        refusals[OVER_MAX_ITEMS] += len(found) - source.max_items
         del found[source.max_items :]
-    found = [fit(item, reading) for item in found]
     report.fetched = len(found)
+    unique: dict[str, Item] = {}
+    for item in found:  # an id twice in one run (the same link twice, say): the first wins
+        unique.setdefault(item.id, item)
+    report.merged = len(found) - len(unique)
+    report.refusals = dict(refusals)
     if problems:
         report.status = "failed" if not found else "warning"
         report.message = "; ".join(problems)[:1000]
-    return report, found, fetched
+    return report, [fit(item, reading) for item in unique.values()], fetched
 
 
 def fit(item: Item, reading: Reading) -> Item:
@@ -246,13 +255,7 @@ def fit(item: Item, reading: Reading) -> Item:
 
 
 def _log(report: SourceReport) -> None:
-    if report.status in ("ok", "not modified"):
-        log.info(
-            "source %r: %s, %d items, %d new",
-            report.name,
-            report.status,
-            report.fetched,
-            report.new,
-        )
-    else:
+    note = f"; {report.note()}" if report.note() else ""
+    log.info("source %r: %s, %s%s", report.name, report.status, report.accounting(), note)
+    if report.status not in ("ok", "not modified"):
         log.warning("source %r: %s", report.name, report.message)

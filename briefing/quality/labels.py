@@ -15,7 +15,7 @@ from ..errors import UsageError
 from ..models import Item
 from ..sources import Document, ParseContext
 from ..sources.clipping import ClippingSource
-from ..sources.feeds import entry_item
+from ..sources.entries import entry_item
 from ..text.clean import title_text
 
 
@@ -76,7 +76,7 @@ def _from_clipping(
         )
         doc = Document(str(file), file.read_bytes())
         cache[key] = source.parse(doc, ParseContext(datetime.now(UTC), zone)).items
-    found = [i for i in cache[key] if i.title.startswith(row["match"])]
+    found = list({i.id: i for i in cache[key] if i.title.startswith(row["match"])}.values())
     if len(found) != 1:
         raise ValueError(f"{len(found)} items of {row['seed']} start with {row['match']!r}")
     return found[0]

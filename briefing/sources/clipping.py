@@ -121,38 +121,40 @@ class ClippingSource(SourceConfig):
 
 @dataclass
 class _Builder:
-    """Makes items with the source's identity rules and drops repeats within one document."""
+    """Makes items with the source's identity rules, and notes each entry it leaves out (a
+    repeat within the capture keeps its id, and collection counts it as merged)."""
 
     source: ClippingSource
     ref: Reference
     run: datetime  # when this collection run started: every item's `captured`
     items: list[Item] = field(default_factory=list)
-    seen: set[str] = field(default_factory=set)
+    refused: list[str] = field(default_factory=list)
 
     def add(self, title: str, body: str, when: When, outlet: str | None = None) -> None:
         body = plain(body, MAX_BODY, keep_paragraphs=True)
         headline = title_text(title) or title_text(first_sentence(body))
-        if not headline or len(self.items) >= MAX_ITEMS:
+        if not headline:
+            self.refused.append("no headline or text")
+            return
+        if len(self.items) >= MAX_ITEMS:
+            self.refused.append(f"over the {MAX_ITEMS:,} items read from one capture")
             return
         outlet = outlet or self.source.outlet or self.source.name
         url = safe_url(self.source.url)
         salt = f"{when.published.isoformat()}|{headline}"
-        uid = item_id(url, outlet, headline, when.published, salt=salt)
-        if uid not in self.seen:
-            self.seen.add(uid)
-            self.items.append(
-                Item(
-                    id=uid,
-                    source=self.source.name,
-                    outlet=outlet,
-                    url=url,
-                    title=headline,
-                    body=body,
-                    published=when.published,
-                    captured=self.run,
-                    date_only=when.date_only,
-                )
+        self.items.append(
+            Item(
+                id=item_id(url, outlet, headline, when.published, salt=salt),
+                source=self.source.name,
+                outlet=outlet,
+                url=url,
+                title=headline,
+                body=body,
+                published=when.published,
+                captured=self.run,
+                date_only=when.date_only,
             )
+        )
 
 
 def parse_clipping(doc: Document, source: ClippingSource, ctx: ParseContext) -> Parsed:
@@ -166,9 +168,11 @@ def parse_clipping(doc: Document, source: ClippingSource, ctx: ParseContext) -> 
     else:
         _live(lines, builder)
     if not builder.items:
-        return Parsed([], [f"{doc.origin}: no items found in the {layout} layout"])
+        warning = f"{doc.origin}: no items found in the {layout} layout"
+        return Parsed([], [warning], builder.refused)
     full = len(builder.items) >= MAX_ITEMS
-    return Parsed(builder.items, [f"{doc.origin}: only {MAX_ITEMS} items read"] if full else [])
+    warnings = [f"{doc.origin}: only {MAX_ITEMS} items read"] if full else []
+    return Parsed(builder.items, warnings, builder.refused)
 
 
 def _lines(data: bytes) -> list[str]:

@@ -14,11 +14,10 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from ..models import Item
-from ..text.clean import html_to_text, plain, title_text
+from ..text.clean import title_text
 from ..text.dates import in_range, parse_timestamp
-from ..text.identity import item_id, safe_url
-from ..text.sentences import first_words
-from .registry import SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
+from .entries import Entry, entry_items
+from .registry import OVER_MAX_ITEMS, SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
 
 
 @SOURCE_TYPES.register
@@ -116,35 +115,50 @@ def _xml_feed(doc: Document, source: FeedSource, captured: datetime) -> Parsed:
 
     limit = source.max_items
     data, count = first_entries(doc.data, limit)
-    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True)
+    # given bytes, feedparser resolves relative links only against an address it is told
+    headers = {"content-location": doc.url} if doc.url else None
+    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, response_headers=headers)
+    reason = parsed.get("bozo_exception")
+    why = f" ({str(reason).splitlines()[0][:120]})" if reason else ""
     if not parsed.get("version") and not parsed.entries:
-        reason = parsed.get("bozo_exception")
-        why = f" ({str(reason).splitlines()[0][:120]})" if reason else ""
         return Parsed([], [f"{doc.origin} is not an RSS, Atom or JSON feed{why}"])
     outlet = source.outlet or title_text(parsed.feed.get("title")) or source.name
-    items: list[Item] = []
+    entries = []
     for entry in parsed.entries[:limit]:
         content = entry.get("content") or []
-        body = content[0].get("value") if content else entry.get("summary")
         stamp = entry.get("published") or entry.get("updated")
-        parsed_stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published, day_only = parse_timestamp(stamp)
         if published is None:
-            published = _struct_date(parsed_stamp)
-        item = entry_item(
-            source.name,
-            outlet,
-            entry.get("link"),
-            entry.get("title"),
-            body,
-            published,
-            captured,
-            entry.get("language") or parsed.feed.get("language"),
-            day_only,
+            published = _struct_date(entry.get("published_parsed") or entry.get("updated_parsed"))
+        entries.append(
+            Entry(
+                link=entry.get("link"),
+                title=entry.get("title"),
+                body=content[0].get("value") if content else entry.get("summary"),
+                published=published,
+                date_only=day_only,
+                guid=_str(entry.get("id")),
+                lang=entry.get("language") or parsed.feed.get("language"),
+            )
         )
-        if item:
-            items.append(item)
-    return Parsed(items, _cap_warning(doc, max(count, len(parsed.entries)), limit))
+    bases = [doc.url, _str(parsed.feed.get("link"))]
+    items, refused = entry_items(entries, source.name, outlet, captured, bases)
+    warnings = _cap(doc, max(count, len(parsed.entries)), limit, refused)
+    if data is doc.data and not _whole(doc.data):  # a cut of our own closes the document again
+        warnings.append(f"{doc.origin} breaks off after {len(parsed.entries)} entries{why}")
+    return Parsed(items, warnings, refused)
+
+
+def _whole(data: bytes) -> bool:
+    """Whether an XML document ends with the end tag of the element it starts with: a
+    truncated feed still parses (feedparser's loose parser reads what is there), so this is how
+    a download or a file cut off mid-way is told from a whole one."""
+    head = re.sub(rb"<!--.*?-->|<\?.*?\?>|<!DOCTYPE[^>]*>", b"", data[:8192], flags=re.S | re.I)
+    root = _ROOT.search(head)
+    if root is None:
+        return False
+    end_tag = rb"</" + re.escape(root.group(1)) + rb"\s*>"
+    return re.search(end_tag, data[-4096:]) is not None
 
 
 def _json_feed(doc: Document, source: FeedSource, captured: datetime) -> Parsed:
@@ -152,74 +166,39 @@ def _json_feed(doc: Document, source: FeedSource, captured: datetime) -> Parsed:
         data = json.loads(doc.data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         return Parsed([], [f"{doc.origin} is not valid JSON ({str(exc)[:120]})"])
+    version = str(data.get("version", "")) if isinstance(data, dict) else ""
     if not (
-        isinstance(data, dict)
-        and str(data.get("version", "")).startswith("https://jsonfeed.org/version/")
+        re.match(r"https?://jsonfeed\.org/version/", version)  # some feeds write http://
         and isinstance(data.get("items"), list)
     ):
         return Parsed([], [f"{doc.origin} is JSON but not a JSON Feed"])
     outlet = source.outlet or title_text(_str(data.get("title"))) or source.name
-    items: list[Item] = []
     limit = source.max_items
+    entries: list[Entry] = []
+    refused: list[str] = []
     for entry in data["items"][:limit]:
         if not isinstance(entry, dict):
+            refused.append("not an entry (a JSON Feed item is an object)")
             continue
-        body = (
-            _str(entry.get("content_html"))
-            or _str(entry.get("content_text"))
-            or _str(entry.get("summary"))
-        )
         stamp = _str(entry.get("date_published")) or _str(entry.get("date_modified"))
         published, day_only = parse_timestamp(stamp)
-        item = entry_item(
-            source.name,
-            outlet,
-            _str(entry.get("url")),
-            _str(entry.get("title")),
-            body,
-            published,
-            captured,
-            _str(entry.get("language")) or _str(data.get("language")),
-            day_only,
+        body = entry.get("content_html") or entry.get("content_text") or entry.get("summary")
+        guid = entry.get("id")
+        entries.append(
+            Entry(
+                link=_str(entry.get("url")),
+                title=_str(entry.get("title")),
+                body=_str(body),
+                published=published,
+                date_only=day_only,
+                guid=str(guid) if isinstance(guid, str | int) else None,
+                lang=_str(entry.get("language")) or _str(data.get("language")),
+            )
         )
-        if item:
-            items.append(item)
-    return Parsed(items, _cap_warning(doc, len(data["items"]), limit))
-
-
-def entry_item(
-    source: str,
-    outlet: str,
-    link: Any,
-    title: Any,
-    body: Any,
-    published: datetime | None,
-    captured: datetime,
-    lang: Any = None,
-    date_only: bool = False,
-) -> Item | None:
-    """One entry as an item: markup reduced to plain text, the link kept only if http(s), a
-    title made from the first words when the entry has none; None when it holds nothing.
-
-    `briefing eval` makes its labelled items here too, so it measures what collection stores."""
-    text = html_to_text(_str(body))
-    headline = title_text(_str(title))
-    if not headline and not text:
-        return None
-    url = safe_url(_str(link))
-    headline = headline or first_words(text)
-    return Item(
-        id=item_id(url, outlet, headline, published),
-        source=source,
-        outlet=outlet,
-        url=url,
-        title=headline,
-        body=text,
-        published=published,
-        captured=captured,
-        lang=plain(_str(lang), 20) or None,
-        date_only=date_only and published is not None,
-    )
+    bases = [doc.url, _str(data.get("feed_url")), _str(data.get("home_page_url"))]
+    items, empty = entry_items(entries, source.name, outlet, captured, bases)
+    refused += empty
+    return Parsed(items, _cap(doc, len(data["items"]), limit, refused), refused)
 
 
 def _struct_date(value: Any) -> datetime | None:
@@ -237,7 +216,10 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _cap_warning(doc: Document, count: int, limit: int) -> list[str]:
-    if count > limit:
-        return [f"{doc.origin} has {count} entries; only the first {limit} were read (max_items)"]
-    return []
+def _cap(doc: Document, count: int, limit: int, refused: list[str]) -> list[str]:
+    """A warning when the document held more entries than `max_items`, each of the others
+    counted as refused."""
+    if count <= limit:
+        return []
+    refused += [OVER_MAX_ITEMS] * (count - limit)
+    return [f"{doc.origin} has {count} entries; only the first {limit} were read (max_items)"]

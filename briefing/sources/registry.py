@@ -42,6 +42,9 @@ class ParseContext:
     known: Callable[[str], bool] | None = None  # is this item id stored already?
 
 
+OVER_MAX_ITEMS = "over max_items"  # the refusal of an entry past a source's `max_items`
+
+
 @dataclass
 class Parsed:
     """One document's items, what went wrong reading it, and each entry it did not make into an

@@ -7,6 +7,7 @@ store written by a newer version of briefing is refused rather than misread.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta, timezone
@@ -208,6 +209,8 @@ class Store(BriefingRecords):
             return conn.execute(sa.select(sa.func.count()).select_from(items)).scalar_one()
 
     def record_source(self, report: SourceReport) -> None:
+        """Keep a source run's status and accounting, as its latest state and in its history;
+        set `report.barren_runs` from that history."""
         row = {
             "name": report.name,
             "type": report.type,
@@ -215,6 +218,10 @@ class Store(BriefingRecords):
             "message": report.message[:2000],
             "fetched": report.fetched,
             "new": report.new,
+            "known": report.known,
+            "merged": report.merged,
+            "refused": report.refused,
+            "refusals": json.dumps(report.refusals, ensure_ascii=False, sort_keys=True)[:4000],
             "checked": _now(),
         }
         with self.begin() as conn:
@@ -222,6 +229,19 @@ class Store(BriefingRecords):
             conn.execute(
                 sa.insert(source_runs).values(**{k: v for k, v in row.items() if k != "type"})
             )
+        report.barren_runs = self._barren([report.name]).get(report.name, 0)
+
+    def _barren(self, names: list[str]) -> dict[str, int]:
+        """Sources that have never given a new item: name -> how many runs they had."""
+        runs = sa.func.count().label("runs")
+        query = (
+            sa.select(source_runs.c.name, runs)
+            .where(source_runs.c.name.in_(names))
+            .group_by(source_runs.c.name)
+            .having(sa.func.sum(source_runs.c.new) == 0)
+        )
+        with self.connect() as conn:
+            return {row[0]: row[1] for row in conn.execute(query)}
 
     def http_validators(self, url: str) -> tuple[str | None, str | None]:
         """The ETag and Last-Modified last seen for `url`, for a conditional GET."""
@@ -243,13 +263,23 @@ class Store(BriefingRecords):
             query = sa.select(source_state)
             if self.sources is not None:
                 query = query.where(source_state.c.name.in_(self.sources))
-            rows = conn.execute(query).mappings()
-            return {
-                r["name"]: SourceReport(
-                    r["name"], r["type"], r["status"], r["fetched"], r["new"], r["message"]
-                )
-                for r in rows
-            }
+            rows = list(conn.execute(query).mappings())
+        barren = self._barren([r["name"] for r in rows])
+        return {
+            r["name"]: SourceReport(
+                r["name"],
+                r["type"],
+                r["status"],
+                r["fetched"],
+                r["new"],
+                r["message"],
+                known=r["known"],
+                merged=r["merged"],
+                refusals=json.loads(r["refusals"] or "{}"),
+                barren_runs=barren.get(r["name"], 0),
+            )
+            for r in rows
+        }
 
     def items_by_id(self, ids: Iterable[str]) -> list[Item]:
         wanted = list(ids)

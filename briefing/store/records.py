@@ -70,7 +70,7 @@ class BriefingRecords:
         day: date,
         assigned: dict[str, str],
         new_stories: dict[str, datetime],
-        sources: dict[str, str],
+        sources: dict[str, tuple[str, str]],
         views: dict[str, tuple[str, list[tuple[str, str, bool]]]] | None = None,
     ) -> None:
         """Remember which items and stories the briefing of `day` holds (first build wins)."""
@@ -82,8 +82,8 @@ class BriefingRecords:
             for item_id, story_id in assigned.items():
                 row = {"desk": desk, "item_id": item_id, "story_id": story_id, "date": key}
                 conn.execute(insert_ignore(conn, story_items, row))
-            for name, status in sources.items():
-                row = {"desk": desk, "date": key, "name": name, "status": status}
+            for name, (status, note) in sources.items():
+                row = {"desk": desk, "date": key, "name": name, "status": status, "note": note}
                 conn.execute(insert_ignore(conn, build_sources, row))
             for story_id, (headline, summary) in (views or {}).items():
                 row = {
@@ -95,12 +95,14 @@ class BriefingRecords:
                 }
                 conn.execute(insert_ignore(conn, story_views, row))
 
-    def build_source_statuses(self, day: date) -> dict[str, str]:
+    def build_source_statuses(self, day: date) -> dict[str, tuple[str, str]]:
+        """source name -> (status, note) as the first build of `day` printed them."""
         with self.connect() as conn:
-            query = sa.select(build_sources.c.name, build_sources.c.status).where(
+            columns = (build_sources.c.name, build_sources.c.status, build_sources.c.note)
+            query = sa.select(*columns).where(
                 build_sources.c.desk == self.desk, build_sources.c.date == day.isoformat()
             )
-            return {r[0]: r[1] for r in conn.execute(query)}
+            return {r[0]: (r[1], r[2]) for r in conn.execute(query)}
 
     def mark_built(self, day: date) -> datetime:
         """Record a build of `day`; return when it was first built (stable across rebuilds)."""

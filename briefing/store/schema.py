@@ -79,6 +79,18 @@ items = sa.Table(
     sa.Column("date_only", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
+
+def _accounting_columns() -> list[sa.Column]:
+    """How a source run's entries were accounted for (migration 6): read = fetched + refused,
+    fetched = new + known + merged; `refusals` is JSON, reason -> entries."""
+    return [
+        sa.Column("known", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("merged", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("refused", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("refusals", sa.Text, nullable=False, server_default="{}"),
+    ]
+
+
 source_state = sa.Table(
     "source_state",
     metadata,
@@ -89,6 +101,7 @@ source_state = sa.Table(
     sa.Column("fetched", sa.Integer, nullable=False, default=0),
     sa.Column("new", sa.Integer, nullable=False, default=0),
     sa.Column("checked", UTCDateTime, nullable=False),
+    *_accounting_columns(),
 )
 
 builds = sa.Table(
@@ -111,6 +124,7 @@ source_runs = sa.Table(
     sa.Column("fetched", sa.Integer, nullable=False),
     sa.Column("new", sa.Integer, nullable=False),
     sa.Column("checked", UTCDateTime, nullable=False, index=True),
+    *_accounting_columns(),
 )
 
 http_state = sa.Table(
@@ -150,6 +164,7 @@ build_sources = sa.Table(
     sa.Column("date", sa.String(10), primary_key=True),
     sa.Column("name", sa.String(200), primary_key=True),
     sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),  # migration 6
 )
 
 
@@ -266,15 +281,40 @@ def _add_desk(conn: Connection, table: sa.Table) -> None:
         conn.execute(sa.text(f"ALTER TABLE {name} DROP CONSTRAINT {name}_pkey"))
         conn.execute(sa.text(f"ALTER TABLE {name} ADD PRIMARY KEY ({keys})"))
         return
-    # SQLite cannot change a primary key: rebuild the table under its name (from the current
-    # definition; a later migration that changes these tables must keep a copy of this shape)
+    # SQLite cannot change a primary key: rebuild the table under its name from the current
+    # definition, keeping the columns the old table had (later migrations add the others)
     conn.execute(sa.text(f"ALTER TABLE {name} RENAME TO {name}_v4"))
     for index in table.indexes:
         conn.execute(sa.text(f"DROP INDEX IF EXISTS {index.name}"))
     table.create(conn)
-    old = ", ".join(c.name for c in table.columns if c.name != "desk")
+    had = {c["name"] for c in sa.inspect(conn).get_columns(f"{name}_v4")}
+    old = ", ".join(c.name for c in table.columns if c.name != "desk" and c.name in had)
     conn.execute(sa.text(f"INSERT INTO {name} ({old}) SELECT {old} FROM {name}_v4"))
     conn.execute(sa.text(f"DROP TABLE {name}_v4"))
+
+
+def _migration_6(conn: Connection) -> None:
+    """Every entry accounted for: each source run's entries already stored, merged and refused
+    (with why), and the note each build's Sources note printed beside a source's status."""
+    for table in (source_state, source_runs):
+        _add_columns(conn, table, _accounting_columns())
+    _add_columns(conn, build_sources, [build_sources.c.note])
+
+
+def _add_columns(conn: Connection, table: sa.Table, columns: list[sa.Column]) -> None:
+    """ALTER TABLE ADD COLUMN for each column the table lacks (a store created by this version
+    has them already: its earlier migrations create tables from their current definitions)."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    for column in columns:
+        if column.name not in have:
+            kind = column.type.compile(dialect=conn.dialect)
+            default = getattr(column.server_default, "arg", "")
+            conn.execute(
+                sa.text(
+                    f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind} NOT NULL "
+                    f"DEFAULT '{default}'"
+                )
+            )
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [
@@ -283,6 +323,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from .. import __version__
 from ..config import Config
-from ..models import Briefing, Section, SourceLine, SourceReport, Story, story_rank
+from ..models import Briefing, Section, SourceLine, Story, story_rank
 from .sections import IMPLICIT_CATCH_ALL
 
 
@@ -16,7 +16,7 @@ def compose(
     window: tuple[datetime, datetime],
     stories: list[Story],
     dropped: int,
-    reports: dict[str, SourceReport],
+    statuses: dict[str, tuple[str, str]],
     catch_all: str,
     generated_at: datetime,
 ) -> Briefing:
@@ -40,7 +40,8 @@ def compose(
             name=src.name,
             outlet=src.outlet or "",
             items=per_source.get(src.name, 0),
-            status=reports[src.name].status if src.name in reports else "not collected",
+            status=statuses.get(src.name, ("not collected", ""))[0],
+            note=statuses.get(src.name, ("", ""))[1],
         )
         for src in config.sources
     ]

@@ -271,6 +271,7 @@ def sane_items(config: Any) -> list[Item]:
         found = store.items_between(
             datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
         )
+    assert runs_add_up(config.database_url)
     for item in found:
         assert item.title.strip(), item
         assert len(item.title) <= config.limits.title_chars, item.title[:80]
@@ -284,3 +285,20 @@ def sane_items(config: Any) -> list[Item]:
             assert 1990 <= item.published.year <= 2100, item.published
         assert item.url is None or SAFE_LINK.match(item.url), item.url
     return found
+
+
+def runs_add_up(url: str) -> list[dict[str, Any]]:
+    """Every source run in the store, after asserting its entries are accounted for: the items
+    made are new, already stored or merged, and the refusals are counted by their reasons."""
+    import json
+
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(sa.text("SELECT * FROM source_runs")).mappings()]
+    engine.dispose()
+    for row in rows:
+        assert row["fetched"] == row["new"] + row["known"] + row["merged"], row
+        assert row["refused"] == sum(json.loads(row["refusals"]).values()), row
+    return rows

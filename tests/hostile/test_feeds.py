@@ -21,7 +21,7 @@ from briefing.config import load_config
 from briefing.store import Store
 
 from .conftest import DAY, entry, rss
-from .invariants import check, sane_items
+from .invariants import check, runs_add_up, sane_items
 
 SECRET = "c4n4ry-s3cr3t-7f1e"
 
@@ -395,10 +395,12 @@ def test_100000_entry_feed_is_cut_before_parsing(run, make_config, tmp_path: Pat
     result = run("collect", "--config", config)
     elapsed = time.monotonic() - started
     check(result, 0, culprit="has 100000 entries; only the first 500 were read (max_items)")
-    assert "huge: warning, 500 items, 500 new" in result.out
+    assert "huge: warning, 500 items, 500 new; 99500 refused (99500 over max_items)" in result.out
     assert elapsed < 10
     with Store(load_config(config).database_url) as store:
         assert store.count_items() == 500
+    (run_row,) = runs_add_up(load_config(config).database_url)
+    assert (run_row["fetched"] + run_row["refused"], run_row["new"]) == (100_000, 500)
 
 
 def test_items_per_source_cap_spans_files(run, make_config, tmp_path: Path) -> None:
@@ -412,7 +414,7 @@ def test_items_per_source_cap_spans_files(run, make_config, tmp_path: Path) -> N
     )
     result = run("collect", "--config", config)
     check(result, 0, culprit="50 items; only the first 25 were kept (max_items)")
-    assert "many: warning, 25 items, 25 new" in result.out
+    assert "many: warning, 25 items, 25 new; 25 refused (25 over max_items)" in result.out
 
 
 def test_configured_field_limits_cut_with_a_marker(run, make_config, tmp_path: Path) -> None:

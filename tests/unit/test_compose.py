@@ -50,10 +50,10 @@ def build(
     sections: list[dict[str, Any]] = SECTIONS,
     catch_all: str = "other",
     dropped: int = 0,
-    reports: dict[str, SourceReport] | None = None,
+    statuses: dict[str, tuple[str, str]] | None = None,
 ) -> Briefing:
     config = make_config(tmp_path, title="Desk", sources=SOURCES, sections=sections)
-    return compose(config, DAY, WINDOW, stories, dropped, reports or {}, catch_all, GENERATED)
+    return compose(config, DAY, WINDOW, stories, dropped, statuses or {}, catch_all, GENERATED)
 
 
 def ids(stories: list[Story]) -> list[str]:
@@ -156,17 +156,18 @@ def test_the_sources_note_has_one_line_per_configured_source(tmp_path: Path) -> 
         story("t1", "talks", "Alpha Wire", "Bravo News"),
         story("s1", "sanctions", "Alpha Wire"),
     ]
-    reports = {
-        "alpha": SourceReport("alpha", "feed", "ok", fetched=3, new=2),
-        "bravo": SourceReport("bravo", "feed", "failed", message="timed out"),
-        "gone": SourceReport("gone", "feed", "ok"),  # no longer configured: not listed
+    merged = SourceReport("alpha", "feed", "ok", fetched=3, new=2, merged=1)
+    statuses = {
+        "alpha": (merged.status, merged.note()),
+        "bravo": ("failed", ""),
+        "gone": ("ok", ""),  # no longer configured: not listed
     }
-    briefing = build(tmp_path, stories, reports=reports)
-    lines = [(s.name, s.outlet, s.items, s.status) for s in briefing.sources]
+    briefing = build(tmp_path, stories, statuses=statuses)
+    lines = [(s.name, s.outlet, s.items, s.status, s.note) for s in briefing.sources]
     assert lines == [
-        ("alpha", "Alpha Wire", 2, "ok"),
-        ("bravo", "", 1, "failed"),
-        ("quiet", "Quiet Post", 0, "not collected"),
+        ("alpha", "Alpha Wire", 2, "ok", "1 merged as duplicates"),
+        ("bravo", "", 1, "failed", ""),
+        ("quiet", "Quiet Post", 0, "not collected", ""),
     ]
 
 
