@@ -12,30 +12,22 @@ joined, and each story summarised only in its items' own words.
 3. A new group whose mean similarity to a story shown in the last `lookback_days` briefings
    reaches the threshold continues it: the story keeps its id and first report and is shown as
    developing, with only its new items.
-4. The summary is 2-3 sentences copied verbatim from the items, the most central lead first,
-   then sentences from other items that add something (maximal marginal relevance).
+4. Each story's headline and summary come from summary.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import heapq
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..models import Item, Sentence, Story
+from ..models import Item, Story
 from ..text.identity import normal_title
-from ..text.sentences import sentences, strip_dateline
-from ..text.similarity import Vectorizer, centroid, cosine, terms, words
+from ..text.similarity import ItemVectors, Vectorizer, cosine
+from .summary import View, apply_view, make_story
 
-SUMMARY_CHARS = 650
-SUMMARY_ITEMS = 6  # the most central items a summary draws from
-UNLINKED = 0.1  # how much less central an item without a link may be and still lead
-MAX_REDUNDANCY = 0.25  # a sentence this similar to one already chosen says the same again
-_ENDS = re.compile(r"[.!?…][\"'”’)\]]*$")  # bullets and headings are not summary sentences
-SENTENCE_CHARS = 400
 NEIGHBOURS = 12  # candidate pairs kept per item
 POSTING_SHARE = 0.05  # a word in more than this share of the day's items proposes no pairs
 MIN_POSTINGS = 50
@@ -61,9 +53,6 @@ class Clustering:
     assigned: dict[str, str] = field(default_factory=dict)  # new item id -> story id
     new_stories: dict[str, datetime] = field(default_factory=dict)  # story id -> first report
     views: dict[str, View] = field(default_factory=dict)  # how stories without one were shown
-
-
-View = tuple[str, list[tuple[str, str, bool]]]  # headline, summary as (item id, text, cut)
 
 
 def dedupe(items: list[Item]) -> list[list[Item]]:
@@ -101,7 +90,7 @@ def make_stories(
     build made them (story id -> items); `recent` the stories of earlier briefings within the
     lookback; `origins` when and where each known story was first reported; `views` how this
     briefing's first build showed its stories (kept, so a rebuild shows the same words)."""
-    vec = _Vectors(vectorizer, params.lead_words)
+    vec = ItemVectors(vectorizer, params.lead_words)
     groups = _agglomerate(dedupe(new_items), vec, params)
     linker = _Linker({**recent, **recorded}, vec, params)
     result = Clustering([])
@@ -118,10 +107,11 @@ def make_stories(
     views = views or {}
     for story_id, items in members.items():
         first, first_day = origins.get(story_id, (min(i.when for i in items), day))
-        story = _story(story_id, items, first, first_day < day, vec, params)
+        developing = first_day < day
+        story = make_story(story_id, items, first, developing, vec, params.summary_sentences)
         view = views.get(story_id)
         if view is not None and set(recorded.get(story_id, ())) >= set(items):
-            _apply(story, view)
+            apply_view(story, view)
         else:
             result.views[story_id] = (
                 story.headline,
@@ -132,21 +122,9 @@ def make_stories(
     return result
 
 
-class _Vectors:
-    """Item vectors, computed once per item."""
-
-    def __init__(self, vectorizer: Vectorizer, lead_words: int) -> None:
-        self.vectorizer = vectorizer
-        self.lead_words = lead_words
-        self._cache: dict[str, dict[str, float]] = {}
-
-    def of(self, item: Item) -> dict[str, float]:
-        if item.id not in self._cache:
-            self._cache[item.id] = self.vectorizer.vector(terms(item, self.lead_words))
-        return self._cache[item.id]
-
-
-def _agglomerate(units: list[list[Item]], vec: _Vectors, params: StoryParams) -> list[list[Item]]:
+def _agglomerate(
+    units: list[list[Item]], vec: ItemVectors, params: StoryParams
+) -> list[list[Item]]:
     """Average-link clustering of units over a sparse graph of candidate pairs."""
     n = len(units)
     heads = [u[0] for u in units]
@@ -191,7 +169,7 @@ def _agglomerate(units: list[list[Item]], vec: _Vectors, params: StoryParams) ->
 SAME_OUTLET = 0.8
 
 
-def _similarity(a: Item, b: Item, vec: _Vectors) -> float:
+def _similarity(a: Item, b: Item, vec: ItemVectors) -> float:
     """Cosine similarity, discounted for two items of one outlet: an outlet rarely files two
     reports of one event (exact copies are merged before this), but often two stories on one
     theme the same day."""
@@ -199,7 +177,7 @@ def _similarity(a: Item, b: Item, vec: _Vectors) -> float:
     return sim * SAME_OUTLET if a.outlet.casefold() == b.outlet.casefold() else sim
 
 
-def _neighbours(heads: list[Item], vec: _Vectors, params: StoryParams) -> list[dict[int, float]]:
+def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> list[dict[int, float]]:
     """A sparse similarity graph: each item's NEIGHBOURS most similar items.
 
     Dot products are accumulated through an inverted index over the words that are rare
@@ -238,7 +216,7 @@ class _Linker:
     """Finds the earlier story a new group continues, through an inverted index over the
     earlier stories' words, so a day's groups are never compared with every stored story."""
 
-    def __init__(self, known: dict[str, list[Item]], vec: _Vectors, params: StoryParams) -> None:
+    def __init__(self, known: dict[str, list[Item]], vec: ItemVectors, params: StoryParams) -> None:
         self.known = known
         self.vec = vec
         self.params = params
@@ -273,94 +251,3 @@ class _Linker:
             if mean >= best_sim:
                 best, best_sim = story_id, mean
         return best
-
-
-def _apply(story: Story, view: View) -> None:
-    """Show a recorded story exactly as its first build did."""
-    by_id = {item.id: item for item in story.items}
-    headline, summary = view
-    if all(item_id in by_id for item_id, _, _ in summary):
-        story.headline = headline
-        story.summary = [
-            Sentence(text, item_id, by_id[item_id].url, by_id[item_id].outlet, cut)
-            for item_id, text, cut in summary
-        ]
-
-
-def _story(
-    story_id: str,
-    items: list[Item],
-    first: datetime,
-    developing: bool,
-    vec: _Vectors,
-    params: StoryParams,
-) -> Story:
-    items = sorted(items, key=lambda i: (i.when, i.id))
-    centre = centroid([vec.of(i) for i in items])
-    # the most central item leads; one readers can click through to is preferred
-    ranked = sorted(
-        items,
-        key=lambda i: (
-            -cosine(vec.of(i), centre) + (UNLINKED if i.url is None else 0.0),
-            i.when,
-            i.id,
-        ),
-    )
-    return Story(
-        id=story_id,
-        headline=ranked[0].title,
-        items=items,
-        summary=summarise(ranked, centre, vec, params.summary_sentences),
-        first_reported=first,
-        developing=developing,
-    )
-
-
-def summarise(
-    ranked: list[Item], centre: dict[str, float], vec: _Vectors, limit: int = 3
-) -> list[Sentence]:
-    """Sentences copied from the items: the most central item's lead, then others that add."""
-    candidates: list[tuple[float, int, str, Item, dict[str, float]]] = []
-    for rank, item in enumerate(ranked[:SUMMARY_ITEMS]):
-        for position, text in enumerate(sentences(item.body)[:4]):
-            text = strip_dateline(text)
-            if len(text.split()) < 5 or len(text) > SENTENCE_CHARS or not _ENDS.search(text):
-                continue
-            sv = vec.vectorizer.vector(_bag(text))
-            relevance = cosine(sv, centre) - 0.05 * position - 0.02 * rank
-            candidates.append((relevance, position, text, item, sv))
-    if not candidates:
-        first = ranked[0]
-        text, cut = _clip((sentences(first.body) or [""])[0])
-        return [Sentence(text, first.id, first.url, first.outlet, cut)] if text else []
-    lead = next((c for c in candidates if c[3] is ranked[0] and c[1] == 0), candidates[0])
-    chosen = [lead]
-    used = len(lead[2])
-    while len(chosen) < limit:
-        best, best_score = None, 0.05
-        for cand in candidates:
-            if any(cand is c for c in chosen) or used + len(cand[2]) > SUMMARY_CHARS:
-                continue
-            redundancy = max(cosine(cand[4], c[4]) for c in chosen)
-            if redundancy > MAX_REDUNDANCY:
-                continue
-            score = 0.7 * cand[0] - 0.3 * redundancy
-            if score > best_score:
-                best, best_score = cand, score
-        if best is None:
-            break
-        chosen.append(best)
-        used += len(best[2])
-    return [Sentence(c[2], c[3].id, c[3].url, c[3].outlet) for c in chosen]
-
-
-def _bag(text: str) -> Counter[str]:
-    return Counter(words(text))
-
-
-def _clip(text: str) -> tuple[str, bool]:
-    """A verbatim prefix of an overlong sentence, cut at a word; renderers mark the cut."""
-    if len(text) <= SENTENCE_CHARS:
-        return text, False
-    cut = text[:SENTENCE_CHARS]
-    return cut[: cut.rfind(" ")] if " " in cut else cut, True

@@ -105,3 +105,17 @@ def centroid(vectors: list[dict[str, float]]) -> dict[str, float]:
         total.update(v)
     norm = math.sqrt(sum(w * w for w in total.values())) or 1.0
     return {t: w / norm for t, w in total.items()}
+
+
+class ItemVectors:
+    """Item vectors, computed once per item."""
+
+    def __init__(self, vectorizer: Vectorizer, lead_words: int) -> None:
+        self.vectorizer = vectorizer
+        self.lead_words = lead_words
+        self._cache: dict[str, dict[str, float]] = {}
+
+    def of(self, item: Item) -> dict[str, float]:
+        if item.id not in self._cache:
+            self._cache[item.id] = self.vectorizer.vector(terms(item, self.lead_words))
+        return self._cache[item.id]

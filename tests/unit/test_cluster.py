@@ -6,14 +6,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from briefing.models import Item, Story
-from briefing.stories.cluster import (
-    UNLINKED,
-    Clustering,
-    StoryParams,
-    View,
-    dedupe,
-    make_stories,
-)
+from briefing.stories.cluster import Clustering, StoryParams, dedupe, make_stories
+from briefing.stories.summary import UNLINKED, View
 from briefing.text.similarity import Vectorizer, centroid, cosine, terms
 
 from .conftest import make_item
