@@ -137,9 +137,11 @@ def test_the_email_is_written_next_to_the_other_formats(cli, write_config, tmp_p
     )
     assert (code, err) == (0, "")
     folder = tmp_path / "out" / SAMPLE_DAY
-    assert sorted(out.split()) == sorted(
+    *paths, summary = out.splitlines()
+    assert sorted(paths) == sorted(
         str(folder / f"briefing-{SAMPLE_DAY}.{ext}") for ext in ("email.html", "json")
     )
+    assert summary.startswith("28 May 2025: ")
 
 
 def test_the_email_uses_inline_styles_and_nothing_from_elsewhere(sample) -> None:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import BriefingError, ConfigError
+from ..text.plural import plural
+from .console import day_summary
 from .params import DateType, FormatList, config_option, configs_option, load
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ def build(
         result = run_build(config, day, formats, collect_first=not no_collect, on_done=on_done)
     for path in result.files.values():
         click.echo(display_path(path))
+    click.echo(day_summary(result.briefing, result.reports))
     if result.problems:  # a format that could not be made (a PDF cut at its time limit)
         raise BriefingError("\n".join(result.problems))
     if result.reports and all(r.status == "failed" for r in result.reports):
@@ -72,7 +75,7 @@ def collect(config_paths: tuple[str, ...]) -> None:
     for r in reports:
         note = f"; {r.note()}" if r.note() else ""
         detail = f" — {r.message}" if r.message else ""
-        click.echo(f"{r.name}: {r.status}, {r.fetched} items, {r.new} new{note}{detail}")
+        click.echo(f"{r.name}: {r.status}, {plural(r.fetched, 'item')}, {r.new} new{note}{detail}")
     if reports and all(r.status == "failed" for r in reports):
         raise BriefingError("every source failed; nothing was collected")
 
@@ -113,7 +116,11 @@ def schedule(config_path: str | None) -> None:
     from ..runner.schedule import run_scheduler
 
     path = find_config(config_path)
-    run_scheduler(path.resolve(), load(str(path)))
+    config = load(str(path))
+    if log.getEffectiveLevel() <= logging.WARNING:  # not -q: say when the next cycle runs
+        notice = logging.getLogger("briefing.schedule")
+        notice.setLevel(min(log.getEffectiveLevel(), logging.INFO))
+    run_scheduler(path.resolve(), config)
 
 
 def _report(report: CycleReport) -> None:
@@ -150,8 +157,8 @@ def check(config_path: str | None) -> None:
     if problems:
         raise ConfigError(problems)
     click.echo(
-        f"{display_path(str(config.path))}: OK ({len(config.sources)} sources, "
-        f"{len(config.sections)} sections)"
+        f"{display_path(str(config.path))}: OK ({plural(len(config.sources), 'source')}, "
+        f"{plural(len(config.sections), 'section')})"
     )
 
 

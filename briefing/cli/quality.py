@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import UsageError
+from ..errors import UsageError, WorkError
 from .params import DateType, config_option, load
 
 
@@ -23,7 +23,10 @@ def explain(day: date, item: str | None, config_path: str | None) -> None:
     matched terms. ITEM narrows to an item id (or its start) or words of its title."""
     from ..quality.explain import explain as run_explain
 
-    for line in run_explain(load(config_path), day, item):
+    lines = run_explain(load(config_path), day, item)
+    if len(lines) == 1 and lines[0].startswith("no items"):  # nothing matched: a failed search
+        raise WorkError(lines[0])
+    for line in lines:
         click.echo(line)
 
 
