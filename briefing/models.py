@@ -196,3 +196,40 @@ class BuildResult:
     files: dict[str, str]
     reports: list[SourceReport] = field(default_factory=list)  # the collection run, if any
     problems: list[str] = field(default_factory=list)  # formats not written, one line each
+
+
+@dataclass
+class ArchiveStory:
+    """A key development as the archive and the feed list it."""
+
+    id: str
+    headline: str
+    outlets: list[str]
+
+
+@dataclass
+class ArchiveEntry:
+    """One built briefing, read back from its files: the formats that exist (paths relative to
+    the output folder) and, from its JSON edition, its counts and key developments (None and
+    empty when it was built without one)."""
+
+    date: date
+    title: str
+    files: dict[str, str]  # format -> "2025-05-28/briefing-2025-05-28.html", in FORMATS order
+    item_count: int | None = None
+    story_count: int | None = None
+    outlet_count: int | None = None
+    dropped: int | None = None
+    key_developments: list[ArchiveStory] = field(default_factory=list)
+    generated_at: datetime | None = None
+
+
+@dataclass
+class Archive:
+    """Every briefing built into one output folder, newest first: the archive page and the
+    feed are made from it."""
+
+    title: str
+    entries: list[ArchiveEntry]
+    desk: str = ""
+    base_url: str | None = None  # where the output folder is published, ending in "/"

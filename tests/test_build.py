@@ -173,7 +173,7 @@ def test_a_failed_build_leaves_the_previous_files(cli, write_config, tmp_path: P
         "'briefing.models.Briefing object' has no attribute 'no_such_field'"
     )
     assert {p: p.read_bytes() for p in before} == before
-    assert sorted(p.name for p in (tmp_path / "out" / SAMPLE_DAY).iterdir()) == sorted(
+    assert sorted(p.name for p in (tmp_path / "out" / SAMPLE_DAY).glob("briefing-*")) == sorted(
         p.name for p in before
     )
 

@@ -44,19 +44,27 @@ def build(
 ) -> None:
     """Collect, then build the briefing for one day."""
     from ..pipeline import build as run_build
+    from ..pipeline.archive import write_archive
     from ..runner import locked
 
     config = load(config_path)
     day = day or _yesterday(config)
 
+    archive_failed: BriefingError | None = None
     with (
         locked(config, wait=True),
         _progress(len(config.sources) if not no_collect else 0) as on_done,
     ):
         result = run_build(config, day, formats, collect_first=not no_collect, on_done=on_done)
+        try:
+            write_archive(config)
+        except BriefingError as exc:  # the briefing is written: say where before failing
+            archive_failed = exc
     for path in result.files.values():
         click.echo(display_path(path))
     click.echo(day_summary(result.briefing, result.reports))
+    if archive_failed is not None:
+        raise archive_failed
     if result.problems:  # a format that could not be made (a PDF cut at its time limit)
         raise BriefingError("\n".join(result.problems))
     if result.reports and all(r.status == "failed" for r in result.reports):

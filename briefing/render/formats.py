@@ -36,8 +36,14 @@ def render_email(briefing: Briefing, templates: Templates) -> str:
 
 
 def _run(template: jinja2.Template, briefing: Briefing, name: str, **extra: Any) -> str:
+    return run_template(template, name, b=briefing, **extra)
+
+
+def run_template(template: jinja2.Template, name: str, **context: Any) -> str:
+    """Render `template`; a template that fails is a one-line ConfigError naming its file and
+    line (the author must fix it), never a traceback."""
     try:
-        return template.render(b=briefing, **extra)
+        return template.render(**context)
     except jinja2.TemplateNotFound as exc:
         searched = ", ".join(str(p) for p in getattr(template.environment, "roots", []))
         raise ConfigError(f"template {exc.name!r} not found (searched {searched})") from None
@@ -89,6 +95,7 @@ def briefing_data(b: Briefing) -> dict[str, Any]:
             for sec in b.sections
         ],
         "sources": [{"name": s.name, "items": s.items, "status": s.status} for s in b.sources],
+        "key_developments": [s.id for s in b.key_developments],
     }
 
 

@@ -22,6 +22,7 @@ TEMPLATES = (
     "briefing.md.j2",
     "briefing.html.j2",
     "email.html.j2",
+    "archive.html.j2",
     "screen.css",
     "print.css",
 )

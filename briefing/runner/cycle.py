@@ -16,6 +16,7 @@ from .. import clock
 from ..config import Config
 from ..delivery import DeliveryError, Package
 from ..pipeline import build, collect_into_store
+from ..pipeline.archive import write_archive
 from ..store import FAILED, PENDING, SENT, Ledger
 from .locks import locked
 from .windows import due_windows, latest_closed
@@ -64,6 +65,7 @@ def cycle(
             days = [latest_closed(config, now)]
         for day in days:
             _build_and_deliver(config, day, force, report)
+        write_archive(config)
     return report
 
 
@@ -72,6 +74,7 @@ def deliver(config: Config, day: date, force: bool = False, wait: bool = False) 
     report = CycleReport()
     with locked(config, wait):
         _build_and_deliver(config, day, force, report)
+        write_archive(config)
     return report
 
 
