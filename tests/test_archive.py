@@ -255,3 +255,26 @@ def test_a_broken_archive_template_fails_after_naming_the_files_written(
         f"error: {mine / 'archive.html.j2'}:2: template error: "
         "'briefing.models.Archive object' has no attribute 'nothing'\n"
     )
+
+
+def test_the_archive_rereads_a_changed_day_and_survives_a_damaged_cache(
+    cli, write_config, tmp_path: Path
+) -> None:
+    """Days' JSON summaries are cached (`.archive-cache.json`) so a year of briefings is not
+    re-read on every build; a changed JSON file is read again, a damaged cache is remade."""
+    config = write_config()
+    args = ("build", "--config", str(config), "--format", "json", "--no-collect")
+    assert cli(*args, "--date", SAMPLE_DAY)[0] == 0
+    out = tmp_path / "out"
+    path = out / SAMPLE_DAY / f"briefing-{SAMPLE_DAY}.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["title"] = "Edited by hand"
+    path.write_text(json.dumps(data), "utf-8")
+    assert cli(*args, "--date", EARLIER)[0] == 0
+    assert "Edited by hand" in (out / "index.html").read_text("utf-8")
+    index = (out / "index.html").read_bytes()
+    for damage in ("not json", '{"version": 1, "days": {"2025-05-28": {"file": 1}}}'):
+        (out / ".archive-cache.json").write_text(damage, "utf-8")
+        (out / "index.html").unlink()
+        assert cli(*args, "--date", EARLIER)[0] == 0
+        assert (out / "index.html").read_bytes() == index

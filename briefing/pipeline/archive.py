@@ -29,17 +29,23 @@ log = logging.getLogger("briefing")
 DAY_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 LISTED = ("html", "pdf", "md", "json", "email")  # the order the archive links the formats in
 KEY_DEVELOPMENTS = 5
+CACHE = ".archive-cache.json"  # what each day's JSON said, so an unchanged day is not re-read
+CACHE_VERSION = 1
 
 
 def write_archive(config: Config) -> list[Path]:
     """Write the archive pages of `config`'s output folder; return the files that changed."""
     out = config.output_dir
-    archive = read_archive(out, config.title, config.desk or "", config.output.base_url)
+    cache = _load_cache(out / CACHE)
+    known = json.dumps(cache, sort_keys=True)
+    archive = read_archive(out, config.title, config.desk or "", config.output.base_url, cache)
     templates = Templates(config.templates_dir, config.zone)
     files = {
         out / ARCHIVE: render_archive(archive, templates).encode("utf-8"),
         out / FEED: render_feed(archive, clock.now()),
     }
+    if json.dumps(cache, sort_keys=True) != known:
+        files[out / CACHE] = json.dumps({"version": CACHE_VERSION, "days": cache}).encode()
     days = [e.date for e in reversed(archive.entries) if "html" in e.files]  # oldest first
     for i, day in enumerate(days):
         folder = out / day.isoformat()
@@ -54,8 +60,19 @@ def write_archive(config: Config) -> list[Path]:
     return list(changed)
 
 
-def read_archive(out: Path, title: str, desk: str = "", base_url: str | None = None) -> Archive:
-    """Every day built into `out`, newest first (`title` for days without a JSON edition)."""
+def read_archive(
+    out: Path,
+    title: str,
+    desk: str = "",
+    base_url: str | None = None,
+    cache: dict[str, Any] | None = None,
+) -> Archive:
+    """Every day built into `out`, newest first (`title` for days without a JSON edition).
+
+    `cache` (day -> what its JSON file said, and that file's identity) spares re-reading the
+    JSON of days that did not change; it is brought up to date in place."""
+    cache = {} if cache is None else cache
+    seen: set[str] = set()
     entries: list[ArchiveEntry] = []
     folders = sorted(out.iterdir()) if out.is_dir() else []
     for folder in folders:
@@ -65,40 +82,53 @@ def read_archive(out: Path, title: str, desk: str = "", base_url: str | None = N
             day = date.fromisoformat(folder.name)
         except ValueError:
             continue
-        entry = read_day(folder, day, title)
+        entry = read_day(folder, day, title, cache)
         if entry is not None:
             entries.append(entry)
+            seen.add(folder.name)
+    for gone in set(cache) - seen:
+        del cache[gone]
     entries.sort(key=lambda e: e.date, reverse=True)
     return Archive(title, entries, desk, base_url)
 
 
-def read_day(folder: Path, day: date, title: str) -> ArchiveEntry | None:
+def read_day(
+    folder: Path, day: date, title: str, cache: dict[str, Any] | None = None
+) -> ArchiveEntry | None:
     """The briefing of `day` in `folder`, or None when it holds no briefing file."""
     names = {fmt: file_name(day, fmt) for fmt in LISTED}
     files = {fmt: f"{folder.name}/{n}" for fmt, n in names.items() if (folder / n).is_file()}
     if not files:
         return None
     entry = ArchiveEntry(day, title, files)
-    if "json" in files:
-        path = folder / names["json"]
-        try:
-            _fill(entry, json.loads(path.read_text("utf-8")))
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-            log.warning("archive: cannot read %s (%s); listed without its counts", path, exc)
-            entry = ArchiveEntry(day, title, files)
+    if "json" not in files:
+        return entry
+    path = folder / names["json"]
+    cache = {} if cache is None else cache
+    try:
+        stat = path.stat()
+        identity = [stat.st_ino, stat.st_mtime_ns, stat.st_size]  # a rebuild makes a new file
+        kept = cache.get(folder.name)
+        if isinstance(kept, dict) and kept.get("file") == identity:
+            try:
+                _fill(entry, kept["summary"])
+                return entry
+            except (ValueError, TypeError, KeyError):  # a damaged cache: read the file again
+                entry = ArchiveEntry(day, title, files)
+        kept = {"file": identity, "summary": summary(json.loads(path.read_text("utf-8")))}
+        cache[folder.name] = kept
+        _fill(entry, kept["summary"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        log.warning("archive: cannot read %s (%s); listed without its counts", path, exc)
+        cache.pop(folder.name, None)
+        entry = ArchiveEntry(day, title, files)
     return entry
 
 
-def _fill(entry: ArchiveEntry, data: dict[str, Any]) -> None:
-    """Title, counts, generation time and key developments from a day's JSON edition."""
-    entry.title = str(data.get("title") or entry.title)
+def summary(data: dict[str, Any]) -> dict[str, Any]:
+    """What the archive takes from a day's JSON edition: title, counts, generation time and
+    the key developments with their headlines and outlets."""
     counts = data["counts"]
-    entry.item_count = int(counts["items"])
-    entry.story_count = int(counts["stories"])
-    entry.outlet_count = int(counts["outlets"])
-    entry.dropped = int(counts.get("dropped") or 0)
-    if data.get("generated_at"):
-        entry.generated_at = datetime.fromisoformat(str(data["generated_at"]))
     shown = {
         str(s["id"]): s
         for section in data.get("sections") or []
@@ -108,12 +138,31 @@ def _fill(entry: ArchiveEntry, data: dict[str, Any]) -> None:
     ids = data.get("key_developments")
     if not isinstance(ids, list):  # written before the JSON named them: rank as builds do
         ids = sorted(shown, key=lambda i: _rank(shown[i]))[:KEY_DEVELOPMENTS]
-    for story_id in ids:
-        story = shown.get(str(story_id))
-        if story is not None:
-            entry.key_developments.append(
-                ArchiveStory(str(story["id"]), str(story["headline"]), _outlets(story))
-            )
+    return {
+        "title": str(data.get("title") or ""),
+        "items": int(counts["items"]),
+        "stories": int(counts["stories"]),
+        "outlets": int(counts["outlets"]),
+        "dropped": int(counts.get("dropped") or 0),
+        "generated_at": str(data.get("generated_at") or ""),
+        "key_developments": [
+            [str(story_id), str(shown[str(story_id)]["headline"]), _outlets(shown[str(story_id)])]
+            for story_id in ids
+            if str(story_id) in shown
+        ],
+    }
+
+
+def _fill(entry: ArchiveEntry, kept: dict[str, Any]) -> None:
+    entry.title = kept["title"] or entry.title
+    entry.item_count, entry.story_count = kept["items"], kept["stories"]
+    entry.outlet_count, entry.dropped = kept["outlets"], kept["dropped"]
+    if kept["generated_at"]:
+        entry.generated_at = datetime.fromisoformat(kept["generated_at"])
+    entry.key_developments = [
+        ArchiveStory(story_id, headline, list(outlets))
+        for story_id, headline, outlets in kept["key_developments"]
+    ]
 
 
 def _outlets(story: dict[str, Any]) -> list[str]:
@@ -128,6 +177,17 @@ def _rank(story: dict[str, Any]) -> tuple[int, float, str]:
         if i.get("published")
     ]
     return (-len(_outlets(story)), -max(times, default=0.0), str(story["id"]))
+
+
+def _load_cache(path: Path) -> dict[str, Any]:
+    """The days' summaries kept by the last archive write (none when missing or unreadable:
+    it is only a cache, remade from the JSON files)."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(data, dict) and data.get("version") == CACHE_VERSION
+    return dict(data["days"]) if ok and isinstance(data.get("days"), dict) else {}
 
 
 def _holds(path: Path, data: bytes) -> bool:
