@@ -76,7 +76,7 @@ def test_an_empty_day_says_so(cli, write_config) -> None:
 def test_plain_briefing_prints_its_usage_and_exits_0(cli) -> None:
     code, out, err = cli()
     assert (code, err) == (0, "")
-    assert out.startswith("Usage: briefing ") and "build" in out and "schedule" in out
+    assert out.startswith("Usage: briefing ") and "build" in out and "serve" in out
 
 
 def test_explain_that_matches_nothing_fails_in_one_line(cli, write_config) -> None:

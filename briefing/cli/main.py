@@ -18,6 +18,7 @@ from ..errors import BriefingError
 from .commands import build, check, collect, deliver, run, schedule
 from .db import db_group
 from .quality import eval_group, explain
+from .serve import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -36,7 +37,18 @@ def cli(ctx: click.Context, debug: bool, verbose: bool, quiet: bool) -> None:
 
 
 # in the order the README's command reference lists them
-for command in (build, collect, check, run, deliver, schedule, db_group, explain, eval_group):
+for command in (
+    build,
+    collect,
+    check,
+    run,
+    deliver,
+    schedule,
+    serve,
+    db_group,
+    explain,
+    eval_group,
+):
     cli.add_command(command)
 
 
