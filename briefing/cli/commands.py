@@ -152,9 +152,12 @@ def check(config_path: str | None) -> None:
     import glob
 
     from ..render import Templates
+    from ..render.sample import render_check
 
     config = load(config_path)
-    problems = Templates(config.templates_dir, config.zone).check()
+    templates = Templates(config.templates_dir, config.zone)
+    problems = templates.check()  # found and parsed; then rendered, which finds the rest
+    problems = problems or render_check(templates, config.timezone)
     for index, source in enumerate(config.sources):
         if source.path:
             pattern = str(config.resolve(source.path))

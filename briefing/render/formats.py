@@ -51,6 +51,11 @@ def run_template(template: jinja2.Template, name: str, **context: Any) -> str:
         where = f"{template.filename or name}:{_template_line(exc, template.filename)}"
         message = str(exc.message or type(exc).__name__).splitlines()[0][:200]
         raise ConfigError(f"{where}: template error: {message}") from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
+        # a filter or method given what it cannot take (`b.title | local`)
+        where = f"{template.filename or name}:{_template_line(exc, template.filename)}"
+        message = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        raise ConfigError(f"{where}: template error: {message}") from None
 
 
 def _template_line(exc: BaseException, filename: str | None) -> str:
