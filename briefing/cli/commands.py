@@ -162,9 +162,8 @@ def check(config_path: str | None) -> None:
         if source.path:
             pattern = str(config.resolve(source.path))
             if not glob.glob(pattern, recursive=True):
-                problems.append(
-                    f"{config.path}: sources[{index}].path: no file matches {source.path!r}"
-                )
+                where = source._where or f"{config.path}: sources[{index}].path"
+                problems.append(f"{where}: no file matches {source.path!r}")
     if problems:
         raise ConfigError(problems)
     click.echo(
