@@ -391,7 +391,7 @@ def test_feed_text_is_escaped_and_every_case_is_marked(edge) -> None:
     (h3,) = doc.all("h3")
     assert h3.text.startswith("Istanbul peace talks end")
     when = doc.after(h3, "p")[0]
-    assert re.fullmatch(r"17:00 · Developing · first reported 2025-06-01", when.text)
+    assert re.fullmatch(r"17:00 · Developing · first reported 1 Jun 2025", when.text)
     assert doc.texts("p").count("Nothing new in this section.") == 2
 
 

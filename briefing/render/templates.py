@@ -136,4 +136,9 @@ def markdown_html(text: str) -> Markup:
 
 
 def _local(value: datetime | None, zone: ZoneInfo, fmt: str) -> str:
-    return value.astimezone(zone).strftime(fmt) if value else ""
+    """`value` in the briefing's zone, formatted by strftime; `%-d` is the day of the month
+    without a leading zero ("5 Dec"), on every platform."""
+    if not value:
+        return ""
+    here = value.astimezone(zone)
+    return here.strftime(fmt.replace("%-d", str(here.day)))
