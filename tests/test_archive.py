@@ -115,7 +115,7 @@ def test_each_briefing_leads_to_the_archive_and_its_neighbours(out: Path) -> Non
     assert follow(earlier, "next.html") == later
     assert follow(later, "../index.html") == out / "index.html"
     # at the ends of the archive: a page that says so and leads back
-    for page, words in ((earlier, "No earlier briefing."), (later, "No later briefing yet.")):
+    for page, words in ((earlier, "No earlier briefing"), (later, "No later briefing yet")):
         end = follow(page, "previous.html" if page == earlier else "next.html")
         assert words in end.read_text("utf-8")
         assert page.name in links(end).hrefs[0]

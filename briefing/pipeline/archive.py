@@ -47,12 +47,13 @@ def write_archive(config: Config) -> list[Path]:
     if json.dumps(cache, sort_keys=True) != known:
         files[out / CACHE] = json.dumps({"version": CACHE_VERSION, "days": cache}).encode()
     days = [e.date for e in reversed(archive.entries) if "html" in e.files]  # oldest first
+    css = templates.source("screen.css") if days else ""
     for i, day in enumerate(days):
         folder = out / day.isoformat()
         earlier = days[i - 1] if i > 0 else None
         later = days[i + 1] if i + 1 < len(days) else None
-        files[folder / PREVIOUS] = render_step(PREVIOUS, day, earlier).encode("utf-8")
-        files[folder / NEXT] = render_step(NEXT, day, later).encode("utf-8")
+        files[folder / PREVIOUS] = render_step(PREVIOUS, day, earlier, css).encode("utf-8")
+        files[folder / NEXT] = render_step(NEXT, day, later, css).encode("utf-8")
     changed = {path: data for path, data in files.items() if not _holds(path, data)}
     write_all(changed)
     for path in changed:

@@ -168,29 +168,30 @@ def _link(parent: ET.Element, rel: str, kind: str | None, href: str) -> None:
 # --- a day's "previous" and "next" pages ----------------------------------------------------
 
 
-def render_step(direction: str, here: date, target: date | None) -> str:
+def render_step(direction: str, here: date, target: date | None, css: str = "") -> str:
     """`previous.html` or `next.html` of the day `here`: a redirect to the briefing `target`
     (a link too, for a browser that does not follow it), or, at either end of the archive, a
-    page that says there is none yet."""
+    page that says there is none yet, styled like the briefings (`css`, screen.css)."""
     back = f"briefing-{here.isoformat()}.html"
     earlier = direction == PREVIOUS
     if target is None:
-        what = "No earlier briefing." if earlier else "No later briefing yet."
+        title = "No earlier briefing" if earlier else "No later briefing yet"
         refresh = ""
-        body = f'{what} <a href="{back}">Back to {day_name(here)}</a>'
-        title = what
+        link = f'<a href="{back}">← Back to {day_name(here)}</a>'
     else:
         href = f"../{target.isoformat()}/briefing-{target.isoformat()}.html"
-        label = "Previous briefing" if earlier else "Next briefing"
+        title = f"{'Previous' if earlier else 'Next'} briefing: {day_name(target)}"
         refresh = f'<meta http-equiv="refresh" content="0; url={href}">\n'
-        body = f'{label}: <a href="{href}">{day_name(target)}</a>'
-        title = f"{label}: {day_name(target)}"
+        link = f'<a href="{href}">{day_name(target)}</a>'
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="color-scheme" content="light dark">\n'
         '<meta name="robots" content="noindex">\n'
-        f"{refresh}<title>{title}</title>\n</head>\n"
-        f'<body>\n<p>{body} · <a href="../{ARCHIVE}">All briefings</a></p>\n</body>\n</html>\n'
+        f"{refresh}<title>{title}</title>\n"
+        f'<style media="screen">\n{css}</style>\n</head>\n<body>\n<main>\n'
+        f"<h1>{title.partition(':')[0]}</h1>\n"
+        f'<p>{link} · <a href="../{ARCHIVE}">All briefings</a></p>\n'
+        "</main>\n</body>\n</html>\n"
     )
