@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import datetime
 
 from ..models import Item, Sentence, Story
-from ..text.sentences import sentences, strip_dateline
+from ..text.sentences import balanced, points_elsewhere, sentences, strip_dateline
 from ..text.similarity import ItemVectors, centroid, cosine, words
 
 SUMMARY_CHARS = 650
@@ -22,6 +22,7 @@ UNLINKED = 0.1  # how much less central an item without a link may be and still 
 MAX_REDUNDANCY = 0.25  # a sentence this similar to one already chosen says the same again
 _ENDS = re.compile(r"[.!?…][\"'”’)\]]*$")  # bullets and headings are not summary sentences
 SENTENCE_CHARS = 400
+LEAD_SENTENCES = 4  # sentences of each item a summary may draw from
 
 View = tuple[str, list[tuple[str, str, bool]]]  # headline, summary as (item id, text, cut)
 
@@ -73,16 +74,18 @@ def summarise(
     """Sentences copied from the items: the most central item's lead, then others that add."""
     candidates: list[tuple[float, int, str, Item, dict[str, float]]] = []
     for rank, item in enumerate(ranked[:SUMMARY_ITEMS]):
-        for position, text in enumerate(sentences(item.body)[:4]):
+        for position, text in enumerate(sentences(item.body, LEAD_SENTENCES)):
             text = strip_dateline(text)
             if len(text.split()) < 5 or len(text) > SENTENCE_CHARS or not _ENDS.search(text):
                 continue
+            if not balanced(text) or points_elsewhere(text):
+                continue  # a quotation cut in two, or "…, he wrote on X." without the words
             sv = vec.vectorizer.vector(_bag(text))
             relevance = cosine(sv, centre) - 0.05 * position - 0.02 * rank
             candidates.append((relevance, position, text, item, sv))
     if not candidates:
         first = ranked[0]
-        text, cut = _clip((sentences(first.body) or [""])[0])
+        text, cut = _clip((sentences(first.body, 1) or [""])[0])
         return [Sentence(text, first.id, first.url, first.outlet, cut)] if text else []
     lead = next((c for c in candidates if c[3] is ranked[0] and c[1] == 0), candidates[0])
     chosen = [lead]
