@@ -83,7 +83,7 @@ def _ends_here(sentence: str, match: re.Match[str], rest: str) -> bool:
     before = sentence[: len(sentence) - len(match.group(2))]
     if _DOTTED.search(before):
         next_word = re.match(r"[\"'“‘«(\[]?(\w+)", rest)
-        return bool(next_word) and next_word.group(1).casefold() in _OPENERS
+        return next_word is not None and next_word.group(1).casefold() in _OPENERS
     word = _WORD_BEFORE.search(before)
     if word is None:
         return True  # after a digit, a closing bracket, …
