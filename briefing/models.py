@@ -174,8 +174,9 @@ class Briefing:
     story_count: int
     outlet_count: int
     dropped: int
-    generated_at: datetime
+    generated_at: datetime  # when the day was first built; for a provisional day, this build
     version: str
+    provisional: bool = False  # the window is still open: later items will join the briefing
 
     def section_title(self, section_id: str) -> str:
         """Readers see titles, not ids, when a story is tagged with other sections."""
@@ -196,3 +197,7 @@ class BuildResult:
     files: dict[str, str]
     reports: list[SourceReport] = field(default_factory=list)  # the collection run, if any
     problems: list[str] = field(default_factory=list)  # formats not written, one line each
+    caught_up: list[date] = field(default_factory=list)  # earlier days recorded first
+    rebuilt: bool = False  # a recorded day was re-opened (--rebuild)
+    added: int = 0  # with `rebuilt`: items the briefing holds now and did not before
+    removed: int = 0  # with `rebuilt`: items it held before and does not now

@@ -17,6 +17,7 @@ from .params import DateType, FormatList, config_option, configs_option, load
 
 if TYPE_CHECKING:
     from ..config import Config
+    from ..models import BuildResult
     from ..runner import CycleReport
 
 log = logging.getLogger("briefing")
@@ -37,10 +38,18 @@ log = logging.getLogger("briefing")
     help="Comma-separated formats to write (default: output.formats).",
 )
 @click.option("--no-collect", is_flag=True, help="Build from what is stored; fetch nothing.")
+@click.option(
+    "--rebuild", is_flag=True, help="Re-open a recorded day: build it as if for the first time."
+)
 def build(
-    day: date | None, config_path: str | None, formats: list[str] | None, no_collect: bool
+    day: date | None,
+    config_path: str | None,
+    formats: list[str] | None,
+    no_collect: bool,
+    rebuild: bool,
 ) -> None:
-    """Collect, then build the briefing for one day."""
+    """Collect, then build the briefing for one day (today's, while its window is open, is
+    provisional)."""
     from ..pipeline import build as run_build
     from ..runner import locked
 
@@ -51,9 +60,13 @@ def build(
         locked(config, wait=True),
         _progress(len(config.sources) if not no_collect else 0) as on_done,
     ):
-        result = run_build(config, day, formats, collect_first=not no_collect, on_done=on_done)
+        result = run_build(
+            config, day, formats, collect_first=not no_collect, on_done=on_done, rebuild=rebuild
+        )
     for path in result.files.values():
         click.echo(display_path(path))
+    for line in _record_lines(result):
+        click.echo(line)
     if result.problems:  # a format that could not be made (a PDF cut at its time limit)
         raise BriefingError("\n".join(result.problems))
     if result.reports and all(r.status == "failed" for r in result.reports):
@@ -114,6 +127,28 @@ def schedule(config_path: str | None) -> None:
 
     path = find_config(config_path)
     run_scheduler(path.resolve(), load(str(path)))
+
+
+def _record_lines(result: BuildResult) -> list[str]:
+    """What the build did to the record, when it did more than record the day."""
+    lines = []
+    day = result.briefing.date
+    if result.caught_up:
+        days = ", ".join(d.isoformat() for d in result.caught_up)
+        lines.append(f"recorded {days} first: {day} continues their stories")
+    if result.briefing.provisional:
+        closes = result.briefing.window_end.strftime("%Y-%m-%d %H:%M")
+        lines.append(
+            f"{day} is provisional: its window is open until {closes} "
+            f"({result.briefing.timezone}); later items will join it"
+        )
+    if result.rebuilt:
+        lines.append(f"rebuilt {day}: +{_items(result.added)}, −{_items(result.removed)}")
+    return lines
+
+
+def _items(count: int) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
 
 
 def _report(report: CycleReport) -> None:

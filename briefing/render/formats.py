@@ -78,6 +78,8 @@ def briefing_data(b: Briefing) -> dict[str, Any]:
         },
         "generated_at": b.generated_at.astimezone(zone).isoformat(),
         "version": b.version,
+        "provisional": b.provisional,
+        "key_developments": [s.id for s in b.key_developments],
         "sections": [
             {
                 "id": sec.id,

@@ -199,6 +199,12 @@ class Store(BriefingRecords):
         )
         return query.where(delivered.exists())
 
+    def has_items_between(self, start: datetime, end: datetime) -> bool:
+        """Whether any item (of this desk's sources) is dated in [start, end)."""
+        query = sa.select(items.c.id).where(items.c.sort_time >= start, items.c.sort_time < end)
+        with self.connect() as conn:
+            return conn.execute(self._mine(query).limit(1)).first() is not None
+
     def has_item(self, item_id: str) -> bool:
         with self.connect() as conn:
             query = sa.select(items.c.id).where(items.c.id == item_id)
