@@ -20,6 +20,7 @@ class Item:
     captured: datetime
     lang: str | None = None
     date_only: bool = False  # the source gave a day but no time; `published` is noon that day
+    stored: datetime | None = None  # when the store got it (None until it is stored)
 
     @property
     def when(self) -> datetime:
