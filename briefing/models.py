@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+UPDATE_SHOWN = timedelta(minutes=30)  # a story's later items this much after its first show
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,14 @@ class SourceReport:
             f"{self.merged} merged + {self.refused} refused"
         )
 
-    def note(self) -> str:
-        """What a reader of the Sources note should know beyond the status: entries merged or
-        refused (with why), and a source that has never given anything new."""
+    def note(self, reason: bool = False) -> str:
+        """What a reader should know beyond the status: entries merged or refused (with why),
+        a source that has never given anything new, and with `reason` why it failed or warned
+        (the Sources note says it; the console prints the message apart)."""
         parts = []
+        if reason and self.status in ("warning", "failed") and self.message:
+            reason = self.message if len(self.message) <= 200 else self.message[:199] + "…"
+            parts.append(reason)
         if self.merged:
             parts.append(f"{self.merged} merged as duplicates")
         if self.refusals:
@@ -111,6 +117,27 @@ class Story:
     @property
     def latest(self) -> datetime:
         return max(item.when for item in self.items)
+
+    @property
+    def first_seen(self) -> datetime | None:
+        """When a story new today was first reported, as far as its items give times (an item
+        known only by its day has no time to show)."""
+        if self.developing:
+            return None  # shown as "first reported <day>"
+        return min((item.when for item in self.items if not item.date_only), default=None)
+
+    @property
+    def updated(self) -> datetime | None:
+        """When the story was last added to, worth showing when it is well after its first
+        report today (or for a developing story, whose first report was on an earlier day)."""
+        timed = [item.when for item in self.items if not item.date_only]
+        if not timed:
+            return None
+        last = max(timed)
+        first = self.first_seen
+        if self.developing or (first is not None and last - first >= UPDATE_SHOWN):
+            return last
+        return None
 
     @property
     def links(self) -> list[tuple[str, str | None]]:

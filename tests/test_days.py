@@ -158,3 +158,57 @@ def test_the_sample_day_builds_alone_as_it_does_after_the_days_before(
     assert code == 0
     assert f"first: {SAMPLE_DAY} continues their stories" in out
     assert (ROOT / "samples").is_dir()
+
+
+def test_what_the_reader_sees_of_a_stories_times_and_links(
+    cli, write_config, tmp_path: Path, monkeypatch
+) -> None:
+    """A story shows its first report's time and when it was updated; an item known only by its
+    day shows no clock time; printed links carry no tracking parameters."""
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Notes",
+        "items": [
+            {
+                "id": "1",
+                "url": "https://notes.example/swap?utm_source=rss&id=7&fbclid=x",
+                "title": "Kyiv and Moscow swap 300 prisoners at the Belarus border",
+                "content_text": "Kyiv and Moscow swapped 300 prisoners at the Belarus border.",
+                "date_published": "2025-12-03T09:05:00+00:00",
+            },
+            {
+                "id": "2",
+                "url": "https://other.example/swap-complete",
+                "title": "Belarus border prisoner swap of 300 completed by Kyiv and Moscow",
+                "content_text": "The swap of 300 prisoners at the Belarus border was completed.",
+                "date_published": "2025-12-03T14:20:00+00:00",
+            },
+            {
+                "id": "3",
+                "url": "https://third.example/harvest",
+                "title": "Farmers in Poltava region finish the late harvest",
+                "content_text": "Farmers in Poltava region finished the late harvest.",
+                "date_published": "2025-12-03",
+            },
+        ],
+    }
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(feed), "utf-8")
+    config = write_config(
+        {
+            "timezone": "UTC",
+            "topic": {},
+            "sections": SECTIONS,
+            "sources": [{"name": "notes", "type": "feed", "path": str(path)}],
+        }
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch("2025-12-04T06:00:00+00:00"))
+    code, _, err = cli("build", "--config", str(config), "--date", "2025-12-03", "--format", "md")
+    assert code == 0, err
+    md = (tmp_path / "out" / "2025-12-03" / "briefing-2025-12-03.md").read_text("utf-8")
+    lines = md.splitlines()
+    swap = lines.index("### Kyiv and Moscow swap 300 prisoners at the Belarus border")
+    assert lines[swap + 2] == "_09:05 · updated 14:20_"
+    harvest = lines.index("### Farmers in Poltava region finish the late harvest")
+    assert not lines[harvest + 2].startswith("_")  # no time: the feed gave only the day
+    assert "https://notes.example/swap?id=7" in md and "utm_" not in md and "fbclid" not in md
