@@ -66,7 +66,8 @@ def build(
         classifier = Classifier(config)
         classifier.assign_all(stories)
         if provisional:
-            statuses = {n: (r.status, r.note(reason=True)) for n, r in store.source_states().items()}
+            states = store.source_states().items()
+            statuses = {n: (r.status, r.note(reason=True)) for n, r in states}
             generated = now
         else:
             statuses = pin_source_statuses(store, day, chosen)
