@@ -64,12 +64,12 @@ class SourceReport:
             f"{self.merged} merged + {self.refused} refused"
         )
 
-    def note(self, reason: bool = False) -> str:
+    def note(self, with_reason: bool = False) -> str:
         """What a reader should know beyond the status: entries merged or refused (with why),
-        a source that has never given anything new, and with `reason` why it failed or warned
+        a source that has never given anything new, and with `with_reason` why it failed or warned
         (the Sources note says it; the console prints the message apart)."""
         parts = []
-        if reason and self.status in ("warning", "failed") and self.message:
+        if with_reason and self.status in ("warning", "failed") and self.message:
             reason = self.message if len(self.message) <= 200 else self.message[:199] + "…"
             parts.append(reason)
         if self.merged:

@@ -67,7 +67,7 @@ def build(
         classifier.assign_all(stories)
         if provisional:
             states = store.source_states().items()
-            statuses = {n: (r.status, r.note(reason=True)) for n, r in states}
+            statuses = {n: (r.status, r.note(with_reason=True)) for n, r in states}
             generated = now
         else:
             statuses = pin_source_statuses(store, day, chosen)
@@ -128,7 +128,7 @@ def pin_source_statuses(store: Store, day: date, chosen: Selection) -> dict[str,
     """Each source's status and note as the day's Sources note shows them: on its first build
     the latest ones, which are recorded then; on a rebuild the recorded ones, so it prints the
     same note."""
-    latest = {n: (r.status, r.note(reason=True)) for n, r in store.source_states().items()}
+    latest = {n: (r.status, r.note(with_reason=True)) for n, r in store.source_states().items()}
     if chosen.first_built is not None:
         kept = store.build_source_statuses(day)
         return {name: kept.get(name, shown) for name, shown in latest.items()}

@@ -1,9 +1,9 @@
 """A story's headline and summary, only in its items' own words.
 
-The headline is the title of the item closest to the story's centroid (an item readers can click
-through to is preferred); the summary is 2-3 sentences copied verbatim from the items, the most
-central lead first, then sentences from other items that add something (maximal marginal
-relevance). A rebuild shows a recorded story exactly as its first build did.
+The headline is the best printed headline among the items (headline.py); the summary is 2-3
+sentences copied verbatim from the items, the most central item's lead first (an item readers
+can click through to is preferred), then sentences from other items that add something
+(maximal marginal relevance). A rebuild shows a recorded story exactly as its first build did.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import datetime
 from ..models import Item, Sentence, Story
 from ..text.sentences import balanced, points_elsewhere, sentences, strip_dateline
 from ..text.similarity import ItemVectors, centroid, cosine, words
+from .headline import choose_headline
 
 SUMMARY_CHARS = 650
 SUMMARY_ITEMS = 6  # the most central items a summary draws from
@@ -58,11 +59,12 @@ def make_story(
             i.id,
         ),
     )
+    summary = summarise(ranked, centre, vec, sentences_wanted)
     return Story(
         id=story_id,
-        headline=ranked[0].title,
+        headline=choose_headline(ranked, summary[0].text if summary else None),
         items=items,
-        summary=summarise(ranked, centre, vec, sentences_wanted),
+        summary=summary,
         first_reported=first,
         developing=developing,
     )
