@@ -381,7 +381,7 @@ def test_feed_text_is_escaped_and_every_case_is_marked(edge) -> None:
     # a failed source stands out in red
     (gone,) = [td for td in doc.all("td") if td.text == "gone"]
     status = doc.after(gone, "td", 2)[1]
-    assert status.text == "failed"
+    assert status.text.startswith("failed — no file matches ")
     assert "color:#b3261e" in status.style and "font-weight:bold" in status.style
     ok = [td for td in doc.all("td") if td.text == "ok"]
     assert ok and all("#b3261e" not in td.style for td in ok)
