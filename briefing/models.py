@@ -165,6 +165,7 @@ class Section:
     description: str = ""
     stories: list[Story] = field(default_factory=list)  # all, best first
     max_stories: int | None = None
+    priority: float = 1.0  # how much its stories weigh among the key developments
 
     @property
     def visible(self) -> list[Story]:
@@ -205,16 +206,11 @@ class Briefing:
     generated_at: datetime  # when the day was first built; for a provisional day, this build
     version: str
     provisional: bool = False  # the window is still open: later items will join the briefing
+    key_developments: list[Story] = field(default_factory=list)  # what readers see first
 
     def section_title(self, section_id: str) -> str:
         """Readers see titles, not ids, when a story is tagged with other sections."""
         return next((s.title for s in self.sections if s.id == section_id), section_id)
-
-    @property
-    def key_developments(self) -> list[Story]:
-        """The top stories by number of outlets, then recency; one line each up front."""
-        stories = [s for sec in self.sections for s in sec.visible]
-        return sorted(stories, key=story_rank)[:5]
 
 
 @dataclass

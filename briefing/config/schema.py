@@ -104,6 +104,11 @@ class SectionConfig(Strict):
     min_score: float = Field(1.0, ge=0)
     """Score a story needs to land in this section."""
 
+    priority: float = Field(1.0, ge=0, le=10)
+    """How much this section's stories weigh among the key developments: a story's distinct
+    outlets times this (`2`: one outlet here counts as two elsewhere; `0`: never a key
+    development)."""
+
     max_stories: int | None = Field(None, ge=1)
     """Show at most this many stories (most outlets first, then most recent); the rest are
     counted."""
