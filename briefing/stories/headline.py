@@ -15,7 +15,8 @@ import re
 from ..models import Item
 from ..text.sentences import sentences, strip_dateline
 
-HEADLINE_WORDS = 16  # a made headline longer than this is cut at a clause, else a word
+HEADLINE_WORDS = 16  # a made headline longer than this is cut at a clause...
+WHOLE_WORDS = 40  # ...or, failing one, is whole up to this length: complete beats cut
 MIN_CLAUSE_WORDS = 6
 
 _LIVE = re.compile(
@@ -31,7 +32,11 @@ _OPINION = re.compile(
     r"(?i)^(?:opinion|comment|commentary|editorial|column|letters?|podcast|video|photos?|"
     r"in pictures|quiz)\s*[:|–—-]|^(?:i|i'm|i've|we|my|our)\b"
 )
-_CLAUSE_END = re.compile(r"[,;:]\s|\s[–—-]\s")
+# where a clause may end: punctuation, or before a word that opens a subordinate clause
+_CLAUSE_END = re.compile(
+    r"[,;:]\s|\s[–—-]\s|\s(?=(?:after|as|because|but|amid|although|since|while|when|where|"
+    r"which|who|despite|following|saying|adding)\s)"
+)
 _SPECIFIC = re.compile(r"\d|^[A-ZА-ЯІЇЄҐ]")
 
 
@@ -98,6 +103,8 @@ def made_headline(sentence: str) -> str:
         clause = text[: match.start()].rstrip()
         if MIN_CLAUSE_WORDS <= len(clause.split()) <= HEADLINE_WORDS:
             return clause
+    if len(words) <= WHOLE_WORDS:
+        return text
     return " ".join(words[: HEADLINE_WORDS - 2]) + " …"
 
 

@@ -43,7 +43,7 @@ _DATELINE = re.compile(
     # KYIV, May 28 (Reuters) - | WASHINGTON (AP) — | WASHINGTON, June 2. /TASS/. | Moscow:
     r"^(?:[A-Z][A-Z .,'’-]{2,40}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\([^)]{2,30}\))?\s*[-—–]+"
     r"|[A-Z][A-Za-z .'’-]{2,40},\s*[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*/[A-Z][A-Za-z-]{1,20}/\.?"
-    r"|\([A-Z][A-Za-z-]{1,20}\)\s*[-—–]"
+    r"|\((?:[A-Z][A-Za-z]*[-\s]*){1,3}\)\s*[-—–]?"
     r"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?:(?=\s+[A-Z]))\s*"
 )
 _SAYING = (
