@@ -31,6 +31,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Any, Literal
 
+from lxml import etree
+
 from ..models import Item
 from ..text.dates import parse_timestamp
 from ..text.identity import item_id, normal_title, safe_url
@@ -55,6 +57,7 @@ from .registry import SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
 
 EXTRACT_CHARS = 300_000  # text handed to trafilatura (items keep 20,000)
 EXTRACT_NODES = 50_000
+_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 
 
 @SOURCE_TYPES.register
@@ -169,24 +172,46 @@ def _article(
 
 
 def bounded_tree(root: Any) -> Any:
-    """The page cut after EXTRACT_CHARS of text or EXTRACT_NODES elements: trafilatura needs
-    ~20 s for a 10 MB page, and an item keeps only MAX_BODY characters anyway."""
-    seen = 0
-    for index, el in enumerate(root.iter()):
-        seen += len(el.text or "") + len(el.tail or "")
-        if seen > EXTRACT_CHARS or index > EXTRACT_NODES:
-            break
-    else:
+    """The page with its <body> cut after EXTRACT_CHARS characters of text or EXTRACT_NODES
+    elements (trafilatura needs ~20 s for a 10 MB page, and an item keeps only MAX_BODY
+    characters anyway), its <head> after EXTRACT_NODES elements.
+
+    Only what can become text counts: the content of <script>, <style>, <noscript> and
+    <template> does not, so a page with 300 KB of inline CSS keeps its article. The head and
+    the body are bounded apart, so the cut never removes the <body>."""
+    parts = [p for p in (root.find("head"), root.find("body")) if p is not None] or [root]
+    cuts = [(n, i) for n, p in enumerate(parts) if (i := _over_budget(p)) is not None]
+    if not cuts:
         return root
     root = copy.deepcopy(root)
-    cut = next(itertools.islice(root.iter(), index, None))
-    for child in list(cut):
-        cut.remove(child)
-    while (parent := cut.getparent()) is not None:
-        for later in list(cut.itersiblings()):
-            parent.remove(later)
-        cut = parent
+    copied = [p for p in (root.find("head"), root.find("body")) if p is not None] or [root]
+    for n, index in cuts:
+        part = copied[n]
+        cut = next(itertools.islice(part.iter(), index, None))
+        for child in list(cut):
+            cut.remove(child)
+        while cut is not part and (parent := cut.getparent()) is not None:
+            for later in list(cut.itersiblings()):
+                parent.remove(later)
+            cut = parent
     return root
+
+
+def _over_budget(part: Any) -> int | None:
+    """The position (in `part.iter()`) of the element where the budget runs out, if it does."""
+    seen = index = hidden = 0
+    for event, el in etree.iterwalk(part, events=("start", "end")):
+        invisible = el.tag in _INVISIBLE
+        if event == "end":
+            hidden -= invisible
+            seen += len(el.tail or "") if hidden == 0 and el is not part else 0
+            continue
+        hidden += invisible
+        seen += len(el.text or "") if hidden == 0 else 0
+        if seen > EXTRACT_CHARS or index > EXTRACT_NODES:
+            return index
+        index += 1
+    return None
 
 
 def _page_title(root: Any, site: str | None, url: str | None) -> str:
