@@ -44,7 +44,7 @@ def test_the_body_survives_a_large_inline_style_and_script() -> None:
     parsed = parse("inline_css_article.html", data=page.encode())
     assert parsed.warnings == [] and parsed.refused == []
     [item] = parsed.items
-    assert item.title.startswith("Grain corridor ships leave Odesa despite overnight drone")
+    assert item.title == "Grain corridor ships leave Odesa despite overnight drone strikes"
     assert item.body.startswith("Three bulk carriers loaded with wheat and maize")
     assert item.body.endswith("loading at the other berths went on as planned.")
     assert item.published == datetime(2025, 5, 27, 9, 40, tzinfo=KYIV)
@@ -120,3 +120,35 @@ def test_real_latin1_pages_still_read_as_declared() -> None:
     cyrillic += "<body><p>Делегации встретились в Стамбуле во второй раз.</p></body></html>"
     [koi8] = parse("inline.html", data=cyrillic.encode("koi8-r")).items
     assert koi8.title == "Переговоры в Стамбуле"
+
+
+# -- part 4: titles without site names ----------------------------------------------------------
+
+HEADLINE = "Kyiv - Moscow prisoner swap completed at Belarus border"
+
+
+def test_the_site_name_leaves_og_title_json_ld_and_title() -> None:
+    page = fixture("site_name_titles.html")
+    [item] = parse("site_name_titles.html").items
+    assert item.title == HEADLINE  # og:title "... | Dnipro Dispatch"; the dash stays
+    no_og = page.replace('<meta property="og:title"', '<meta property="og:other"')
+    [jsonld] = parse("site_name_titles.html", data=no_og.encode()).items
+    assert jsonld.title == HEADLINE  # JSON-LD "DNIPRO DISPATCH :: ..."
+    no_headline = no_og.replace('"headline"', '"alternativeHeadline"')
+    url = "https://www.dniprodispatch.example/news/swap"
+    [titled] = parse("site_name_titles.html", data=no_headline.encode(), url=url).items
+    assert titled.title == HEADLINE  # <title> "... – dniprodispatch.example": the host
+
+
+def test_a_headline_that_merely_contains_a_separator_is_kept() -> None:
+    page = fixture("site_name_titles.html")
+    for headline in (
+        "Ukraine: what we know on day 1,190 of the war",
+        "Zelensky - Putin meeting possible after Istanbul, Erdogan says",
+        "Kyiv | Moscow | Ankara: three capitals, one memorandum",
+    ):
+        custom = page.replace(
+            "Kyiv - Moscow prisoner swap completed at Belarus border | Dnipro Dispatch", headline
+        )
+        [item] = parse("site_name_titles.html", data=custom.encode()).items
+        assert item.title == headline

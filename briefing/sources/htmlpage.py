@@ -21,7 +21,6 @@ from .charset import decode
 
 ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "Report"}
 MAX_JSONLD = 50  # JSON-LD scripts read per page
-TITLE_SEP = re.compile(r"\s+[|–—-]\s+")
 _TAGLIKE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 # PHP's own error lines (html_errors on): "<b>Warning</b>:  ... in <b>/x.php</b> on line <b>42</b>"
 _PHP_DIAGNOSTIC = re.compile(
@@ -29,6 +28,8 @@ _PHP_DIAGNOSTIC = re.compile(
     r"fatal) error)</b>:[^<>]{0,1000}<b>[^<>]{1,500}</b> on line <b>\d+</b>(?:\s*<br\s*/?>)?",
     re.I,
 )
+# a link to a home page: "/", "https://example.org", also inside an archive's address
+_HOME = re.compile(r"\s*(?:\S*https?://[^/\s]+)?/?(?:index\.\w{2,5})?\s*")
 _CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
 _MAGIC = (
     (b"%PDF-", "a PDF document"),
@@ -172,17 +173,34 @@ def meta_content(root: lxml.html.HtmlElement, *keys: str) -> str | None:
 
 def site_name(root: lxml.html.HtmlElement, nodes: list[dict[str, Any]]) -> str | None:
     """og:site_name, else the JSON-LD publisher's name (following an `@id` reference)."""
-    if name := title_of(meta_content(root, "og:site_name")):
-        return name
+    names = site_names(root, nodes, home_links=False)
+    return names[0] if names else None
+
+
+def site_names(
+    root: lxml.html.HtmlElement, nodes: list[dict[str, Any]], home_links: bool = True
+) -> list[str]:
+    """Every name the page gives its site: og:site_name, the JSON-LD publishers' names,
+    application-name, and the text, title or logo text of its links to the home page."""
+    names = [title_of(meta_content(root, "og:site_name"))]
     by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str) and "name" in n}
     for node in nodes:
         pubs = node.get("publisher")
         for pub in pubs if isinstance(pubs, list) else [pubs]:
             if isinstance(pub, dict) and "name" not in pub:
                 pub = by_id.get(as_str(pub.get("@id")) or "", pub)
-            if isinstance(pub, dict) and (name := title_of(as_str(pub.get("name")))):
-                return name
-    return None
+            if isinstance(pub, dict):
+                names.append(title_of(as_str(pub.get("name"))))
+    if not home_links:
+        return [n for n in names if n][:1]
+    names.append(title_of(meta_content(root, "application-name")))
+    for link in itertools.islice(root.iter("a"), 300):  # the logo or name linking home
+        if "home" in (link.get("rel") or "").split() or _HOME.fullmatch(
+            (link.get("href") or "").strip() or "#"
+        ):
+            alts = [img.get("alt") for img in link.iter("img")]
+            names += [title_of(t)[:80] for t in (markup_of(link), link.get("title"), *alts) if t]
+    return list(dict.fromkeys(n for n in names if n))
 
 
 def site_of(url: str | None) -> str:

@@ -39,7 +39,6 @@ from ..text.identity import item_id, normal_title, safe_url
 from ..text.sentences import first_words
 from .htmlpage import (
     ARTICLE_TYPES,
-    TITLE_SEP,
     as_str,
     is_type,
     jsonld_nodes,
@@ -49,11 +48,13 @@ from .htmlpage import (
     page_url,
     plain_text,
     site_name,
+    site_names,
     site_of,
     title_of,
 )
 from .liveblog import MAX_POSTS, jsonld_posts, markup_posts, post_items, strip_chrome
 from .registry import SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
+from .titles import site_keys, strip_site
 
 EXTRACT_CHARS = 300_000  # text handed to trafilatura (items keep 20,000)
 EXTRACT_NODES = 50_000
@@ -158,10 +159,8 @@ def _article(
         )
     text = text or plain_text(meta_content(root, "og:description", "description"))
     site = site_name(root, nodes)
-    title = title_of(meta_content(root, "og:title", "twitter:title")) or title_of(
-        as_str(node.get("headline"))
-    )
-    title = title or _page_title(root, site, url) or title_of(getattr(extracted, "title", None))
+    title = _title(root, node, site_keys(site_names(root, nodes), site_of(url)))
+    title = title or title_of(getattr(extracted, "title", None))
     if not title and not text:
         return None
     published, day_only = _article_date(root, node, zone)
@@ -214,13 +213,18 @@ def _over_budget(part: Any) -> int | None:
     return None
 
 
-def _page_title(root: Any, site: str | None, url: str | None) -> str:
-    """<title> without a trailing " | Site name", else the first <h1>."""
-    title = title_of(markup_of(root.find(".//title")))
-    parts = TITLE_SEP.split(title)
-    if len(parts) > 1 and parts[-1].casefold() in {(site or "").casefold(), site_of(url)}:
-        title = title[: title.rfind(parts[-1])].rstrip(" |–—-")
-    return title or title_of(markup_of(root.find(".//h1")))
+def _title(root: Any, node: dict[str, Any], sites: set[str]) -> str:
+    """The first title the page states (og:title, twitter:title, the JSON-LD headline, <title>)
+    without its site name, else the first <h1>."""
+    h1s = [title_of(markup_of(h)) for h in itertools.islice(root.iter("h1"), 5)]
+    for raw in (
+        meta_content(root, "og:title", "twitter:title"),
+        as_str(node.get("headline")),
+        markup_of(root.find(".//title")),
+    ):
+        if title := title_of(raw):
+            return strip_site(title, sites, h1s)
+    return next(iter(h1s), "")
 
 
 def _article_date(root: Any, node: dict[str, Any], zone: tzinfo) -> tuple[datetime | None, bool]:
