@@ -9,8 +9,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from briefing.sources import Document, ParseContext, Parsed
-from briefing.sources.pages import EXTRACT_CHARS, EXTRACT_NODES, PageSource, parse_page
+from briefing.sources.pages import (
+    EXTRACT_CHARS,
+    EXTRACT_NODES,
+    PageSource,
+    article_from_html,
+    parse_page,
+)
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -152,3 +160,55 @@ def test_a_headline_that_merely_contains_a_separator_is_kept() -> None:
         )
         [item] = parse("site_name_titles.html", data=custom.encode()).items
         assert item.title == headline
+
+
+# -- part 5: challenge, error and consent pages are not items -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("challenge_incapsula.html", "challenge page (Incapsula)"),
+        (
+            "challenge_javascript.html",
+            "challenge page (asks to enable JavaScript or prove a human visits)",
+        ),
+        ("soft_404.html", "error page (Page not found)"),
+        ("consent_wall.html", "consent wall"),
+    ],
+)
+def test_a_challenge_or_error_page_is_a_warning_and_a_refused_entry(name: str, reason: str) -> None:
+    parsed = parse(name)
+    assert parsed.items == []
+    assert parsed.warnings == [f"{PAGES / name} is not an article: {reason}"]
+    assert parsed.refused == [reason]
+
+
+def test_access_denied_is_an_error_page() -> None:
+    page = "<html><head><title>Access Denied</title></head><body><h1>Access Denied</h1>"
+    page += "<p>You don't have permission to access this page on this server.</p>"
+    page += "<p>Reference #18.4f3e1002.1716900000.1a2b3c</p></body></html>"
+    parsed = parse("inline.html", data=page.encode())
+    assert parsed.items == [] and parsed.refused == ["error page (Access Denied)"]
+
+
+def test_a_real_article_with_notices_is_an_article() -> None:
+    parsed = parse("article_with_notices.html")
+    assert parsed.warnings == [] and parsed.refused == []
+    [item] = parsed.items
+    assert item.title == "Kremlin says Trump's outburst about Putin shows emotional overload"
+    for title in (
+        "404 days of the siege: a city that will not give up",
+        "Error in the memorandum: Kyiv and Moscow read the same clause differently",
+        "Not found: the missing millions of the reconstruction fund",
+    ):
+        page = fixture("article_plain.html").replace(
+            "Kremlin says Trump's outburst about Putin shows emotional overload", title
+        )
+        [titled] = parse("inline.html", data=page.encode()).items
+        assert titled.title == title
+
+
+def test_feed_expansion_never_takes_a_challenge_page_for_the_article() -> None:
+    data = (PAGES / "challenge_incapsula.html").read_bytes()
+    assert article_from_html(data, "https://harbourlive.example/news/1", KYIV) is None

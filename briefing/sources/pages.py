@@ -37,6 +37,7 @@ from ..models import Item
 from ..text.dates import parse_timestamp
 from ..text.identity import item_id, normal_title, safe_url
 from ..text.sentences import first_words
+from .blocked import block_reason
 from .htmlpage import (
     ARTICLE_TYPES,
     as_str,
@@ -82,36 +83,59 @@ class Article:
 
 
 def parse_page(doc: Document, source: SourceConfig, ctx: ParseContext) -> Parsed:
-    """One item for an article, one per post for a live blog; a useless page is a warning."""
+    """One item for an article, one per post for a live blog. A page that is not one (not
+    HTML, a challenge or error page, no text) is a warning and one refused entry; so is each
+    post left out."""
     root = load_tree(doc.data, doc.content_type)
     if isinstance(root, str):
-        return Parsed([], [f"{doc.origin} {root}"])
+        return _refused(f"{doc.origin} {root}", root)
     nodes = jsonld_nodes(root)
+    if reason := _not_a_page(root, nodes, doc.data):
+        return _refused(f"{doc.origin} is not an article: {reason}", reason)
     url = page_url(root, nodes, safe_url(doc.url or source.url))
     outlet = source.outlet or site_name(root, nodes) or site_of(url) or source.name
     posts = jsonld_posts(nodes, url, ctx.zone)
     if posts is None and not any(is_type(n, ARTICLE_TYPES) for n in nodes):
         posts = markup_posts(root, url, ctx.zone)
     if posts is not None:
-        warnings = []
+        warnings, refused = [], []
         if len(posts) > MAX_POSTS:
             warnings.append(f"{doc.origin} has {len(posts)} posts; only {MAX_POSTS} were read")
-        return Parsed(post_items(posts[:MAX_POSTS], source, outlet, ctx), warnings)
+            refused += [f"post over the limit of {MAX_POSTS:,} per page"] * (len(posts) - MAX_POSTS)
+        kept = [p for p in posts[:MAX_POSTS] if p.title or p.body]
+        refused += ["post without text"] * (min(len(posts), MAX_POSTS) - len(kept))
+        return Parsed(post_items(kept, source, outlet, ctx), warnings, refused)
     art = _article(root, nodes, url, ctx.zone)
     if art is None:
-        return Parsed([], [f"{doc.origin} has no article text or live-blog posts"])
+        return _refused(f"{doc.origin} has no article text or live-blog posts", "no article text")
     lang = title_of(root.get("lang"))[:20] or None
     id_ = item_id(url, outlet, art.title, art.published)
     item = Item(id_, source.name, outlet, url, art.title, art.text, art.published, ctx.captured)
     return Parsed([replace(item, lang=lang, date_only=art.date_only)], [])
 
 
+def _refused(warning: str, reason: str) -> Parsed:
+    return Parsed([], [warning], [reason])
+
+
+def _not_a_page(root: Any, nodes: list[dict[str, Any]], data: bytes) -> str | None:
+    """Why the page is a challenge, error or consent page (see `blocked`); a page that states
+    an article or live blog in its metadata is judged only by an error title."""
+    stated = any(is_type(n, {*ARTICLE_TYPES, "LiveBlogPosting"}) for n in nodes) or bool(
+        meta_content(root, "article:published_time", "og:title")
+    )
+    return block_reason(root, data, errors_only=stated)
+
+
 def article_from_html(data: bytes, url: str | None, zone: tzinfo) -> Article | None:
-    """The article in a fetched page, or None when it is not HTML or holds no text."""
+    """The article in a fetched page, or None when it is not HTML, not the article (a
+    challenge or error page) or holds no text."""
     root = load_tree(data, "")
     if isinstance(root, str):
         return None
     nodes = jsonld_nodes(root)
+    if _not_a_page(root, nodes, data):
+        return None
     return _article(root, nodes, page_url(root, nodes, safe_url(url)), zone)
 
 
