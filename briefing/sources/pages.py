@@ -2,21 +2,26 @@
 
 How a page is read (first rule that applies):
 
+0. **Not a page**: not HTML (`htmlpage.load_tree`), or a challenge, access-denied, error or
+   consent page (`blocked`): no item, a warning with the reason, one refused entry.
 1. **JSON-LD live blog**: a schema.org `LiveBlogPosting` (top level, in a list, in `@graph` or
    nested) with `liveBlogUpdate` entries: one item per update (headline, articleBody,
    datePublished, url).
-2. **Markup live blog**, only when no JSON-LD node says the page is an article: each
+2. **Microdata or RDFa live blog**: the same, stated with `itemprop`/`property` attributes
+   (`microdata`).
+3. **Markup live blog**, only when no JSON-LD node says the page is an article: each
    `<time datetime>` belongs to its nearest `<article>`, `<div>`, `<section>` or `<li>` whose
    class or id has a word starting with `post`, `update`, `entry` or `live`; that block grows to
    the largest ancestor holding no other post's time. Not posts: blocks in `<aside>`, `<nav>` or
    related/sidebar/comment/promo/teaser containers, blocks holding the page's `<h1>` (its
    header), and teasers, whose heading links to another page. Two or more posts make a live
    blog; a post's title is its first heading, else its first words.
-3. **Article**: otherwise trafilatura extracts the main text from our parsed tree. It is never
+4. **Article**: otherwise trafilatura extracts the main text from our parsed tree. It is never
    asked to fetch anything, and its insecure-SSL fallback is switched off all the same.
 
 Times are trusted only from the page's own metadata (JSON-LD `datePublished`,
-`article:published_time`, `<time datetime>` in the article). trafilatura's date comes from
+`article:published_time`, `<time datetime>` in the article). Titles lose their site name
+(`titles`). trafilatura's date comes from
 htmldate, which may guess from URLs or text, so it only ever counts as a day. Text reaches items
 only through `clean`: plain, no markup, links only http(s).
 """
@@ -54,6 +59,7 @@ from .htmlpage import (
     title_of,
 )
 from .liveblog import MAX_POSTS, jsonld_posts, markup_posts, post_items, strip_chrome
+from .microdata import has_live_blog, structured_posts
 from .registry import SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
 from .titles import site_keys, strip_site
 
@@ -95,6 +101,8 @@ def parse_page(doc: Document, source: SourceConfig, ctx: ParseContext) -> Parsed
     url = page_url(root, nodes, safe_url(doc.url or source.url))
     outlet = source.outlet or site_name(root, nodes) or site_of(url) or source.name
     posts = jsonld_posts(nodes, url, ctx.zone)
+    if posts is None and has_live_blog(root):
+        posts = structured_posts(root, url, ctx.zone)
     if posts is None and not any(is_type(n, ARTICLE_TYPES) for n in nodes):
         posts = markup_posts(root, url, ctx.zone)
     if posts is not None:
