@@ -21,6 +21,7 @@ from briefing.sources.pages import (
     article_from_html,
     parse_page,
 )
+from briefing.text.clean import MAX_BODY, TRUNCATED, truncate
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -287,3 +288,34 @@ def test_a_huge_microdata_live_blog_is_read_quickly_and_bounded() -> None:
     assert time.monotonic() - started < 10  # extruct 0.18 takes 16 s on this page
     assert len(parsed.items) == MAX_POSTS
     assert len(parsed.refused) == 20_000 - MAX_POSTS
+
+
+# -- part 9: the body cap keeps real articles whole ---------------------------------------------
+
+
+def long_article(paragraphs: int) -> bytes:
+    body = "".join(
+        f"<p>Round {n}: the delegations met for {n % 9 + 2} hours and agreed on an exchange of "
+        f"prisoners, a humanitarian corridor and a date for the next meeting, officials of both "
+        f"sides said afterwards in separate statements to the press.</p>\n"
+        for n in range(paragraphs)
+    )
+    return fixture("long_article.html").replace("<!-- PARAGRAPHS -->", body).encode()
+
+
+def test_a_long_article_is_kept_whole() -> None:
+    [item] = parse("long_article.html", data=long_article(150)).items
+    assert 30_000 < len(item.body) < MAX_BODY  # longer than 99 % of real articles
+    assert item.body.endswith("The chronology ends with the second round in Istanbul.")
+
+
+def test_the_body_cap_cuts_at_a_paragraph() -> None:
+    [item] = parse("long_article.html", data=long_article(400)).items
+    assert len(item.body) <= MAX_BODY and item.body.endswith(TRUNCATED)
+    kept = item.body.removesuffix(TRUNCATED)
+    assert kept.endswith(
+        "officials of both sides said afterwards in separate statements to the press."
+    )
+    paragraph = "\n\n" + kept.rsplit("\n\n", 1)[1]
+    assert len(item.body) + len(paragraph) > MAX_BODY - 5  # every paragraph that fits is kept
+    assert truncate("word " * 10_000, 100).endswith("word […]")  # no paragraph: at a word

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from ..text.clean import html_to_text, title_text
+from ..text.clean import MAX_BODY, html_to_text, title_text
 from ..text.identity import safe_url
 from .charset import decode
 
@@ -142,10 +142,10 @@ def as_str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def plain_text(markup: str | None) -> str:
+def plain_text(markup: str | None, limit: int = MAX_BODY) -> str:
     """Plain text; a second pass strips tags that the page entity-encoded (`&lt;b&gt;`)."""
-    text = html_to_text(markup)
-    return html_to_text(text) if _TAGLIKE.search(text) else text
+    text = html_to_text(markup, limit)
+    return html_to_text(text, limit) if _TAGLIKE.search(text) else text
 
 
 def title_of(markup: str | None) -> str:

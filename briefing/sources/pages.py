@@ -39,6 +39,7 @@ from typing import Any, Literal
 from lxml import etree
 
 from ..models import Item
+from ..text.clean import MAX_BODY, MAX_TITLE, truncate
 from ..text.dates import parse_timestamp
 from ..text.identity import item_id, normal_title, safe_url
 from ..text.sentences import first_words
@@ -63,7 +64,7 @@ from .microdata import has_live_blog, structured_posts
 from .registry import SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
 from .titles import site_keys, strip_site
 
-EXTRACT_CHARS = 300_000  # text handed to trafilatura (items keep 20,000)
+EXTRACT_CHARS = 300_000  # text handed to trafilatura (items keep MAX_BODY, 40,000)
 EXTRACT_NODES = 50_000
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 
@@ -174,7 +175,7 @@ def _article(
     except Exception:  # an extractor bug on odd markup must not lose the page
         extracted = None
     node = next((n for n in nodes if is_type(n, ARTICLE_TYPES)), {})
-    text = plain_text(getattr(extracted, "text", None))
+    text = plain_text(getattr(extracted, "text", None), MAX_BODY + MAX_TITLE * 4)
     heads = (
         meta_content(root, "og:title"),
         markup_of(root.find(".//h1")),
@@ -183,6 +184,7 @@ def _article(
     first, _, rest = text.partition("\n\n")
     if rest and normal_title(first) in {normal_title(title_of(h)) for h in heads} - {""}:
         text = rest  # trafilatura keeps the headline as the first paragraph
+    text = truncate(text, MAX_BODY)
     if not text:
         article = root.find(".//article")
         text = plain_text(
