@@ -319,3 +319,24 @@ def test_the_body_cap_cuts_at_a_paragraph() -> None:
     paragraph = "\n\n" + kept.rsplit("\n\n", 1)[1]
     assert len(item.body) + len(paragraph) > MAX_BODY - 5  # every paragraph that fits is kept
     assert truncate("word " * 10_000, 100).endswith("word […]")  # no paragraph: at a word
+
+
+# -- part 10: days as the page shows them -------------------------------------------------------
+
+
+def test_a_utc_time_takes_the_offset_the_page_states_for_the_same_instant() -> None:
+    [item] = parse("utc_stamp_local_day.html").items
+    assert item.published == datetime(2025, 5, 28, 2, 40, 12, tzinfo=UTC)  # the same instant
+    assert item.published.utcoffset() == timedelta(hours=-4)  # as the newsroom states it
+    assert item.published.date().isoformat() == "2025-05-27"  # the day its readers saw
+    wall_clock = fixture("utc_stamp_local_day.html").replace(
+        '<time datetime="2025-05-27T22:40:12-04:00">', '<span data-local="2025-05-27 22:40:12">'
+    )
+    [local] = parse("inline.html", data=wall_clock.encode()).items
+    assert local.published.utcoffset() == timedelta(hours=-4)
+    alone = wall_clock.replace("2025-05-27 22:40:12", "")
+    [utc] = parse("inline.html", data=alone.encode()).items
+    assert utc.published.utcoffset() == timedelta(0)  # nothing more stated: nothing guessed
+    other = fixture("utc_stamp_local_day.html").replace("22:40:12-04:00", "22:41:00-04:00")
+    [unrelated] = parse("inline.html", data=other.encode()).items
+    assert unrelated.published.utcoffset() == timedelta(0)  # another instant is not this one

@@ -61,6 +61,7 @@ from .htmlpage import (
 )
 from .liveblog import MAX_POSTS, jsonld_posts, markup_posts, post_items, strip_chrome
 from .microdata import has_live_blog, structured_posts
+from .pagedates import article_date
 from .registry import SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
 from .titles import site_keys, strip_site
 
@@ -197,7 +198,7 @@ def _article(
     title = title or title_of(getattr(extracted, "title", None))
     if not title and not text:
         return None
-    published, day_only = _article_date(root, node, zone)
+    published, day_only = article_date(root, node, zone)
     if published is None and getattr(extracted, "date", None):
         published, _ = parse_timestamp(str(extracted.date)[:10], zone)  # type: ignore[union-attr]
         day_only = published is not None
@@ -259,18 +260,3 @@ def _title(root: Any, node: dict[str, Any], sites: set[str]) -> str:
         if title := title_of(raw):
             return strip_site(title, sites, h1s)
     return next(iter(h1s), "")
-
-
-def _article_date(root: Any, node: dict[str, Any], zone: tzinfo) -> tuple[datetime | None, bool]:
-    """The date the page states: JSON-LD, article:published_time, then <time> in the article."""
-    stamps = [as_str(node.get("datePublished")), as_str(node.get("dateCreated"))]
-    stamps += [
-        meta_content(root, "article:published_time", "og:article:published_time", "datePublished")
-    ]
-    article = root.find(".//article")
-    stamps += [el.get("datetime") for el in article.iter("time")] if article is not None else []
-    for stamp in stamps:
-        published, day_only = parse_timestamp(stamp, zone)
-        if published is not None:
-            return published, day_only
-    return None, False
