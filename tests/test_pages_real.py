@@ -340,3 +340,22 @@ def test_a_utc_time_takes_the_offset_the_page_states_for_the_same_instant() -> N
     other = fixture("utc_stamp_local_day.html").replace("22:40:12-04:00", "22:41:00-04:00")
     [unrelated] = parse("inline.html", data=other.encode()).items
     assert unrelated.published.utcoffset() == timedelta(0)  # another instant is not this one
+
+
+def test_a_stray_angle_bracket_in_the_text_costs_at_most_its_line() -> None:
+    page = fixture("inline_css_article.html").replace(
+        "<p>Port officials said",
+        "<p>&lt;All shipping news from the region</p><p>Port officials said",
+    )
+    [item] = parse("inline.html", data=page.encode()).items
+    assert item.body.endswith("loading at the other berths went on as planned.")
+    assert "All shipping news" not in item.body  # tag-like text never reaches an item
+
+
+def test_indentation_does_not_count_toward_the_size_cut() -> None:
+    nav = "".join(
+        f"<li><a href='/s{n}'>{' ' * 400}Section {n}{' ' * 400}</a></li>" for n in range(500)
+    )
+    page = fixture("inline_css_article.html").replace("<article>", f"<ul>{nav}</ul><article>")
+    [item] = parse("inline.html", data=page.encode()).items
+    assert item.body.endswith("loading at the other berths went on as planned.")

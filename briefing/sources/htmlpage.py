@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from ..text.clean import MAX_BODY, html_to_text, title_text
+from ..text.clean import MAX_BODY, html_to_text, title_text, truncate
 from ..text.identity import safe_url
 from .charset import decode
 
@@ -146,6 +146,13 @@ def plain_text(markup: str | None, limit: int = MAX_BODY) -> str:
     """Plain text; a second pass strips tags that the page entity-encoded (`&lt;b&gt;`)."""
     text = html_to_text(markup, limit)
     return html_to_text(text, limit) if _TAGLIKE.search(text) else text
+
+
+def extracted_text(text: str | None, limit: int = MAX_BODY) -> str:
+    """Plain text of an extractor's plain-text output, cleaned line by line: a stray "<" in the
+    text ("<Alle Shops") can cost only its own line, never the lines after it."""
+    lines = (plain_text(line, limit) for line in (text or "").splitlines())
+    return truncate("\n\n".join(line for line in lines if line), limit)
 
 
 def title_of(markup: str | None) -> str:

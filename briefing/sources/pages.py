@@ -47,6 +47,7 @@ from .blocked import block_reason
 from .htmlpage import (
     ARTICLE_TYPES,
     as_str,
+    extracted_text,
     is_type,
     jsonld_nodes,
     load_tree,
@@ -176,7 +177,7 @@ def _article(
     except Exception:  # an extractor bug on odd markup must not lose the page
         extracted = None
     node = next((n for n in nodes if is_type(n, ARTICLE_TYPES)), {})
-    text = plain_text(getattr(extracted, "text", None), MAX_BODY + MAX_TITLE * 4)
+    text = extracted_text(getattr(extracted, "text", None), MAX_BODY + MAX_TITLE * 4)
     heads = (
         meta_content(root, "og:title"),
         markup_of(root.find(".//h1")),
@@ -210,8 +211,9 @@ def bounded_tree(root: Any) -> Any:
     elements (trafilatura needs ~20 s for a 10 MB page, and an item keeps only MAX_BODY
     characters anyway), its <head> after EXTRACT_NODES elements.
 
-    Only what can become text counts: the content of <script>, <style>, <noscript> and
-    <template> does not, so a page with 300 KB of inline CSS keeps its article. The head and
+    Only what can become text counts: not the content of <script>, <style>, <noscript> and
+    <template>, nor the whitespace that indents the markup, so a page with 300 KB of inline CSS
+    or of indentation keeps its article. The head and
     the body are bounded apart, so the cut never removes the <body>."""
     parts = [p for p in (root.find("head"), root.find("body")) if p is not None] or [root]
     cuts = [(n, i) for n, p in enumerate(parts) if (i := _over_budget(p)) is not None]
@@ -238,10 +240,10 @@ def _over_budget(part: Any) -> int | None:
         invisible = el.tag in _INVISIBLE
         if event == "end":
             hidden -= invisible
-            seen += len(el.tail or "") if hidden == 0 and el is not part else 0
+            seen += len((el.tail or "").strip()) if hidden == 0 and el is not part else 0
             continue
         hidden += invisible
-        seen += len(el.text or "") if hidden == 0 else 0
+        seen += len((el.text or "").strip()) if hidden == 0 else 0
         if seen > EXTRACT_CHARS or index > EXTRACT_NODES:
             return index
         index += 1
