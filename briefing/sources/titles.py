@@ -70,9 +70,9 @@ def strip_site(title: str, keys: set[str], headlines: Iterable[str] = ()) -> str
             break
         last, first = seps[-1], seps[0]
         before, after = title[: last.start()].strip(), title[first.end() :].strip()
-        if is_site(title[last.end() :], keys) and before and not is_site(before, keys):
+        if is_site(title[last.end() :], keys) and before and _key(before) not in keys:
             title = before
-        elif is_site(title[: first.start()], keys) and after and not is_site(after, keys):
+        elif is_site(title[: first.start()], keys) and after and _key(after) not in keys:
             title = after
         else:
             break
