@@ -334,6 +334,11 @@ def test_a_utc_time_takes_the_offset_the_page_states_for_the_same_instant() -> N
     )
     [local] = parse("inline.html", data=wall_clock.encode()).items
     assert local.published.utcoffset() == timedelta(hours=-4)
+    rfc = wall_clock.replace('<span data-local="2025-05-27 22:40:12">', "<span>").replace(
+        "</title>", '</title><meta name="date" content="Tue, 27 May 2025 22:40:12 -0400">'
+    )
+    [dated] = parse("inline.html", data=rfc.encode()).items
+    assert dated.published.utcoffset() == timedelta(hours=-4)
     alone = wall_clock.replace("2025-05-27 22:40:12", "")
     [utc] = parse("inline.html", data=alone.encode()).items
     assert utc.published.utcoffset() == timedelta(0)  # nothing more stated: nothing guessed

@@ -5,17 +5,19 @@ Times are trusted only from the page's own metadata, in this order: JSON-LD `dat
 
 A time stated in UTC ("...Z", "+00:00") is the right instant but often not the publisher's
 day: a New York paper's 21:25 on 24 February is 02:25Z on the 25th. Many pages state the same
-instant again elsewhere with the newsroom's offset ("2020-02-24T21:25:54-05:00" in a `<time>`
-or in another metadata block), or as a local wall-clock time that differs from the UTC one by
-whole quarter hours with the same minutes and seconds ("2020-02-24 21:25:54"). Then the time
-keeps its instant and takes that offset, so its day is the day the page shows its readers.
-Nothing is guessed when the page says nothing more.
+instant again elsewhere with the newsroom's offset ("2020-02-24T21:25:54-05:00" in a `<time>`,
+"Mon, 24 Feb 2020 21:25:54 -0500" in a `<meta name="date">`), or as a local wall-clock time
+that differs from the UTC one by whole quarter hours with the same minutes and seconds
+("2020-02-24 21:25:54"). Then the time keeps its instant and takes that offset, so its day is
+the day the page shows its readers. Nothing is guessed when the page says nothing more.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import lxml.html
@@ -25,8 +27,10 @@ from .htmlpage import as_str, meta_content
 
 SCAN_CHARS = 2_000_000  # markup searched for the same instant stated with an offset
 _STAMP = re.compile(
-    r"\b(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}:\d{2})(?:\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?(?![\d:])"
+    r"\b(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}:\d{2})(?:\.\d{1,9})?"
+    r"(?: ?(?:GMT|UTC)?(Z|[+-]\d{2}:?\d{2}))?(?![\d:])"
 )
+_RFC_2822 = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}\b")
 _LONGEST_OFFSET = timedelta(hours=14)
 
 
@@ -51,6 +55,11 @@ def local_offset(published: datetime, root: Any) -> datetime:
     """`published` (a UTC time) in the offset the page states the same instant in elsewhere."""
     markup = lxml.html.tostring(root, encoding="unicode")[:SCAN_CHARS]
     utc = published.replace(microsecond=0, tzinfo=None) - (published.utcoffset() or timedelta(0))
+    for text in _RFC_2822.findall(markup):  # "Sat, 19 Oct 2019 00:04:00 +0200" (<meta name=date>)
+        with contextlib.suppress(TypeError, ValueError):
+            stated = parsedate_to_datetime(text)
+            if stated.utcoffset() and stated == published:
+                return published.astimezone(stated.tzinfo)
     wall_clock = None
     for day, clock, offset in _STAMP.findall(markup):
         try:
