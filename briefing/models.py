@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+UPDATE_SHOWN = timedelta(minutes=30)  # a story's later items this much after its first show
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Item:
     captured: datetime
     lang: str | None = None
     date_only: bool = False  # the source gave a day but no time; `published` is noon that day
+    stored: datetime | None = None  # when the store got it (None until it is stored)
 
     @property
     def when(self) -> datetime:
@@ -61,10 +64,14 @@ class SourceReport:
             f"{self.merged} merged + {self.refused} refused"
         )
 
-    def note(self) -> str:
-        """What a reader of the Sources note should know beyond the status: entries merged or
-        refused (with why), and a source that has never given anything new."""
+    def note(self, with_reason: bool = False) -> str:
+        """What a reader should know beyond the status: entries merged or refused (with why),
+        a source that has never given anything new, and with `with_reason` why it failed or warned
+        (the Sources note says it; the console prints the message apart)."""
         parts = []
+        if with_reason and self.status in ("warning", "failed") and self.message:
+            reason = self.message if len(self.message) <= 200 else self.message[:199] + "…"
+            parts.append(reason)
         if self.merged:
             parts.append(f"{self.merged} merged as duplicates")
         if self.refusals:
@@ -112,6 +119,27 @@ class Story:
         return max(item.when for item in self.items)
 
     @property
+    def first_seen(self) -> datetime | None:
+        """When a story new today was first reported, as far as its items give times (an item
+        known only by its day has no time to show)."""
+        if self.developing:
+            return None  # shown as "first reported <day>"
+        return min((item.when for item in self.items if not item.date_only), default=None)
+
+    @property
+    def updated(self) -> datetime | None:
+        """When the story was last added to, worth showing when it is well after its first
+        report today (or for a developing story, whose first report was on an earlier day)."""
+        timed = [item.when for item in self.items if not item.date_only]
+        if not timed:
+            return None
+        last = max(timed)
+        first = self.first_seen
+        if self.developing or (first is not None and last - first >= UPDATE_SHOWN):
+            return last
+        return None
+
+    @property
     def links(self) -> list[tuple[str, str | None]]:
         """One (outlet, link) per outlet, the headline's outlet first, a linked item preferred."""
         ordered = sorted(self.items, key=lambda i: (i.title != self.headline, i.url is None))
@@ -137,6 +165,7 @@ class Section:
     description: str = ""
     stories: list[Story] = field(default_factory=list)  # all, best first
     max_stories: int | None = None
+    priority: float = 1.0  # how much its stories weigh among the key developments
 
     @property
     def visible(self) -> list[Story]:
@@ -174,18 +203,14 @@ class Briefing:
     story_count: int
     outlet_count: int
     dropped: int
-    generated_at: datetime
+    generated_at: datetime  # when the day was first built; for a provisional day, this build
     version: str
+    provisional: bool = False  # the window is still open: later items will join the briefing
+    key_developments: list[Story] = field(default_factory=list)  # what readers see first
 
     def section_title(self, section_id: str) -> str:
         """Readers see titles, not ids, when a story is tagged with other sections."""
         return next((s.title for s in self.sections if s.id == section_id), section_id)
-
-    @property
-    def key_developments(self) -> list[Story]:
-        """The top stories by number of outlets, then recency; one line each up front."""
-        stories = [s for sec in self.sections for s in sec.visible]
-        return sorted(stories, key=story_rank)[:5]
 
 
 @dataclass
@@ -196,6 +221,10 @@ class BuildResult:
     files: dict[str, str]
     reports: list[SourceReport] = field(default_factory=list)  # the collection run, if any
     problems: list[str] = field(default_factory=list)  # formats not written, one line each
+    caught_up: list[date] = field(default_factory=list)  # earlier days recorded first
+    rebuilt: bool = False  # a recorded day was re-opened (--rebuild)
+    added: int = 0  # with `rebuilt`: items the briefing holds now and did not before
+    removed: int = 0  # with `rebuilt`: items it held before and does not now
 
 
 @dataclass

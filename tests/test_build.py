@@ -43,8 +43,9 @@ def built(cli, write_config, tmp_path: Path) -> dict[str, Path]:
     code, out, err = cli("build", "--config", str(config), "--date", SAMPLE_DAY)
     assert (code, err) == (0, "")
     paths = files(tmp_path)
-    *written, summary = out.splitlines()  # the paths, then what the briefing holds
+    written = [line for line in out.splitlines() if line.startswith(str(tmp_path))]
     assert sorted(written) == sorted(str(p) for p in paths.values())
+    summary = out.splitlines()[-1]  # after the paths: what the briefing holds
     assert summary.startswith("28 May 2025: ") and " stories from " in summary
     return paths
 

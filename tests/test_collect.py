@@ -8,6 +8,7 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 
 from briefing.config import load_config
+from briefing.render.templates import md_escape
 from briefing.store import Store
 
 from conftest import ROOT, section_of
@@ -101,7 +102,14 @@ def test_failing_and_non_feed_sources_warn_and_the_build_goes_on(
         "(after 3 attempts)",
     ]
     md = Path(out.split()[0]).read_text(encoding="utf-8")
-    assert "| notes | 0 | failed |" in md and "| broken | 0 | failed |" in md
+    rows = {line.split(" | ")[0]: line for line in md.splitlines() if line.startswith("| ")}
+    assert rows["| notes"].endswith(
+        "| 0 | failed — "
+        + md_escape(f"{not_a_feed} is not an RSS, Atom or JSON feed (<unknown>:2:0: syntax error)")
+        + " |"
+    )
+    broken = httpserver.url_for("/broken")
+    assert rows["| broken"].endswith(f"| 0 | failed — HTTP 500 from {broken} (after 3 attempts) |")
     assert "| good | 2 | ok |" in md
 
 

@@ -35,8 +35,10 @@ def test_build_ends_with_what_the_day_holds(cli, write_config, tmp_path: Path) -
     code, out, err = cli("build", "--config", str(config), "--date", SAMPLE_DAY, "--format", "json")
     assert code == 0
     assert err.startswith("warning: source 'baltic-wire': no file matches samples/baltic-wire.jsn")
-    path, summary = out.splitlines()
+    lines = out.splitlines()
+    (path,) = [line for line in lines if line.endswith(".json")]
     assert path.endswith(f"briefing-{SAMPLE_DAY}.json")
+    summary = lines[-1]  # after the paths (and what the build recorded first)
     counts = json.loads(Path(path).read_text("utf-8"))["counts"]
     assert counts["stories"] > 1 and counts["items"] > 1 and counts["dropped"] > 1
     assert summary == (

@@ -90,9 +90,10 @@ def test_one_collection_serves_each_desk_its_own_sources(cli, tmp_path, store_ur
     shared = {i for i, source in east_items.items() if source in SHARED}
     assert shared and shared == {i for i, source in west_items.items() if source in SHARED}
     with engine.connect() as conn:
-        desks = conn.execute(sa.text("SELECT desk, COUNT(*) FROM builds GROUP BY desk")).all()
+        query = sa.text("SELECT desk, date FROM builds WHERE date = :d ORDER BY desk")
+        desks = conn.execute(query, {"d": SAMPLE_DAY}).all()
     engine.dispose()
-    assert sorted(desks) == [("east", 1), ("west", 1)]
+    assert [tuple(row) for row in desks] == [("east", SAMPLE_DAY), ("west", SAMPLE_DAY)]
 
 
 def test_a_desk_sees_a_shared_feed_it_names_differently(cli, tmp_path, store_url) -> None:

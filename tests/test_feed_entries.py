@@ -13,6 +13,7 @@ from pytest_httpserver import HTTPServer
 
 from briefing.config import load_config
 from briefing.models import Item
+from briefing.render.templates import md_escape
 from briefing.store import Store
 
 from conftest import SAMPLE_DAY
@@ -175,7 +176,8 @@ def test_the_accounting_is_stored_with_each_run_and_shown_in_the_sources_note(
         1,
     )
     markdown = (tmp_path / "out" / SAMPLE_DAY / f"briefing-{SAMPLE_DAY}.md").read_text("utf-8")
-    assert "| notes | 4 | warning — 1 refused (1 over max\\_items) |" in markdown
+    reason = md_escape(f"{path} has 5 entries; only the first 4 were read (max_items)")
+    assert f"| notes | 4 | warning — {reason}; 1 refused (1 over max\\_items) |" in markdown
 
 
 def test_a_source_that_never_gives_anything_new_is_flagged(

@@ -16,7 +16,7 @@ import pytest
 from conftest import SAMPLE_DAY
 
 GOLDEN = Path(__file__).parent / "golden"
-EPOCH = "1748444400"  # 2025-05-28 15:00 UTC: fixes "generated" and capture times
+EPOCH = "1748494800"  # 2025-05-29 05:00 UTC, the window closed: fixes "generated" and capture times
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json"])

@@ -285,11 +285,14 @@ def test_non_html_documents_are_one_warning(data: bytes, content_type: str, reas
     [warning] = parsed.warnings
     assert warning.startswith(str(PAGES / "not_html.json"))
     assert reason in warning and "\n" not in warning
+    [refused] = parsed.refused  # the document is one entry left out, with its reason
+    assert reason in refused
 
 
 def test_a_page_with_nothing_in_it_is_a_warning() -> None:
     parsed = parse(data=b"<!doctype html><html><head></head><body><div></div></body></html>")
     assert parsed.items == [] and "has no article text" in parsed.warnings[0]
+    assert parsed.refused == ["no article text"]
 
 
 def test_charsets_from_header_and_meta() -> None:
@@ -371,6 +374,7 @@ def test_huge_pages_are_bounded() -> None:
     assert parsed.warnings == [
         f"{PAGES / 'inline.html'} has {MAX_POSTS + 50} posts; only {MAX_POSTS} were read"
     ]
+    assert parsed.refused == [f"post over the limit of {MAX_POSTS:,} per page"] * 50
 
 
 # -- through the CLI ----------------------------------------------------------------------------

@@ -339,7 +339,7 @@ def test_restart_runs_a_missed_cycle_once_within_the_grace(
     stop_within(stop, thread)
     assert not any("cycle 2" in m for m in messages[before:])
     stopped = f"stopped after {runs} cycle" + ("" if runs == 1 else "s")
-    assert any(stopped in m for m in messages[before:])
+    assert any(stopped in m for m in messages[before:]), messages[before:]
     expected = make_trigger(config).get_next_fire_time(None, datetime.now(UTC))
     assert stored_jobs(config) == [(JOB_ID, expected.timestamp())]
 

@@ -287,3 +287,24 @@ def test_sample_labels_match_the_sample_feeds_and_clustering_meets_the_target(cl
     assert (code, err) == (0, "")
     pairwise_f1 = float(out.split("pairwise:")[1].split("F1")[1].split()[0])
     assert pairwise_f1 >= 0.9
+
+
+def test_summaries_of_the_sample_days_hold_whole_sentences(cli, write_config, tmp_path) -> None:
+    """Every summary sentence of every sample day closes its quotations and ends like a
+    sentence (or is marked cut); none only says who spoke ("…, he wrote on X.")."""
+    from briefing.text.sentences import balanced, points_elsewhere
+
+    config = write_config()
+    sentences = []
+    for day in range(24, 32):
+        date = f"2025-05-{day}"
+        code, _, err = cli("build", "--config", str(config), "--date", date, "--format", "json")
+        assert code == 0, err
+        for story in stories_of(tmp_path, date):
+            sentences += story["sentences"]
+    assert len(sentences) > 50
+    for sentence in sentences:
+        text = sentence["text"]
+        assert balanced(text), text
+        assert sentence["cut"] or text.rstrip("\"'”’)]").endswith((".", "!", "?", "…")), text
+        assert not points_elsewhere(text), text

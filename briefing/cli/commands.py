@@ -19,6 +19,7 @@ from .params import DateType, FormatList, config_option, configs_option, load
 
 if TYPE_CHECKING:
     from ..config import Config
+    from ..models import BuildResult
     from ..runner import CycleReport
 
 log = logging.getLogger("briefing")
@@ -39,10 +40,18 @@ log = logging.getLogger("briefing")
     help="Comma-separated formats to write (default: output.formats).",
 )
 @click.option("--no-collect", is_flag=True, help="Build from what is stored; fetch nothing.")
+@click.option(
+    "--rebuild", is_flag=True, help="Re-open a recorded day: build it as if for the first time."
+)
 def build(
-    day: date | None, config_path: str | None, formats: list[str] | None, no_collect: bool
+    day: date | None,
+    config_path: str | None,
+    formats: list[str] | None,
+    no_collect: bool,
+    rebuild: bool,
 ) -> None:
-    """Collect, then build the briefing for one day."""
+    """Collect, then build the briefing for one day (today's, while its window is open, is
+    provisional)."""
     from ..pipeline import build as run_build
     from ..pipeline.archive import write_archive
     from ..runner import locked
@@ -55,13 +64,17 @@ def build(
         locked(config, wait=True),
         _progress(len(config.sources) if not no_collect else 0) as on_done,
     ):
-        result = run_build(config, day, formats, collect_first=not no_collect, on_done=on_done)
+        result = run_build(
+            config, day, formats, collect_first=not no_collect, on_done=on_done, rebuild=rebuild
+        )
         try:
             write_archive(config)
         except BriefingError as exc:  # the briefing is written: say where before failing
             archive_failed = exc
     for path in result.files.values():
         click.echo(display_path(path))
+    for line in _record_lines(result):
+        click.echo(line)
     click.echo(day_summary(result.briefing, result.reports))
     if archive_failed is not None:
         raise archive_failed
@@ -129,6 +142,28 @@ def schedule(config_path: str | None) -> None:
         notice = logging.getLogger("briefing.schedule")
         notice.setLevel(min(log.getEffectiveLevel(), logging.INFO))
     run_scheduler(path.resolve(), config)
+
+
+def _record_lines(result: BuildResult) -> list[str]:
+    """What the build did to the record, when it did more than record the day."""
+    lines = []
+    day = result.briefing.date
+    if result.caught_up:
+        days = ", ".join(d.isoformat() for d in result.caught_up)
+        lines.append(f"recorded {days} first: {day} continues their stories")
+    if result.briefing.provisional:
+        closes = result.briefing.window_end.strftime("%Y-%m-%d %H:%M")
+        lines.append(
+            f"{day} is provisional: its window is open until {closes} "
+            f"({result.briefing.timezone}); later items will join it"
+        )
+    if result.rebuilt:
+        lines.append(f"rebuilt {day}: +{_items(result.added)}, −{_items(result.removed)}")
+    return lines
+
+
+def _items(count: int) -> str:
+    return plural(count, "item")
 
 
 def _report(report: CycleReport) -> None:

@@ -122,6 +122,11 @@ class SectionConfig(Strict):
     min_score: float = Field(1.0, ge=0)
     """Score a story needs to land in this section."""
 
+    priority: float = Field(1.0, ge=0, le=10)
+    """How much this section's stories weigh among the key developments: a story's distinct
+    outlets times this (`2`: one outlet here counts as two elsewhere; `0`: never a key
+    development)."""
+
     max_stories: int | None = Field(None, ge=1)
     """Show at most this many stories (most outlets first, then most recent); the rest are
     counted."""
@@ -184,8 +189,8 @@ class LimitsConfig(Strict):
     ` […]`."""
 
     body_chars: int = Field(MAX_BODY, ge=100, le=MAX_BODY)
-    """Longest item text kept, in characters; a longer one is cut at a word and ends in
-    ` […]`."""
+    """Longest item text kept, in characters (the default keeps 99 % of real articles whole); a
+    longer one is cut at a paragraph, else a word, and ends in ` […]`."""
 
     pdf_timeout: float = Field(120, gt=0, le=3600)
     """Seconds the PDF layout may take. A runaway layout is stopped and reported; the other

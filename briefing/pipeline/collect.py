@@ -34,6 +34,7 @@ from ..sources.http import fetch, make_client
 from ..sources.registry import OVER_MAX_ITEMS
 from ..store import Store
 from ..text.clean import truncate
+from ..text.identity import without_tracking
 from ..text.similarity import terms
 
 log = logging.getLogger("briefing")
@@ -238,13 +239,16 @@ def read_source(
 
 
 def fit(item: Item, reading: Reading) -> Item:
-    """The item with every field within its limit, each cut marked (the parsers already cut at
-    the ceilings; a config may ask for less)."""
+    """The item as it is stored: every field within its limit, each cut marked (the parsers
+    already cut at the ceilings; a config may ask for less), its link without tracking
+    parameters."""
     title_chars, body_chars = reading.title_chars, reading.body_chars
+    url = without_tracking(item.url)
     if (
         len(item.title) <= title_chars
         and len(item.body) <= body_chars
         and len(item.outlet) <= MAX_OUTLET
+        and url == item.url
     ):
         return item
     return replace(
@@ -252,6 +256,7 @@ def fit(item: Item, reading: Reading) -> Item:
         title=truncate(item.title, title_chars),
         body=truncate(item.body, body_chars),
         outlet=truncate(item.outlet, MAX_OUTLET),
+        url=url,
     )
 
 

@@ -89,6 +89,8 @@ def briefing_data(b: Briefing) -> dict[str, Any]:
         },
         "generated_at": b.generated_at.astimezone(zone).isoformat(),
         "version": b.version,
+        "provisional": b.provisional,
+        "key_developments": [s.id for s in b.key_developments],
         "sections": [
             {
                 "id": sec.id,
@@ -100,7 +102,6 @@ def briefing_data(b: Briefing) -> dict[str, Any]:
             for sec in b.sections
         ],
         "sources": [{"name": s.name, "items": s.items, "status": s.status} for s in b.sources],
-        "key_developments": [s.id for s in b.key_developments],
     }
 
 

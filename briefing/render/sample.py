@@ -86,6 +86,7 @@ def sample_briefing(timezone: str = "UTC", empty: bool = False) -> Briefing:
         dropped=2,
         generated_at=start + timedelta(days=1, hours=7),
         version=__version__,
+        key_developments=list(stories),
     )
 
 

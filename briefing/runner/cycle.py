@@ -15,9 +15,11 @@ from pathlib import Path
 from .. import clock
 from ..config import Config
 from ..delivery import DeliveryError, Package
+from ..errors import UsageError
 from ..pipeline import build, collect_into_store
 from ..pipeline.archive import write_archive
 from ..store import FAILED, PENDING, SENT, Ledger
+from ..stories import day_window
 from .locks import locked
 from .windows import due_windows, latest_closed
 
@@ -70,7 +72,14 @@ def cycle(
 
 
 def deliver(config: Config, day: date, force: bool = False, wait: bool = False) -> CycleReport:
-    """Send what is not yet delivered for `day`, building it first if it never was."""
+    """Send what is not yet delivered for `day`, building it first if it never was. A window
+    still open is refused: what is delivered is recorded, and an open day is not yet."""
+    closes = day_window(config, day)[1]
+    if clock.now() < closes:
+        when = closes.strftime("%Y-%m-%d %H:%M")
+        raise UsageError(
+            f"{day}: its window is open until {when} ({config.timezone}); deliver it after that"
+        )
     report = CycleReport()
     with locked(config, wait):
         _build_and_deliver(config, day, force, report)

@@ -79,13 +79,13 @@ def jsonld_posts(nodes: list[dict[str, Any]], page: str | None, zone: tzinfo) ->
             title = title_of(as_str(up.get("headline")) or as_str(up.get("name")))
             body = plain_text(as_str(up.get("articleBody")) or as_str(up.get("text")))
             key = ref or link or ""
-            posts.append(Post(title, body, published, day_only, _post_url(link, page), key))
+            posts.append(Post(title, body, published, day_only, post_url(link, page), key))
         if posts:
             return posts
     return None
 
 
-def _post_url(link: str | None, page: str | None) -> str | None:
+def post_url(link: str | None, page: str | None) -> str | None:
     """A post's own address when it is on the page's site; elsewhere only its #anchor is kept."""
     url = safe_url(urljoin(page or "", link.strip())) if link else None
     if url is None or page is None or site_of(url) == site_of(page):

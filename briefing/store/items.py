@@ -125,6 +125,7 @@ class Store(BriefingRecords):
         fresh: list[Item] = []
         if not batch:
             return fresh
+        now = clock.now()
         with self.begin() as conn:
             insert = dialect_insert(conn)
             for start in range(0, len(batch), 500):
@@ -139,7 +140,7 @@ class Store(BriefingRecords):
                 unseen = sorted((i for i in chunk if i.id not in stored), key=lambda i: i.id)
                 if unseen:
                     stmt = insert(items).on_conflict_do_nothing().returning(items.c.id)
-                    rows = conn.execute(stmt, [_item_row(i) for i in unseen])
+                    rows = conn.execute(stmt, [_item_row(i, now) for i in unseen])
                     added = {row[0] for row in rows}
                     fresh += [i for i in chunk if i.id in added]
                 links = [
@@ -198,6 +199,12 @@ class Store(BriefingRecords):
             item_sources.c.item_id == items.c.id, item_sources.c.source.in_(self.sources)
         )
         return query.where(delivered.exists())
+
+    def has_items_between(self, start: datetime, end: datetime) -> bool:
+        """Whether any item (of this desk's sources) is dated in [start, end)."""
+        query = sa.select(items.c.id).where(items.c.sort_time >= start, items.c.sort_time < end)
+        with self.connect() as conn:
+            return conn.execute(self._mine(query).limit(1)).first() is not None
 
     def has_item(self, item_id: str) -> bool:
         with self.connect() as conn:
@@ -327,7 +334,7 @@ class Store(BriefingRecords):
         return Guard(self.engine.connect, self.url)
 
 
-def _item_row(item: Item) -> dict[str, Any]:
+def _item_row(item: Item, stored: datetime) -> dict[str, Any]:
     offset = item.published.utcoffset() if item.published else None
     return {
         "id": item.id,
@@ -342,6 +349,7 @@ def _item_row(item: Item) -> dict[str, Any]:
         "sort_time": item.when,
         "lang": item.lang,
         "date_only": item.date_only,
+        "stored": stored,
     }
 
 
@@ -360,4 +368,5 @@ def _row_item(row: Any) -> Item:
         captured=row["captured"],
         lang=row["lang"],
         date_only=bool(row["date_only"]),
+        stored=row["stored"],
     )

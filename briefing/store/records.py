@@ -104,6 +104,17 @@ class BriefingRecords:
             )
             return {r[0]: (r[1], r[2]) for r in conn.execute(query)}
 
+    def reopen(self, day: date) -> dict[str, str]:
+        """Forget what the briefing of `day` held and showed, so its next build is a first build
+        again (`build --rebuild`); return its assignments as they were. Stories keep their ids
+        and first reports: later briefings may continue them."""
+        before = self.assignments(day)
+        key, desk = day.isoformat(), self.desk
+        with self.begin() as conn:
+            for table in (story_items, build_sources, story_views, builds):
+                conn.execute(sa.delete(table).where(table.c.desk == desk, table.c.date == key))
+        return before
+
     def mark_built(self, day: date) -> datetime:
         """Record a build of `day`; return when it was first built (stable across rebuilds)."""
         now = clock.now()

@@ -77,6 +77,7 @@ items = sa.Table(
     metadata,
     *_item_columns(),
     sa.Column("date_only", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("stored", UTCDateTime),  # migration 6: when this store got the item
 )
 
 
@@ -295,10 +296,15 @@ def _add_desk(conn: Connection, table: sa.Table) -> None:
 
 def _migration_6(conn: Connection) -> None:
     """Every entry accounted for: each source run's entries already stored, merged and refused
-    (with why), and the note each build's Sources note printed beside a source's status."""
+    (with why), the note each build's Sources note printed beside a source's status, and when
+    each item was stored (an item stored while its day was being built is late for the next
+    day; when its collection began says nothing about that)."""
     for table in (source_state, source_runs):
         _add_columns(conn, table, _accounting_columns())
     _add_columns(conn, build_sources, [build_sources.c.note])
+    kind = items.c.stored.type.compile(dialect=conn.dialect)
+    conn.execute(sa.text(f"ALTER TABLE items ADD COLUMN stored {kind}"))
+    conn.execute(sa.text("UPDATE items SET stored = captured"))
 
 
 def _add_columns(conn: Connection, table: sa.Table, columns: list[sa.Column]) -> None:

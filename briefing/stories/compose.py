@@ -1,4 +1,5 @@
-"""Compose: put classified stories into the configured sections, in order, with the counts."""
+"""Compose: put classified stories into the configured sections, in order, with the counts and
+the key developments a reader sees first."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from datetime import date, datetime
 from .. import __version__
 from ..config import Config
 from ..models import Briefing, Section, SourceLine, Story, story_rank
+from ..text.similarity import words
 from .sections import IMPLICIT_CATCH_ALL
+
+KEY_DEVELOPMENTS = 5
+DEVELOPING = 0.75  # a continued story weighs less: only what is new about it is news today
+LATE = 0.5  # a story whose items all belong to an earlier window (they arrived late)
+SAME_EVENT = 0.5  # headline-and-lead words shared (Jaccard) when two stories tell one event
 
 
 def compose(
@@ -21,7 +28,8 @@ def compose(
     generated_at: datetime,
 ) -> Briefing:
     sections = [
-        Section(s.id, s.title, s.description, max_stories=s.max_stories) for s in config.sections
+        Section(s.id, s.title, s.description, max_stories=s.max_stories, priority=s.priority)
+        for s in config.sections
     ]
     if catch_all not in {s.id for s in sections}:
         sections.append(Section(catch_all, IMPLICIT_CATCH_ALL[1]))
@@ -59,4 +67,34 @@ def compose(
         dropped=dropped,
         generated_at=generated_at,
         version=__version__,
+        key_developments=key_developments(sections, window[0]),
     )
+
+
+def key_developments(sections: list[Section], opens: datetime) -> list[Story]:
+    """The day's main events: the shown stories ranked by distinct outlets times their section's
+    `priority` (less for a story continued from an earlier day or only late today), then
+    freshness; a story that tells the same event as one already chosen is left out."""
+    weight = {
+        story.id: len(story.outlets)
+        * section.priority
+        * (DEVELOPING if story.developing else 1.0)
+        * (LATE if story.latest < opens else 1.0)
+        for section in sections
+        for story in section.visible
+    }
+    ranked = sorted(
+        (s for sec in sections for s in sec.visible if weight[s.id] > 0),
+        key=lambda s: (-weight[s.id], -s.latest.timestamp(), s.id),
+    )
+    chosen: list[Story] = []
+    seen: list[set[str]] = []
+    for story in ranked:
+        gist = set(words(" ".join([story.headline, *(s.text for s in story.summary[:1])])))
+        if any(len(gist & other) >= SAME_EVENT * len(gist | other) for other in seen):
+            continue  # the same event told twice (two stories clustering kept apart)
+        chosen.append(story)
+        seen.append(gist)
+        if len(chosen) == KEY_DEVELOPMENTS:
+            break
+    return chosen

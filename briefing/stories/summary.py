@@ -1,20 +1,23 @@
 """A story's headline and summary, only in its items' own words.
 
-The headline is the title of the item closest to the story's centroid (an item readers can click
-through to is preferred); the summary is 2-3 sentences copied verbatim from the items, the most
-central lead first, then sentences from other items that add something (maximal marginal
-relevance). A rebuild shows a recorded story exactly as its first build did.
+The headline is the best printed headline among the items (headline.py); the summary is 2-3
+sentences copied verbatim from the items, the most central item's lead first (an item readers
+can click through to is preferred), then sentences from other items that add something
+(maximal marginal relevance). A rebuild shows a recorded story exactly as its first build did.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import Item, Sentence, Story
-from ..text.sentences import sentences, strip_dateline
+from ..text.sentences import balanced, points_elsewhere, sentences, strip_dateline
 from ..text.similarity import ItemVectors, centroid, cosine, words
+from .facts import Facts, facts_of, is_label, leans_on, tolls
+from .headline import choose_headline
 
 SUMMARY_CHARS = 650
 SUMMARY_ITEMS = 6  # the most central items a summary draws from
@@ -22,6 +25,8 @@ UNLINKED = 0.1  # how much less central an item without a link may be and still 
 MAX_REDUNDANCY = 0.25  # a sentence this similar to one already chosen says the same again
 _ENDS = re.compile(r"[.!?…][\"'”’)\]]*$")  # bullets and headings are not summary sentences
 SENTENCE_CHARS = 400
+LEAD_SENTENCES = 4  # sentences of each item a summary may draw from
+SPECIFIC = 0.02  # what each number or name a sentence gives adds to its relevance (up to 5)
 
 View = tuple[str, list[tuple[str, str, bool]]]  # headline, summary as (item id, text, cut)
 
@@ -57,52 +62,113 @@ def make_story(
             i.id,
         ),
     )
+    summary = summarise(ranked, centre, vec, sentences_wanted)
     return Story(
         id=story_id,
-        headline=ranked[0].title,
+        headline=choose_headline(ranked, summary[0].text if summary else None),
         items=items,
-        summary=summarise(ranked, centre, vec, sentences_wanted),
+        summary=summary,
         first_reported=first,
         developing=developing,
     )
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    relevance: float
+    position: int  # the sentence's place in its item
+    text: str
+    item: Item
+    vector: dict[str, float]
+    facts: Facts
+
+
 def summarise(
     ranked: list[Item], centre: dict[str, float], vec: ItemVectors, limit: int = 3
 ) -> list[Sentence]:
-    """Sentences copied from the items: the most central item's lead, then others that add."""
-    candidates: list[tuple[float, int, str, Item, dict[str, float]]] = []
-    for rank, item in enumerate(ranked[:SUMMARY_ITEMS]):
-        for position, text in enumerate(sentences(item.body)[:4]):
-            text = strip_dateline(text)
-            if len(text.split()) < 5 or len(text) > SENTENCE_CHARS or not _ENDS.search(text):
-                continue
-            sv = vec.vectorizer.vector(_bag(text))
-            relevance = cosine(sv, centre) - 0.05 * position - 0.02 * rank
-            candidates.append((relevance, position, text, item, sv))
+    """Sentences copied from the items: the most central item's lead, then others that add a
+    fact (specific ones first), and a figure an outlet gives differently, with its source."""
+    candidates = _candidates(ranked, centre, vec)
     if not candidates:
         first = ranked[0]
-        text, cut = _clip((sentences(first.body) or [""])[0])
+        text, cut = _clip((sentences(first.body, 1) or [""])[0])
         return [Sentence(text, first.id, first.url, first.outlet, cut)] if text else []
-    lead = next((c for c in candidates if c[3] is ranked[0] and c[1] == 0), candidates[0])
+    fit = [c for c in candidates if leans_on(c.text) is None] or candidates
+    lead = next((c for c in fit if c.item is ranked[0] and c.position == 0), fit[0])
     chosen = [lead]
-    used = len(lead[2])
+    used = len(lead.text)
     while len(chosen) < limit:
         best, best_score = None, 0.05
         for cand in candidates:
-            if any(cand is c for c in chosen) or used + len(cand[2]) > SUMMARY_CHARS:
+            if any(cand is c for c in chosen) or used + len(cand.text) > SUMMARY_CHARS:
                 continue
-            redundancy = max(cosine(cand[4], c[4]) for c in chosen)
-            if redundancy > MAX_REDUNDANCY:
+            redundancy = max(cosine(cand.vector, c.vector) for c in chosen)
+            if redundancy > MAX_REDUNDANCY or cand.facts.within([c.facts for c in chosen]):
+                continue  # says again what is said, in the same or in other words
+            if not _introduced(cand, chosen):
                 continue
-            score = 0.7 * cand[0] - 0.3 * redundancy
+            score = 0.7 * cand.relevance - 0.3 * redundancy
             if score > best_score:
                 best, best_score = cand, score
         if best is None:
             break
         chosen.append(best)
-        used += len(best[2])
-    return [Sentence(c[2], c[3].id, c[3].url, c[3].outlet) for c in chosen]
+        used += len(best.text)
+    chosen += _disagreeing(chosen, candidates)
+    return [Sentence(c.text, c.item.id, c.item.url, c.item.outlet) for c in chosen]
+
+
+def _candidates(ranked: list[Item], centre: dict[str, float], vec: ItemVectors) -> list[_Candidate]:
+    """The lead sentences of the most central items that may stand in a summary."""
+    found = []
+    for rank, item in enumerate(ranked[:SUMMARY_ITEMS]):
+        for position, text in enumerate(sentences(item.body, LEAD_SENTENCES)):
+            text = strip_dateline(text)
+            if len(text.split()) < 5 or len(text) > SENTENCE_CHARS or not _ENDS.search(text):
+                continue
+            if not balanced(text) or points_elsewhere(text) or is_label(text):
+                continue  # a quotation cut in two, "…, he wrote on X.", "Read also: …"
+            vector = vec.vectorizer.vector(_bag(text))
+            facts = facts_of(text)
+            specific = SPECIFIC * min(len(facts.numbers) + len(facts.names), 5)
+            relevance = cosine(vector, centre) - 0.05 * position - 0.02 * rank + specific
+            found.append(_Candidate(relevance, position, text, item, vector, facts))
+    return found
+
+
+def _introduced(cand: _Candidate, chosen: list[_Candidate]) -> bool:
+    """A sentence that leans on something ("The video…", "He added…") stands only where the
+    summary has introduced it: the thing named before, or the sentence before it chosen."""
+    leaning = leans_on(cand.text)
+    if leaning is None:
+        return True
+    kind, word = leaning
+    if kind == "thing":
+        return any(word in c.text.casefold() for c in chosen)
+    return any(c.item is cand.item and c.position == cand.position - 1 for c in chosen)
+
+
+def _disagreeing(chosen: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:
+    """Sentences of other outlets giving a different count of people killed or hurt than the
+    summary does: a reader should see that the figures differ, and who gives which."""
+    given: dict[str, set[str]] = {}
+    outlets = {c.item.outlet for c in chosen}
+    for c in chosen:
+        for kind, number in tolls(c.text).items():
+            given.setdefault(kind, set()).add(number)
+    extra = []
+    for cand in candidates:
+        if any(cand is c for c in chosen) or cand.item.outlet in outlets:
+            continue
+        differs = any(
+            kind in given and number not in given[kind] for kind, number in tolls(cand.text).items()
+        )
+        if differs:
+            extra.append(cand)
+            outlets.add(cand.item.outlet)
+            for kind, number in tolls(cand.text).items():
+                given.setdefault(kind, set()).add(number)
+    return extra[:2]
 
 
 def _bag(text: str) -> Counter[str]:

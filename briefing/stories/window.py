@@ -16,6 +16,7 @@ from ..models import Item
 from ..store import Store
 
 LATE_DAYS = 14  # how far back late arrivals are looked for
+STORING_GRACE = timedelta(minutes=1)  # longer than any one transaction that stores items
 
 
 @dataclass
@@ -45,22 +46,24 @@ def select_items(store: Store, config: Config, day: date) -> Selection:
     span = day_window(config, day)
     start, end = (t.astimezone(UTC) for t in span)
     first_built = store.first_built(day)
-    if first_built is not None:
+    if first_built is not None:  # a rebuild holds what the first build held
         recorded = store.assignments(day)
-        fresh = [i for i in store.unassigned_between(start, end) if i.captured <= first_built]
-        return Selection(span, store.items_by_id(recorded) + fresh, recorded, first_built)
+        return Selection(span, store.items_by_id(recorded), recorded, first_built)
     fresh = store.unassigned_between(start, end)
     return Selection(span, fresh + _late(store, config, start), {}, None)
 
 
 def _late(store: Store, config: Config, start: datetime) -> list[Item]:
-    """Unshown items of earlier windows that were collected after their window was built."""
+    """Unshown items of earlier windows that were stored after their window was built (or just
+    before: a collection that committed while the build was reading). Items stored long before
+    a build that did not show them (a source a desk added later) are not news now."""
     built = store.built_dates()
     if not built:
         return []
     late = []
     for item in store.unassigned_between(start - timedelta(days=LATE_DAYS), start):
         first = built.get(item.when.astimezone(config.zone).date().isoformat())
-        if first is not None and item.captured > first:
+        stored = item.stored or item.captured
+        if first is not None and stored > first - STORING_GRACE:
             late.append(item)
     return late

@@ -13,7 +13,10 @@ import unicodedata
 import nh3
 
 MAX_TITLE = 500
-MAX_BODY = 20_000
+# Long enough for whole articles: 99.6 % of the articles in the public corpora measured by
+# benchmarks/realworld.py (trafilatura's and htmldate's evaluation pages, the article-extraction
+# benchmark) are shorter; 20,000 cut 2.9 % of them.
+MAX_BODY = 40_000
 TRUNCATED = " […]"
 
 _BLOCK = re.compile(
@@ -77,12 +80,16 @@ def plain(text: str | None, limit: int, keep_paragraphs: bool = False) -> str:
 
 
 def truncate(text: str, limit: int) -> str:
-    """Cut at a word boundary and mark the cut, so a reader sees text was dropped."""
+    """Cut at a paragraph boundary (else a word) and mark the cut, so a reader sees text was
+    dropped and what is kept ends where a paragraph does."""
     if len(text) <= limit:
         return text
     cut = text[: limit - len(TRUNCATED)]
+    para = cut.rfind("\n\n")
     space = cut.rfind(" ")
-    if space > limit // 2:
+    if para > limit // 2:
+        cut = cut[:para]
+    elif space > limit // 2:
         cut = cut[:space]
     return cut.rstrip() + TRUNCATED
 

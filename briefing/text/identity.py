@@ -58,6 +58,19 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit(("https", host, path, urlencode(query), ""))
 
 
+def without_tracking(url: str | None) -> str | None:
+    """The link without tracking parameters (`utm_*`, `fbclid`, …), otherwise as given: what
+    a briefing prints, so a reader's click is not reported back."""
+    if not url or "?" not in url:
+        return url
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _TRACKING.match(k)]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
 def normal_title(title: str) -> str:
     """Title reduced to lower-case words, for 'same outlet, same title' comparisons."""
     text = unicodedata.normalize("NFKC", title).casefold()

@@ -1,8 +1,14 @@
 """Sentences: where a text's sentences end, its first one, and datelines before them.
 
 Summaries and made-up titles are copied from items sentence by sentence, so there is one rule
-for where a sentence ends: terminal punctuation (closing quotes and brackets may follow), then
-space, then a capital or digit; a line break always ends one.
+for where a sentence ends: terminal punctuation (and the closing quotes or brackets after it),
+then space, then a capital, a digit or an opening quote — except
+- inside a quotation (a stop in `“We are ready.” he said` ends the quoted words, not the
+  sentence, unless the closing quote comes with it);
+- after an abbreviation (`Mr.`, `Gen.`, `Jan.`, `No.`, `vs.`), an initial (`Donald J. Trump`)
+  or a dotted short form such as `U.S.` when the next word does not open a sentence;
+- inside a number (`3.5`, no space follows).
+A line break always ends a sentence (a paragraph or a bullet).
 """
 
 from __future__ import annotations
@@ -11,28 +17,114 @@ import re
 
 from .clean import MAX_TITLE, truncate
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9А-ЯІЇЄҐ])")
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z .,'’-]{2,40}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\([^)]{2,30}\))?\s*[-—–]+\s*"
-)
 FIRST_SENTENCE_WORDS = 20  # a title made from a first sentence is cut here, marked " …"
 FIRST_WORDS = 14  # a title made from the start of a text
 
+_BOUNDARY = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)(?=[\"'“‘«(\[]?[A-Z0-9А-ЯІЇЄҐ])")
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof st gen lt col maj capt sgt cpl adm cmdr gov sen rep pres amb rev fr hon
+    jr sr mt ft no nos vs etc approx est dept univ inc ltd corp co bros jan feb mar apr jun jul
+    aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun fig ed eds vol op art
+    """.split()  # noqa: SIM905
+)
+# words after which a dotted short form ("U.S.") ends its sentence: they open sentences
+_OPENERS = frozenset(
+    """
+    the a an he she it they we i you this that these those there his her its their our in on
+    at but and so yet however meanwhile earlier later after before when while as if since
+    """.split()  # noqa: SIM905
+)
+_DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")  # U.S. U.K. e.g. a.m.
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
+_OPEN_DOUBLE = "“«"
+_CLOSE_DOUBLE = "”»"
+_DATELINE = re.compile(
+    # KYIV, May 28 (Reuters) - | WASHINGTON (AP) — | WASHINGTON, June 2. /TASS/. | Moscow:
+    r"^(?:[A-Z][A-Z .,'’-]{2,40}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\([^)]{2,30}\))?\s*[-—–]+"
+    r"|[A-Z][A-Za-z .'’-]{2,40},\s*[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*/[A-Z][A-Za-z-]{1,20}/\.?"
+    r"|\((?:[A-Z][A-Za-z]*[-\s]*){1,3}\)\s*[-—–]?"
+    r"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?:(?=\s+[A-Z]))\s*"
+)
+_SAYING = (
+    r"(?:(?:has|have|had|was|were)\s+)?(?:(?:also|already|finally|now|then)\s+)?"
+    r"(?:said|says|wrote|writes|posted|posts|added|stated|told\s+\w+(?:\s+\w+)?|commented|"
+    r"responded|reacted|replied|tweeted|spoke|weighed in|made a statement|issued a statement)"
+    r"(?:\s+(?:on|in|to|about)\s+(?:[\w'’]+\s+){0,3}[\w'’]+)?\s*[.:]$"
+)
+_SAID_ALONE = re.compile(r"^\s*(?:[\w'’.-]+\s+){1,4}" + _SAYING, re.I)  # "Peskov responded."
+_SAID_AFTER = re.compile(r"^\s*" + _SAYING, re.I)  # ", now a deputy chairman, | wrote on X."
 
-def sentences(text: str) -> list[str]:
-    """Sentences at terminal punctuation followed by a capital, line by line (a line break —
-    a paragraph or a bullet — always ends a sentence)."""
+
+def sentences(text: str, limit: int | None = None) -> list[str]:
+    """The text's sentences, line by line (the first `limit` of them)."""
     out: list[str] = []
     for para in text.splitlines():
-        out.extend(s.strip() for s in _SENTENCE_END.split(para) if s.strip())
+        out.extend(s for s in _split(para) if s)
+        if limit is not None and len(out) >= limit:
+            return out[:limit]
     return out
+
+
+def _split(para: str) -> list[str]:
+    found: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(para):
+        end = match.end(2)  # the sentence keeps its closing quotes and brackets
+        if _ends_here(para[start:end], match, para[match.end() :]):
+            found.append(para[start:end].strip())
+            start = match.end()
+    found.append(para[start:].strip())
+    return found
+
+
+def _ends_here(sentence: str, match: re.Match[str], rest: str) -> bool:
+    """Whether the stop `match` at the end of `sentence` ends it (see the module docstring)."""
+    if not balanced(sentence):
+        return False  # a quotation is still open: its stop is not the sentence's
+    if match.group(1) != ".":
+        return True  # ! ? … and runs of them
+    before = sentence[: len(sentence) - len(match.group(2))]
+    if _DOTTED.search(before):
+        next_word = re.match(r"[\"'“‘«(\[]?(\w+)", rest)
+        return next_word is not None and next_word.group(1).casefold() in _OPENERS
+    word = _WORD_BEFORE.search(before)
+    if word is None:
+        return True  # after a digit, a closing bracket, …
+    token = word.group(1)
+    if len(token) == 1 and token.isupper():
+        return False  # an initial
+    return token.casefold() not in _ABBREVIATIONS
+
+
+def balanced(text: str) -> bool:
+    """Whether every double quotation opened in `text` is closed (straight quotes pair up)."""
+    depth = 0
+    for char in text:
+        if char in _OPEN_DOUBLE:
+            depth += 1
+        elif char in _CLOSE_DOUBLE:
+            depth = max(0, depth - 1)
+    return depth == 0 and text.count('"') % 2 == 0
+
+
+def points_elsewhere(sentence: str) -> bool:
+    """A sentence that only says who spoke and where ("Medvedev, deputy chairman of the
+    Security Council, wrote on X.", "Peskov made a statement on the matter."), whose words are
+    elsewhere: on its own in a summary it tells the reader nothing. A report that names its
+    source ("Russia launched 40 drones, the air force said.") is not one."""
+    if any(q in sentence for q in '"“”«»'):
+        return False
+    if _SAID_ALONE.match(sentence):
+        return True
+    head, _, last = sentence.rpartition(",")
+    return bool(head) and len(head.split(",")[0].split()) <= 4 and bool(_SAID_AFTER.match(last))
 
 
 def first_sentence(text: str) -> str:
     """The first sentence on one line, at most FIRST_SENTENCE_WORDS words (then " …")."""
     text = " ".join(text.split()[:200])
-    match = _SENTENCE_END.search(text)
-    words = (text[: match.start()] if match else text).split()
+    words = (sentences(text) or [""])[0].split()
     cut = len(words) > FIRST_SENTENCE_WORDS
     return " ".join(words[:FIRST_SENTENCE_WORDS]) + (" …" if cut else "")
 

@@ -135,6 +135,35 @@ def test_key_developments_are_the_top_five_visible_stories(tmp_path: Path) -> No
     assert ids(briefing.key_developments) == ["t1", "t2", "s1", "s2", "s3"]
 
 
+def test_a_sections_priority_changes_the_order_of_key_developments(tmp_path: Path) -> None:
+    stories = [
+        story("t1", "talks", "A", "B", "C"),
+        story("s1", "sanctions", "A", "B"),
+    ]
+    assert ids(build(tmp_path, stories).key_developments) == ["t1", "s1"]
+    weighted = [{**SECTIONS[0]}, {**SECTIONS[1], "priority": 2}]
+    assert ids(build(tmp_path, stories, sections=weighted).key_developments) == ["s1", "t1"]
+    muted = [{**SECTIONS[0], "priority": 0}, SECTIONS[1]]
+    assert ids(build(tmp_path, stories, sections=muted).key_developments) == ["s1"]
+
+
+def test_key_developments_never_tell_one_event_twice(tmp_path: Path) -> None:
+    first = story("t1", "talks", "A", "B", "C")
+    first.headline = "Delegations arrive in Istanbul for second round of direct talks"
+    again = story("t2", "talks", "D", "E")
+    again.headline = "Second round of direct talks: delegations arrive in Istanbul"
+    other = story("s1", "sanctions", "A")
+    other.headline = "EU prepares 18th sanctions package"
+    assert ids(build(tmp_path, [first, again, other]).key_developments) == ["t1", "s1"]
+
+
+def test_a_continued_story_weighs_less_than_a_new_one(tmp_path: Path) -> None:
+    continued = story("t1", "talks", "A", "B", "C")
+    continued.developing = True
+    new = story("s1", "sanctions", "A", "B", "C", hours=-1)
+    assert ids(build(tmp_path, [continued, new]).key_developments) == ["s1", "t1"]
+
+
 def test_counts_cover_every_story_including_hidden_ones(tmp_path: Path) -> None:
     stories = [
         story("t1", "talks", "Alpha Wire", "Bravo News"),

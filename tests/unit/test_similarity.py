@@ -139,10 +139,6 @@ def test_sentences_end_at_punctuation_before_a_capital_and_at_line_breaks() -> N
     assert sentences("") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the split consumes the closing quote or bracket after the stop (issue 16, part 4)",
-)
 def test_sentences_keep_the_closing_quote_after_the_stop() -> None:
     text = "Zelensky said: “We are ready to talk.” The Kremlin declined."
     assert sentences(text) == ["Zelensky said: “We are ready to talk.”", "The Kremlin declined."]

@@ -180,11 +180,6 @@ def test_late_arrivals_older_than_late_days_are_left_out(
     assert ids(select_items(store, config, D29).items) == ["recent"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="package bug: lateness compares the capture time (when its collection started) with "
-    "the first build, so an item stored during a build is never late and only a rebuild shows it",
-)
 def test_an_item_stored_after_the_build_but_captured_before_it_is_late(
     tmp_path: Path, store: Store, set_clock: Callable[[datetime], None]
 ) -> None:

@@ -1,0 +1,94 @@
+"""The facts a summary sentence carries, so a summary says each once and says what happened.
+
+A sentence's facts are its numbers and the names it gives (capitalised words inside it). Two
+sentences with the same facts say the same thing, however differently worded; a sentence with
+none says little. A sentence may also lean on something the summary never introduced ("The
+video was posted…", "He added…"), or be page furniture ("Read also:", "Details:").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = re.compile(
+    rf"(?i)\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+    r"|(?:19|20)\d\d\b|\d{1,2}:\d\d)"
+)
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯІЇЄҐ][\w-]+")  # capitalised inside a sentence
+_LABEL = re.compile(
+    r"(?i)^(?:details|quote|update|updated|read (?:also|more)|also read|see also|watch(?: live)?|"
+    r"listen|photo|video|background|context|note|editor's note|more|related|breaking)\s*[:|–—-]"
+)
+_LEANING = re.compile(
+    r"^(?:(?:The|This|That|These|Those)\s+(?P<thing>video|footage|clip|photo|photos|image|images|"
+    r"picture|pictures|post|statement|letter|document|report|recording|interview|move|decision|"
+    r"remarks|comments|attack|incident)\b|(?P<pronoun>He|She|They|It|His|Her|Their|Its)\b)"
+)
+# a count of people harmed, the figure outlets most often give differently
+_TOLL = re.compile(
+    r"(?i)\b(?:(?P<n>\d+)\s+(?:people|civilians|soldiers|persons)?\s*(?:were\s+|have\s+been\s+)?"
+    r"(?P<kind>killed|dead|died|injured|wounded|hurt)|(?P<verb>killing|injuring|wounding|killed|"
+    r"injured|wounded)\s+(?:at least\s+)?(?P<m>\d+))"
+)
+
+
+@dataclass(frozen=True)
+class Facts:
+    numbers: frozenset[str]
+    names: frozenset[str]
+
+    def within(self, others: list[Facts]) -> bool:
+        """Whether this sentence's figures were all given already: the same counts said
+        again in other words. (Names are no test: a story's sentences keep naming the same
+        actors while they say new things; dates are not figures.)"""
+        if not self.numbers:
+            return False
+        return self.numbers <= frozenset().union(*(o.numbers for o in others))
+
+
+_WORDS = [  # numbers written as words, by value
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen", "twenty"),
+]
+_NUMBER_WORD = re.compile(r"(?i)\b(" + "|".join(_WORDS[2:]) + r")\b")  # "one" is too common
+
+
+def facts_of(sentence: str) -> Facts:
+    figures = _DATE.sub(" ", sentence)  # "on 2 June", "in 2025" date an event; they count nothing
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(figures)}
+    numbers |= {str(_WORDS.index(w.casefold())) for w in _NUMBER_WORD.findall(sentence)}
+    names = frozenset(
+        re.sub(r"['’]s$", "", m).casefold() for m in _NAME.findall(sentence) if len(m) > 2
+    )
+    return Facts(frozenset(numbers), names)
+
+
+def is_label(sentence: str) -> bool:
+    """Page furniture that looks like a sentence: "Read also: …", "Details: …"."""
+    return bool(_LABEL.match(sentence))
+
+
+def leans_on(sentence: str) -> tuple[str, str] | None:
+    """What an unintroduced sentence leans on: ("thing", "video") for "The video was posted…",
+    ("pronoun", "he") for "He added…"; None when it stands on its own."""
+    match = _LEANING.match(sentence)
+    if match is None:
+        return None
+    if match.group("thing"):
+        return "thing", match.group("thing").casefold()
+    return "pronoun", match.group("pronoun").casefold()
+
+
+def tolls(sentence: str) -> dict[str, str]:
+    """Counts of people killed or hurt that a sentence gives: {"killed": "3"}."""
+    found: dict[str, str] = {}
+    for match in _TOLL.finditer(sentence):
+        number = match.group("n") or match.group("m")
+        kind = (match.group("kind") or match.group("verb") or "").casefold()
+        kind = "killed" if kind in ("killed", "dead", "died", "killing") else "hurt"
+        found.setdefault(kind, number)
+    return found

@@ -1,0 +1,112 @@
+"""A story's headline: the best printed headline among its items, in an outlet's own words.
+
+Printed headlines are preferred to titles made from an item's first words; among them the one
+that is complete, specific (names, places, numbers) and close to what the story's items share
+wins. A live-stream, digest, opinion or first-person title never heads a story when a factual
+one exists. Only when no item has a printed headline is one made from text: the lead clause of
+the story's most central sentence, its dateline and agency tag stripped, cut at a clause or a
+word — still every word from a source, nothing generated.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Item
+from ..text.sentences import sentences, strip_dateline
+
+HEADLINE_WORDS = 16  # a made headline longer than this is cut at a clause...
+WHOLE_WORDS = 40  # ...or, failing one, is whole up to this length: complete beats cut
+MIN_CLAUSE_WORDS = 6
+
+_LIVE = re.compile(
+    r"(?i)^(?:live|watch|listen)\b|\b(?:live(?:\s+updates?|\s+blog|stream)?|as it happened)\s*"
+    r"(?:[:|–—-]|$)|\bwatch live\b|\blive\s*:"
+)
+_DIGEST = re.compile(
+    r"(?i)\b(?:key points|latest developments|what we know|catch up|recap|round-?up|"
+    r"(?:morning|evening|daily|weekly|week in)\s+(?:briefing|brief|digest|update|review)|"
+    r"newsletter|day\s+\d{1,4}\s+of\b|calling\s+[–—-])"
+)
+_OPINION = re.compile(
+    r"(?i)^(?:opinion|comment|commentary|editorial|column|letters?|podcast|video|photos?|"
+    r"in pictures|quiz)\s*[:|–—-]|^(?:i|i'm|i've|we|my|our)\b"
+)
+# where a clause may end: punctuation, or before a word that opens a subordinate clause
+_CLAUSE_END = re.compile(
+    r"[,;:]\s|\s[–—-]\s|\s(?=(?:after|as|because|but|amid|although|since|while|when|where|"
+    r"which|who|despite|following|saying|adding)\s)"
+)
+_SPECIFIC = re.compile(r"\d|^[A-ZА-ЯІЇЄҐ]")
+
+
+def is_printed(item: Item) -> bool:
+    """Whether the item's title is a headline its outlet printed, not one made from the first
+    words or sentence of its text (such a title is the start of the text itself)."""
+    title = item.title.removesuffix(" …").strip()
+    return bool(title) and not _fold(item.body).startswith(_fold(title))
+
+
+def unfit(title: str) -> str | None:
+    """Why a printed title should not head a story, or None."""
+    if title.endswith(("…", "...")):
+        return "cut"
+    if _LIVE.search(title):
+        return "live"
+    if _DIGEST.search(title):
+        return "digest"
+    if _OPINION.search(title):
+        return "opinion"
+    return None
+
+
+def choose_headline(ranked: list[Item], lead: str | None) -> str:
+    """The headline of a story whose items are `ranked` most central first; `lead` is the
+    story's lead sentence (its summary's first), from which a headline is made when no item has
+    a printed one fit to head it."""
+    printed = [item for item in ranked if is_printed(item)]
+    fit = [item for item in printed if unfit(item.title) is None]
+    if fit:
+        return max(fit, key=lambda i: _worth(i.title, ranked.index(i))).title
+    if lead:
+        return made_headline(lead)
+    if printed:
+        return printed[0].title
+    first = next((s for s in sentences(ranked[0].body, 1)), "")
+    return made_headline(first) if first else ranked[0].title
+
+
+def _worth(title: str, rank: int) -> float:
+    """How good a headline `title` is: central (its item's rank), specific and of a length a
+    desk would print."""
+    words = title.split()
+    specific = sum(1 for w in words[1:] if _SPECIFIC.search(w))
+    score = -0.25 * rank + min(specific, 4) * 0.1
+    if len(words) < 5:
+        score -= 0.3
+    elif len(words) > 20:
+        score -= 0.2
+    if title.rstrip().endswith("?"):
+        score -= 0.15
+    return score
+
+
+def made_headline(sentence: str) -> str:
+    """A headline made from a sentence: its dateline and agency tag stripped, its final stop
+    dropped, and if it is long, its lead clause (or its first words, marked " …")."""
+    text = strip_dateline(sentence).strip()
+    text = re.sub(r"[.!]+([\"'”’)\]]*)$", r"\1", text).strip()
+    words = text.split()
+    if len(words) <= HEADLINE_WORDS:
+        return text
+    for match in reversed(list(_CLAUSE_END.finditer(text))):
+        clause = text[: match.start()].rstrip()
+        if MIN_CLAUSE_WORDS <= len(clause.split()) <= HEADLINE_WORDS:
+            return clause
+    if len(words) <= WHOLE_WORDS:
+        return text
+    return " ".join(words[: HEADLINE_WORDS - 2]) + " …"
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))

@@ -1,0 +1,91 @@
+"""Unit tests of stories/headline.py: the best printed headline heads a story; a headline is
+made from text only when no item has one, its dateline stripped and cut at a clause."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from briefing.stories.headline import choose_headline, is_printed, made_headline, unfit
+from briefing.text.sentences import first_words
+
+from .conftest import make_item
+
+T0 = datetime(2025, 6, 2, 9, tzinfo=UTC)
+BODY = (
+    "Russia struck a training unit of Ukraine's ground forces with a missile on Sunday, killing "
+    "12 soldiers and wounding 60, the army said. The commander offered to resign."
+)
+
+
+def item(item_id: str, title: str = "", body: str = BODY) -> object:
+    return make_item(item_id, T0, title=title or first_words(body), body=body)
+
+
+def test_an_untitled_central_item_yields_to_another_items_printed_headline() -> None:
+    untitled = item("a")  # its title is its own first words
+    titled = item("b", "Missile strike on training unit kills 12 Ukrainian soldiers")
+    assert not is_printed(untitled) and is_printed(titled)
+    assert choose_headline([untitled, titled], BODY) == titled.title
+
+
+@pytest.mark.parametrize(
+    "colour",
+    [
+        "Watch live as Ukraine's parliament meets",
+        "LIVE: Russia-Ukraine war, day 1,195",
+        "Moscow Calling – June 3",
+        "Key points of the day",
+        "I love a good underdog story",
+        "Opinion: the talks are a trap",
+        "Talks took longer than planned…",
+    ],
+)
+def test_a_colour_or_live_title_never_heads_a_story_when_a_factual_one_exists(
+    colour: str,
+) -> None:
+    factual = "Missile strike on training unit kills 12 Ukrainian soldiers"
+    assert unfit(colour) is not None and unfit(factual) is None
+    central = item("a", colour, body="Colour. " + BODY)
+    assert choose_headline([central, item("b", factual)], BODY) == factual
+
+
+def test_the_more_specific_of_two_printed_headlines_wins() -> None:
+    vague = item("a", "Strike causes losses in the army")
+    specific = item("b", "Missile kills 12 at Ukrainian training ground in Dnipropetrovsk")
+    assert choose_headline([vague, specific], BODY) == specific.title
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline"),
+    [
+        (
+            "KYIV, June 2 (Reuters) - Russia launched 472 drones at Ukraine overnight.",
+            "Russia launched 472 drones at Ukraine overnight",
+        ),
+        (
+            "WASHINGTON, June 2. /TASS/. The US is studying Russia's memorandum.",
+            "The US is studying Russia's memorandum",
+        ),
+        (
+            "Moscow: Russia's defence ministry said its troops took two villages in Sumy region.",
+            "Russia's defence ministry said its troops took two villages in Sumy region",
+        ),
+        (  # a long sentence is cut at its lead clause, not mid-way with "…"
+            "Russia struck a training unit of Ukraine's ground forces with a missile on Sunday, "
+            "killing 12 soldiers and wounding 60 more, the army said in a statement on Monday.",
+            "Russia struck a training unit of Ukraine's ground forces with a missile on Sunday",
+        ),
+    ],
+)
+def test_a_made_headline_loses_its_dateline_and_keeps_its_lead_clause(
+    sentence: str, headline: str
+) -> None:
+    assert made_headline(sentence) == headline
+
+
+def test_with_no_printed_headline_one_is_made_from_the_lead() -> None:
+    assert choose_headline([item("a"), item("b")], BODY.split(". ")[0] + ".") == (
+        "Russia struck a training unit of Ukraine's ground forces with a missile on Sunday"
+    )

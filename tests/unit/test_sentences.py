@@ -1,0 +1,101 @@
+"""Unit tests of text/sentences.py: where sentences end around quotations, abbreviations,
+initials and numbers, and which sentences only point at words said elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.text.sentences import balanced, first_sentence, points_elsewhere, sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the closing quote stays with its sentence
+            'He warned of "the end of the talks." Then he left.',
+            ['He warned of "the end of the talks."', "Then he left."],
+        ),
+        (  # a stop inside a quotation does not end the sentence
+            "“We will not accept this. Never,” the minister said. Kyiv disagreed.",
+            ["“We will not accept this. Never,” the minister said.", "Kyiv disagreed."],
+        ),
+        (
+            "Gen. Petrenko met Mr. Novak and Dr. Ivanova on Jan. 5. They spoke for an hour.",
+            ["Gen. Petrenko met Mr. Novak and Dr. Ivanova on Jan. 5.", "They spoke for an hour."],
+        ),
+        (  # initials
+            "Donald J. Trump and J. D. Vance spoke. The call was short.",
+            ["Donald J. Trump and J. D. Vance spoke.", "The call was short."],
+        ),
+        (  # a dotted short form inside a sentence, and ending one
+            "The U.S. envoy arrived. Talks were held in the U.S. The date was set.",
+            ["The U.S. envoy arrived.", "Talks were held in the U.S.", "The date was set."],
+        ),
+        (  # decimals and percentages
+            "Inflation reached 10.5% in May. The rate is 3.25 points higher.",
+            ["Inflation reached 10.5% in May.", "The rate is 3.25 points higher."],
+        ),
+        (
+            "Will the truce hold? Nobody knows! Perhaps… Time will tell.",
+            ["Will the truce hold?", "Nobody knows!", "Perhaps…", "Time will tell."],
+        ),
+        (  # a line break always ends a sentence
+            "Key points\nDrones hit the port. Two ships burned",
+            ["Key points", "Drones hit the port.", "Two ships burned"],
+        ),
+    ],
+)
+def test_sentences_split_where_a_reader_would(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_sentences_stop_at_the_limit() -> None:
+    assert sentences("One is here. Two is here. Three is here.", 2) == [
+        "One is here.",
+        "Two is here.",
+    ]
+
+
+def test_first_sentence_keeps_initials_and_abbreviations() -> None:
+    assert first_sentence("Gen. A. Syrsky visited Kharkiv. He met troops.") == (
+        "Gen. A. Syrsky visited Kharkiv."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('He said "yes" twice.', True),
+        ("“Never,” she said.", True),
+        ('It would lead to "the downfall.', False),
+        ("“We are ready, he said.", False),
+    ],
+)
+def test_balanced_quotations(text: str, expected: bool) -> None:
+    assert balanced(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Medvedev, now deputy chairman of the Security Council, wrote on X.",
+        "Peskov made a statement on the matter.",
+        "The Kremlin has responded.",
+        "The minister told reporters.",
+    ],
+)
+def test_sentences_that_only_say_who_spoke(text: str) -> None:
+    assert points_elsewhere(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia launched 40 drones overnight, the air force said.",
+        "The Kremlin said the talks would resume on Monday in Istanbul.",
+        "Zelensky, speaking in Kyiv, said Ukraine was ready for a ceasefire.",
+        '"We are ready," the minister wrote on X.',
+    ],
+)
+def test_sentences_that_carry_news_are_not_pointers(text: str) -> None:
+    assert not points_elsewhere(text)

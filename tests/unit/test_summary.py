@@ -1,0 +1,93 @@
+"""Unit tests of stories/summary.py and facts.py: a summary carries the facts once, in whole
+sentences that stand on their own, and shows a figure outlets give differently."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from briefing.models import Item
+from briefing.stories.summary import make_story
+from briefing.text.similarity import ItemVectors, Vectorizer, terms
+
+from .conftest import make_item
+
+T0 = datetime(2025, 6, 1, 9, tzinfo=UTC)
+
+
+def story_of(*items: Item) -> list[str]:
+    vectors = ItemVectors(Vectorizer.from_bags(terms(i) for i in items), 100)
+    story = make_story("s-1", list(items), T0, False, vectors, 4)
+    return [s.text for s in story.summary]
+
+
+def report(n: int, outlet: str, body: str, title: str = "") -> Item:
+    title = title or f"Missile strike on training ground, report {n}"
+    return make_item(f"i{n}", T0 + timedelta(minutes=n), title=title, body=body, outlet=outlet)
+
+
+def test_a_summary_gives_a_toll_once_however_it_is_worded() -> None:
+    summary = story_of(
+        report(
+            1,
+            "Alpha Wire",
+            "A Russian missile hit a training ground of the ground forces on Sunday, killing 12 "
+            "soldiers and wounding 60, the army said. The commander of the unit offered to "
+            "resign on Monday.",
+        ),
+        report(
+            2,
+            "Bravo News",
+            "Twelve servicemen died and 60 were injured when the missile struck the training "
+            "ground, officials said. Investigators are examining why troops had gathered there.",
+        ),
+        report(
+            3,
+            "Charlie Times",
+            "The strike left 12 soldiers dead and 60 wounded at the training ground, according "
+            "to the ground forces. Relatives gathered outside the regional hospital on Monday.",
+        ),
+    )
+    tolls = [s for s in summary if "60" in s]
+    assert len(tolls) == 1, summary
+    assert any("resign" in s or "Investigators" in s or "Relatives" in s for s in summary)
+
+
+def test_label_fragments_and_sentences_that_lean_on_nothing_stay_out() -> None:
+    summary = story_of(
+        report(
+            1,
+            "Alpha Wire",
+            "Drones struck the port of Izmail overnight, damaging two grain terminals, the "
+            "regional governor said. Details: three warehouses burned until the morning. "
+            "The video was posted on Facebook by the governor's office.",
+        ),
+        report(
+            2,
+            "Bravo News",
+            "Read also: Ukraine reports record grain exports in May despite the attacks. "
+            "Grain traders said shipments from the Danube ports would resume within days.",
+        ),
+    )
+    assert not any(s.startswith(("Details:", "Read also:", "The video")) for s in summary)
+    assert any("Grain traders" in s for s in summary)
+
+
+def test_outlets_that_disagree_on_a_toll_are_both_shown() -> None:
+    vectors_items = (
+        report(
+            1,
+            "Alpha Wire",
+            "A Russian glide bomb hit a residential block in Sumy on Tuesday and killed 3 people, "
+            "the regional administration said.",
+            title="Glide bomb hits Sumy residential block",
+        ),
+        report(
+            2,
+            "Bravo News",
+            "Russian forces dropped a glide bomb on an apartment block in Sumy on Tuesday, "
+            "killing 4 people, local officials said.",
+            title="Russian glide bomb strike on Sumy apartments",
+        ),
+    )
+    summary = story_of(*vectors_items)
+    assert any("killed 3" in s for s in summary) and any("killing 4" in s for s in summary)
