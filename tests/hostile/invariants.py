@@ -94,14 +94,14 @@ class _Audit(HTMLParser):
                 self.bad.append(f"{tag}[{name}]")
             if name == "href" and not (SAFE_LINK.match(value or "") or OWN_LINK.match(value or "")):
                 self.bad.append(f"href={value!r}")
-        if tag == "meta" and dict(attrs).get("http-equiv", "").lower() == "refresh":
-            target = (dict(attrs).get("content") or "").partition("url=")[2]
-            if not OWN_LINK.match(target):
-                self.bad.append(f"refresh to {target!r}")
             if ACTIVE_URL.match(value or ""):
                 self.bad.append(f"{tag}[{name}]={value!r}")
             if name == "style" and not self.allow_style:
                 self.bad.append(f"{tag}[style]")
+        if tag == "meta" and (dict(attrs).get("http-equiv") or "").lower() == "refresh":
+            target = (dict(attrs).get("content") or "").partition("url=")[2]
+            if not OWN_LINK.match(target):
+                self.bad.append(f"refresh to {target!r}")
 
 
 def audit_html(html: str, allow_style: bool = False) -> list[str]:
