@@ -251,6 +251,7 @@ class ArchiveEntry:
     dropped: int | None = None
     key_developments: list[ArchiveStory] = field(default_factory=list)
     generated_at: datetime | None = None
+    provisional: bool = False  # built while its window was open: later items will join it
 
 
 @dataclass

@@ -278,3 +278,24 @@ def test_the_archive_rereads_a_changed_day_and_survives_a_damaged_cache(
         (out / "index.html").unlink()
         assert cli(*args, "--date", EARLIER)[0] == 0
         assert (out / "index.html").read_bytes() == index
+
+
+def test_a_provisional_day_is_marked_and_its_entry_updated_when_final(
+    cli, write_config, tmp_path: Path, monkeypatch
+) -> None:
+    """Built while its window is open, a day is listed as provisional; built again once the
+    window closed, the same entry (same id) is final and says when it was generated."""
+    config = write_config()
+    args = ("build", "--config", str(config), "--date", SAMPLE_DAY, "--format", "html,json")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748444400")  # 28 May 2025 18:00 in Kyiv
+    assert cli(*args)[0] == 0
+    out = tmp_path / "out"
+    assert "<strong>Provisional — as of 18:00</strong>" in (out / "index.html").read_text("utf-8")
+    first = feedparser.parse((out / "feed.xml").read_bytes()).entries[0]
+    assert first.title.endswith("Wednesday 28 May 2025 (provisional)")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748502000")  # 29 May 2025 10:00 in Kyiv
+    assert cli(*args, "--no-collect")[0] == 0
+    assert "Provisional" not in (out / "index.html").read_text("utf-8")
+    (final,) = feedparser.parse((out / "feed.xml").read_bytes()).entries
+    assert final.id == first.id and final.title.endswith("Wednesday 28 May 2025")
+    assert final.updated > first.updated

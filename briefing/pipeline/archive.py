@@ -30,7 +30,7 @@ DAY_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 LISTED = ("html", "pdf", "md", "json", "email")  # the order the archive links the formats in
 KEY_DEVELOPMENTS = 5
 CACHE = ".archive-cache.json"  # what each day's JSON said, so an unchanged day is not re-read
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: with `provisional`
 
 
 def write_archive(config: Config) -> list[Path]:
@@ -137,7 +137,7 @@ def summary(data: dict[str, Any]) -> dict[str, Any]:
         if s.get("shown", True)
     }
     ids = data.get("key_developments")
-    if not isinstance(ids, list):  # written before the JSON named them: rank as builds do
+    if not isinstance(ids, list):  # written before the JSON named them: most outlets first
         ids = sorted(shown, key=lambda i: _rank(shown[i]))[:KEY_DEVELOPMENTS]
     return {
         "title": str(data.get("title") or ""),
@@ -146,6 +146,7 @@ def summary(data: dict[str, Any]) -> dict[str, Any]:
         "outlets": int(counts["outlets"]),
         "dropped": int(counts.get("dropped") or 0),
         "generated_at": str(data.get("generated_at") or ""),
+        "provisional": bool(data.get("provisional")),
         "key_developments": [
             [str(story_id), str(shown[str(story_id)]["headline"]), _outlets(shown[str(story_id)])]
             for story_id in ids
@@ -158,6 +159,7 @@ def _fill(entry: ArchiveEntry, kept: dict[str, Any]) -> None:
     entry.title = kept["title"] or entry.title
     entry.item_count, entry.story_count = kept["items"], kept["stories"]
     entry.outlet_count, entry.dropped = kept["outlets"], kept["dropped"]
+    entry.provisional = bool(kept.get("provisional"))
     if kept["generated_at"]:
         entry.generated_at = datetime.fromisoformat(kept["generated_at"])
     entry.key_developments = [
@@ -171,7 +173,8 @@ def _outlets(story: dict[str, Any]) -> list[str]:
 
 
 def _rank(story: dict[str, Any]) -> tuple[int, float, str]:
-    """`models.story_rank` from what the JSON keeps: most outlets, then most recent, then id."""
+    """What older builds ranked by, from what the JSON keeps: most outlets, then most recent,
+    then id."""
     times = [
         datetime.fromisoformat(i["published"]).timestamp()
         for i in story.get("items") or []

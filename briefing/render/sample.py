@@ -110,6 +110,7 @@ def sample_archive(briefing: Briefing) -> Archive:
     oldest = DAY - timedelta(days=2)
     only_json = {"json": f"{oldest}/briefing-{oldest}.json"}
     empty = ArchiveEntry(oldest, briefing.title, only_json, 0, 0, 0, 0, [], None)
+    full.provisional = True
     return Archive(briefing.title, [full, bare, empty])
 
 

@@ -92,7 +92,8 @@ def render_feed(archive: Archive, now: datetime) -> bytes:
 def _entry(feed: ET.Element, archive: Archive, entry: ArchiveEntry, updated: datetime) -> None:
     node = ET.SubElement(feed, f"{{{ATOM}}}entry")
     _text(node, "id", _id(archive, entry.date))
-    _text(node, "title", f"{entry.title} — {day_name(entry.date)}")
+    provisional = " (provisional)" if entry.provisional else ""
+    _text(node, "title", f"{entry.title} — {day_name(entry.date)}{provisional}")
     _text(node, "updated", _stamp(updated))
     main = entry.files.get("html") or next(iter(entry.files.values()))
     _link(node, "alternate", "text/html" if "html" in entry.files else None, _url(archive, main))
@@ -109,6 +110,8 @@ def _content(archive: Archive, entry: ArchiveEntry) -> str:
     linking into the briefing, their outlets, then the formats."""
     html = entry.files.get("html")
     parts: list[str] = []
+    if entry.provisional:
+        parts.append("<p><strong>Provisional:</strong> the window is still open.</p>")
     if entry.key_developments:
         parts.append("<p>Key developments:</p><ol>")
         for story in entry.key_developments:
