@@ -19,6 +19,7 @@ from pytest_httpserver import HTTPServer
 
 from briefing.config import load_config
 from briefing.store import Store
+from briefing.text.clean import MAX_BODY
 
 from .conftest import DAY, entry, rss
 from .invariants import check, runs_add_up, sane_items
@@ -290,7 +291,7 @@ CASES = [
         "huge-body",
         "a 100,000-character text without spaces: cut at limits.body_chars with the marker",
         lambda ctx: rss([entry(1, description=HUGE)]),
-        then=_each(lambda i: len(i.body) <= 20_000 and i.body.endswith(" […]")),
+        then=_each(lambda i: len(i.body) <= MAX_BODY and i.body.endswith(" […]")),
     ),
     Case(
         "deep-nesting",
