@@ -60,3 +60,14 @@ def test_the_shipped_templates_pass(cli, write_config) -> None:
     code, out, err = cli("check", "--config", str(write_config()))
     assert (code, err) == (0, "")
     assert out.endswith(": OK (8 sources, 5 sections)\n")
+
+
+def test_a_branch_only_a_provisional_day_takes_is_rendered_too(
+    cli, write_config, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    body = "{% if b.provisional %}{{ b.window_closes }}{% endif %}"
+    (mine / "email.html.j2").write_text(BLOCK.format(name="email.html.j2", body=body), "utf-8")
+    code, _, err = cli("check", "--config", str(write_config({"templates": str(mine)})))
+    assert code == 2 and "has no attribute 'window_closes'" in err

@@ -31,7 +31,8 @@ DAY = date(2025, 5, 28)
 def sample_briefing(timezone: str = "UTC", empty: bool = False) -> Briefing:
     """A made-up briefing that takes every branch of the default templates: a developing story
     with tags, a cut sentence and one without a link, an undated item, a capped section, an
-    empty section, a failed source with a note, items left out by the gate."""
+    empty section, a failed source with a note, items left out by the gate; `empty` is a day
+    with nothing on the topic whose window is still open (provisional)."""
     zone = ZoneInfo(timezone)
     start = datetime.combine(DAY, time(), zone)
 
@@ -87,6 +88,7 @@ def sample_briefing(timezone: str = "UTC", empty: bool = False) -> Briefing:
         generated_at=start + timedelta(days=1, hours=7),
         version=__version__,
         key_developments=list(stories),
+        provisional=empty,  # the empty day is the open one: both notices are rendered
     )
 
 
