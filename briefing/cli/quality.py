@@ -27,6 +27,14 @@ def explain(day: date, item: str | None, config_path: str | None) -> None:
         click.echo(line)
 
 
+dense_option = click.option(
+    "--dense",
+    is_flag=True,
+    help="Move every item onto the last labelled day, keeping its time of day, and build that "
+    "one day: many events of one kind on one day.",
+)
+
+
 @click.group(name="eval")
 def eval_group() -> None:
     """Measure the gate, stories or sections against labelled items."""
@@ -43,11 +51,14 @@ def eval_group() -> None:
 )
 @config_option
 @click.option("--errors/--no-errors", default=False, help="List wrongly joined or split pairs.")
-def eval_stories(labels: tuple[str, ...], config_path: str | None, errors: bool) -> None:
+@dense_option
+def eval_stories(
+    labels: tuple[str, ...], config_path: str | None, errors: bool, dense: bool
+) -> None:
     """Pairwise and B-cubed F1 of story clustering, day by day as builds run."""
     from ..quality.evaluate import evaluate_stories
 
-    scores = evaluate_stories(load(config_path), [Path(p) for p in labels])
+    scores = evaluate_stories(load(config_path), [Path(p) for p in labels], dense)
     if not errors:
         scores.errors = []
     click.echo(scores.table())
@@ -72,8 +83,13 @@ def eval_stories(labels: tuple[str, ...], config_path: str | None, errors: bool)
     help="Map a label name to a section id where they differ (repeatable).",
 )
 @click.option("--errors/--no-errors", default=False, help="List wrongly placed items.")
+@dense_option
 def eval_sections(
-    labels: tuple[str, ...], config_path: str | None, mapping: tuple[str, ...], errors: bool
+    labels: tuple[str, ...],
+    config_path: str | None,
+    mapping: tuple[str, ...],
+    errors: bool,
+    dense: bool,
 ) -> None:
     """Macro-F1 of sections, per-section precision/recall, gate rates, confusion matrix."""
     from ..quality.evaluate import evaluate_sections
@@ -84,7 +100,7 @@ def eval_sections(
         if not sep or not label or not section:
             raise UsageError(f"--map {entry!r}: expected LABEL=SECTION")
         pairs[label] = section
-    report, wrong = evaluate_sections(load(config_path), [Path(p) for p in labels], pairs)
+    report, wrong = evaluate_sections(load(config_path), [Path(p) for p in labels], pairs, dense)
     click.echo(report)
     if errors:
         click.echo("\n".join(wrong))

@@ -26,6 +26,7 @@ from datetime import datetime
 from ..models import Item, Story
 from ..text.identity import normal_title
 from ..text.similarity import ItemVectors, Vectorizer, cosine
+from .events import relate, signature
 from .summary import View, apply_view, make_story
 
 NEIGHBOURS = 12  # candidate pairs kept per item
@@ -167,14 +168,36 @@ def _agglomerate(
 
 
 SAME_OUTLET = 0.8
+CONFLICT = -1.0  # a pair of two events: it outweighs the pairs a merge would join
+DATE_BONUS = 0.05  # what a restated calendar date adds when a story continues
 
 
-def _similarity(a: Item, b: Item, vec: ItemVectors) -> float:
+def _similarity(a: Item, b: Item, vec: ItemVectors, floor: float = 0.0) -> float:
     """Cosine similarity, discounted for two items of one outlet: an outlet rarely files two
     reports of one event (exact copies are merged before this), but often two stories on one
     theme the same day."""
-    sim = cosine(vec.of(a), vec.of(b))
+    sim = _event_similarity(a, b, vec, floor)
     return sim * SAME_OUTLET if a.outlet.casefold() == b.outlet.casefold() else sim
+
+
+def _event_similarity(a: Item, b: Item, vec: ItemVectors, floor: float = 0.0) -> float:
+    """Cosine similarity, or CONFLICT when the two reports state different facts of their
+    event (events.py): however alike their words, they are two events, and the negative
+    weight keeps average link from joining groups that hold them. Pairs less similar than
+    `floor` are not read further: they would not join anyway."""
+    sim = cosine(vec.of(a), vec.of(b))
+    if sim >= floor and relate(signature(a), signature(b), vec.weight).conflict:
+        return CONFLICT
+    return sim
+
+
+def _continues(a: Item, b: Item, vec: ItemVectors) -> float:
+    """Similarity of a new item to one of an earlier briefing's story, raised by DATE_BONUS
+    when both state the same calendar date: a follow-up restates when its event happened."""
+    sim = _event_similarity(a, b, vec)
+    if sim > 0 and signature(a).dates & signature(b).dates:
+        sim += DATE_BONUS
+    return sim
 
 
 def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> list[dict[int, float]]:
@@ -206,8 +229,8 @@ def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> lis
         for j, _ in best:
             if abs(stamps[i] - stamps[j]) > limit:
                 continue
-            sim = _similarity(heads[i], heads[j], vec)
-            if sim >= params.threshold * MIN_EDGE:
+            sim = _similarity(heads[i], heads[j], vec, params.threshold * MIN_EDGE)
+            if sim >= params.threshold * MIN_EDGE or sim < 0:
                 sums[i][j] = sums[j][i] = sim
     return sums
 
@@ -241,7 +264,7 @@ class _Linker:
         for story_id, _ in heapq.nlargest(LINK_CANDIDATES, partial.items(), key=lambda kv: kv[1]):
             items = self.known[story_id]
             sims = [
-                cosine(self.vec.of(a), self.vec.of(b))
+                _continues(a, b, self.vec)
                 if abs((a.when - b.when).total_seconds()) <= limit
                 else 0.0
                 for a in group
