@@ -15,7 +15,7 @@ import pytest
 from briefing.models import Item
 from briefing.quality.labels import load_labels
 from briefing.stories.cluster import StoryParams, make_stories
-from briefing.stories.events import relate, signature
+from briefing.stories.events import facts, relate
 from briefing.text.similarity import Vectorizer, terms
 
 from conftest import ROOT
@@ -198,7 +198,7 @@ def test_reworded_reports_of_one_event_still_join(background: list[Item]) -> Non
     assert _stories(items, background) == [{"w1", "w2", "w3"}]
 
 
-def test_signature_reads_names_dates_and_counts_of_the_lead() -> None:
+def test_facts_of_the_lead_names_dates_and_counts() -> None:
     item = _item(
         "x",
         "Kyiv Ledger (Reuters)",
@@ -209,7 +209,7 @@ def test_signature_reads_names_dates_and_counts_of_the_lead() -> None:
         ),
         when="2025-06-02T09:00",
     )
-    sig = signature(item)
+    sig = facts(item)
     names = {name for name, _ in sig.names}
     assert {"chernihiv", "ivan", "fedorov"} <= names
     assert not names & {"kyiv", "reuter", "mayor"}  # dateline, outlet, title
@@ -228,8 +228,8 @@ def test_a_fact_one_report_leaves_out_is_no_conflict() -> None:
     later = _item(
         "t3", "Charlie", "Strike on Chernihiv", "Missiles hit Chernihiv on 2 June, officials said."
     )
-    assert relate(signature(told), signature(untold), lambda _: 1.0).conflict is None
-    assert "dates" in (relate(signature(told), signature(later), lambda _: 1.0).conflict or "")
+    assert relate(facts(told), facts(untold), lambda _: 1.0).conflict is None
+    assert "dates" in (relate(facts(told), facts(later), lambda _: 1.0).conflict or "")
 
 
 @pytest.mark.parametrize("dense", [False, True])

@@ -26,7 +26,7 @@ from datetime import datetime
 from ..models import Item, Story
 from ..text.identity import normal_title
 from ..text.similarity import ItemVectors, Vectorizer, cosine
-from .events import relate, signature
+from .events import facts, relate
 from .summary import View, apply_view, make_story
 
 NEIGHBOURS = 12  # candidate pairs kept per item
@@ -169,7 +169,8 @@ def _agglomerate(
 
 SAME_OUTLET = 0.8
 CONFLICT = -1.0  # a pair of two events: it outweighs the pairs a merge would join
-DATE_BONUS = 0.05  # what a restated calendar date adds when a story continues
+REACTION = 0.5  # what a reaction keeps of its similarity to the event it reacts to
+AGREES = 0.1  # what a restated day or count of the event adds when a story continues
 
 
 def _similarity(a: Item, b: Item, vec: ItemVectors, floor: float = 0.0) -> float:
@@ -183,20 +184,28 @@ def _similarity(a: Item, b: Item, vec: ItemVectors, floor: float = 0.0) -> float
 def _event_similarity(a: Item, b: Item, vec: ItemVectors, floor: float = 0.0) -> float:
     """Cosine similarity, or CONFLICT when the two reports state different facts of their
     event (events.py): however alike their words, they are two events, and the negative
-    weight keeps average link from joining groups that hold them. Pairs less similar than
-    `floor` are not read further: they would not join anyway."""
+    weight keeps average link from joining groups that hold them. A report that leads with a
+    reaction the other never names counts REACTION of its similarity: only one that mostly
+    retells the event still joins it. Pairs less similar than `floor` are not read further:
+    they would not join anyway."""
     sim = cosine(vec.of(a), vec.of(b))
-    if sim >= floor and relate(signature(a), signature(b), vec.weight).conflict:
+    if sim < floor:
+        return sim
+    relation = relate(facts(a), facts(b), vec.weight)
+    if relation.conflict:
         return CONFLICT
+    if relation.reaction:
+        sim *= REACTION
     return sim
 
 
 def _continues(a: Item, b: Item, vec: ItemVectors) -> float:
-    """Similarity of a new item to one of an earlier briefing's story, raised by DATE_BONUS
-    when both state the same calendar date: a follow-up restates when its event happened."""
+    """Similarity of a new item to one of an earlier briefing's story, raised by AGREES when
+    both state the same count or the same earlier day: a follow-up restates when and how
+    many."""
     sim = _event_similarity(a, b, vec)
-    if sim > 0 and signature(a).dates & signature(b).dates:
-        sim += DATE_BONUS
+    if sim > 0 and relate(facts(a), facts(b), vec.weight).agrees:
+        sim += AGREES
     return sim
 
 
