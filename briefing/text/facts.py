@@ -212,20 +212,26 @@ def _capitalised(text: str, lower: set[str], inner: Counter[str]) -> list[tuple[
 
 def _speaker(lead: list[str], lower: set[str], own: set[str]) -> tuple[str, ...]:
     """Keys of the names a sentence of the lead starts with when a verb of reaction follows
-    them ("X slams Y's decision", "X on Tuesday called the strike a signal"): the subject of
-    the reaction. Only the title and the first sentence are read."""
+    them ("X slams Y's decision", "X on Tuesday called the strike a signal", "X would not
+    confirm …"): the subject of the reaction. Only the title and the first sentence are
+    read."""
     for text in lead[:2]:
         subject: list[str] = []
         fillers = 0
+        negated = False
         for token in _TOKEN.findall(_ASIDE.sub(" ", text)):
             folded = token.casefold()
-            if subject and REACTION_VERBS.match(folded):
+            if subject and (REACTION_VERBS.match(folded) or (negated and token.islower())):
+                # "X slams …", and "X does not confirm …", "X would not say …": a response
                 names = [key(stem(t)) for t in subject if _is_name(t, lower)]
                 return tuple(k for k in dict.fromkeys(names) if k not in own)
-            if (token[:1].isupper() and not fillers) or (folded in _JOINERS and subject):
+            if (token[:1].isupper() and not fillers and folded not in STOPWORDS) or (
+                folded in _JOINERS and subject
+            ):
                 subject.append(token)
             elif subject and folded in _FILLERS and fillers < 4:
                 fillers += 1
+                negated = negated or folded == "not"
             elif not subject and folded in ("the", "former"):
                 continue
             else:
