@@ -210,7 +210,7 @@ def test_facts_of_the_lead_names_dates_and_counts() -> None:
         when="2025-06-02T09:00",
     )
     sig = facts(item)
-    names = {name for name, _ in sig.names}
+    names = {name.term for name in sig.names}
     assert {"chernihiv", "ivan", "fedorov"} <= names
     assert not names & {"kyiv", "reuter", "mayor"}  # dateline, outlet, title
     assert sig.dates == {date(2025, 6, 1)}  # the dateline's day is the filing day
@@ -244,3 +244,22 @@ def test_eval_stories_dense_builds_one_day(
     assert code == 0, err
     days = int(out.split(" over ")[1].split()[0])
     assert (days == 1) if dense else (days > 1)
+
+
+def test_explain_with_says_why_two_items_are_one_story(cli, write_config) -> None:
+    config = str(write_config())
+    day = ["--config", config, "--date", "2025-05-28"]
+    assert cli("collect", "--config", config)[0] == 0
+    code, out, err = cli("explain", *day, "Berlin pledges", "--with", "Germany to fund")
+    assert (code, err) == (0, "")
+    assert "names both mention: Berlin" in out and "Merz" in out
+    assert "conflict: none" in out
+    assert "words: cosine 0." in out and "threshold 0.12" in out
+    assert "joined: both in story s-" in out
+    code, out, _ = cli("explain", *day, "Berlin pledges", "--with", "Senate backers")
+    assert code == 0
+    assert "not joined: A in story s-" in out and "mean similarity" in out
+    code, _, err = cli("explain", *day, "Berlin pledges", "--with", "Lavrov")
+    assert code == 2 and "items match 'Lavrov'" in err
+    code, _, err = cli("explain", *day, "--with", "Lavrov")
+    assert code == 2 and "--with needs ITEM" in err

@@ -17,13 +17,29 @@ from .params import DateType, config_option, load
     "--date", "day", type=DateType(), required=True, help="Day whose briefing to explain."
 )
 @click.argument("item", required=False)
+@click.option(
+    "--with",
+    "other",
+    metavar="OTHER",
+    help="Another item (id or words of its title): why ITEM and OTHER are or are not one story.",
+)
 @config_option
-def explain(day: date, item: str | None, config_path: str | None) -> None:
+def explain(day: date, item: str | None, other: str | None, config_path: str | None) -> None:
     """Why each item landed where it did: gate decision and every section's score with the
-    matched terms. ITEM narrows to an item id (or its start) or words of its title."""
-    from ..quality.explain import explain as run_explain
+    matched terms. ITEM narrows to an item id (or its start) or words of its title; with
+    --with OTHER, why the two items were or were not put in one story: their similarity, the
+    names, days and counts they share or that set them apart, and what the clustering did."""
+    if other is not None:
+        if item is None:
+            raise UsageError("--with needs ITEM: the item to compare OTHER with")
+        from ..quality.pairs import explain_pair
 
-    for line in run_explain(load(config_path), day, item):
+        lines = explain_pair(load(config_path), day, item, other)
+    else:
+        from ..quality.explain import explain as run_explain
+
+        lines = run_explain(load(config_path), day, item)
+    for line in lines:
         click.echo(line)
 
 

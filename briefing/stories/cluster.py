@@ -26,7 +26,7 @@ from datetime import datetime
 from ..models import Item, Story
 from ..text.identity import normal_title
 from ..text.similarity import ItemVectors, Vectorizer, cosine
-from .events import facts, relate
+from .events import Relation, facts, relate
 from .summary import View, apply_view, make_story
 
 NEIGHBOURS = 12  # candidate pairs kept per item
@@ -173,15 +173,44 @@ REACTION = 0.5  # what a reaction keeps of its similarity to the event it reacts
 AGREES = 0.1  # what a restated day or count of the event adds when a story continues
 
 
+@dataclass
+class Pair:
+    """How two items compare, step by step (`briefing explain --with` prints it)."""
+
+    cosine: float  # of their words
+    relation: Relation  # of their facts
+    same_outlet: bool
+    similarity: float  # as clustering within a day counts it
+    continuing: float  # as linking to an earlier briefing's story counts it
+
+
+def compare(a: Item, b: Item, vec: ItemVectors) -> Pair:
+    cos = cosine(vec.of(a), vec.of(b))
+    relation = relate(facts(a), facts(b), vec.weight)
+    same = _same_outlet(a, b)
+    return Pair(cos, relation, same, _similarity(a, b, vec), _continues(a, b, vec))
+
+
+def _same_outlet(a: Item, b: Item) -> bool:
+    return a.outlet.casefold() == b.outlet.casefold()
+
+
+def similarity(a: Item, b: Item, vec: ItemVectors) -> float:
+    """Two items' similarity as clustering within a day counts it."""
+    return _similarity(a, b, vec)
+
+
 def _similarity(a: Item, b: Item, vec: ItemVectors, floor: float = 0.0) -> float:
     """Cosine similarity, discounted for two items of one outlet: an outlet rarely files two
     reports of one event (exact copies are merged before this), but often two stories on one
     theme the same day."""
-    sim = _event_similarity(a, b, vec, floor)
-    return sim * SAME_OUTLET if a.outlet.casefold() == b.outlet.casefold() else sim
+    sim, _ = _event_similarity(a, b, vec, floor)
+    return sim * SAME_OUTLET if _same_outlet(a, b) else sim
 
 
-def _event_similarity(a: Item, b: Item, vec: ItemVectors, floor: float = 0.0) -> float:
+def _event_similarity(
+    a: Item, b: Item, vec: ItemVectors, floor: float = 0.0
+) -> tuple[float, Relation | None]:
     """Cosine similarity, or CONFLICT when the two reports state different facts of their
     event (events.py): however alike their words, they are two events, and the negative
     weight keeps average link from joining groups that hold them. A report that leads with a
@@ -190,21 +219,21 @@ def _event_similarity(a: Item, b: Item, vec: ItemVectors, floor: float = 0.0) ->
     they would not join anyway."""
     sim = cosine(vec.of(a), vec.of(b))
     if sim < floor:
-        return sim
+        return sim, None
     relation = relate(facts(a), facts(b), vec.weight)
     if relation.conflict:
-        return CONFLICT
+        return CONFLICT, relation
     if relation.reaction:
         sim *= REACTION
-    return sim
+    return sim, relation
 
 
 def _continues(a: Item, b: Item, vec: ItemVectors) -> float:
     """Similarity of a new item to one of an earlier briefing's story, raised by AGREES when
     both state the same count or the same earlier day: a follow-up restates when and how
     many."""
-    sim = _event_similarity(a, b, vec)
-    if sim > 0 and relate(facts(a), facts(b), vec.weight).agrees:
+    sim, relation = _event_similarity(a, b, vec)
+    if sim > 0 and relation is not None and relation.agrees:
         sim += AGREES
     return sim
 

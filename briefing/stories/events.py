@@ -59,10 +59,11 @@ def relate(a: Facts, b: Facts, weight: Callable[[str], float]) -> Relation:
     """Coverage weighs names by `weight` (their rarity), so the beat's everyday names count
     little."""
     there, back = _covered(a, b, weight), _covered(b, a, weight)
+    keys = {n.key for n in a.names}
     relation = Relation(
         coverage=min(there, back),
-        names=[w for w, k in a.names if k in b.mentions]
-        + [w for w, k in b.names if k in a.mentions and all(k != k2 for _, k2 in a.names)],
+        names=[n.shown for n in a.names if n.key in b.mentions]
+        + [n.shown for n in b.names if n.key in a.mentions and n.key not in keys],
         apart=(_unknown(a, b), _unknown(b, a)),
         dates=sorted(d for d in a.when & b.when if d < max(a.published, b.published)),
         counts=[f"{v:g} {n}" for n, v in sorted(a.counts & b.counts)],
@@ -78,14 +79,14 @@ def relate(a: Facts, b: Facts, weight: Callable[[str], float]) -> Relation:
 
 def _covered(a: Facts, b: Facts, weight: Callable[[str], float]) -> float:
     """The share of a's lead names, by weight, that b mentions anywhere."""
-    total = sum(weight(w) for w, _ in a.names)
+    total = sum(weight(n.term) for n in a.names)
     if not total:
         return 1.0
-    return sum(weight(w) for w, k in a.names if k in b.mentions) / total
+    return sum(weight(n.term) for n in a.names if n.key in b.mentions) / total
 
 
 def _unknown(a: Facts, b: Facts) -> list[str]:
-    return [w for w, k in a.names if k not in b.mentions]
+    return [n.shown for n in a.names if n.key not in b.mentions]
 
 
 def _dates_apart(a: Facts, b: Facts) -> str | None:
@@ -108,8 +109,8 @@ def _counted_apart(a: Facts, b: Facts) -> str | None:
 def _reaction(a: Facts, b: Facts) -> str | None:
     """a leads with a reaction by someone b never names."""
     if a.speaker and not set(a.speaker) <= b.mentions and a.speaker != b.speaker:
-        words = dict((k, w) for w, k in a.names)
-        return "reaction by " + " ".join(words.get(k, k) for k in a.speaker)
+        shown = {n.key: n.shown for n in a.names}
+        return "reaction by " + " ".join(shown.get(k, k) for k in a.speaker)
     return None
 
 

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from .dates import MONTHS, NUMBER_WORDS, WEEKDAYS
 from .sentences import sentences
@@ -63,6 +64,7 @@ _FILLERS = frozenset(
     """.split()  # noqa: SIM905
 ) | frozenset(WEEKDAYS)
 _JOINERS = frozenset(["of", "'s", "’s", "jr", "jr."])
+_POSSESSIVE = re.compile(r"['’]s?$")
 _ASIDE = re.compile(r"\([^()]*\)")  # "(Reuters)", "(OVA)": sources and abbreviations
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]|\d[\d,.]*")
 _PAREN = r"\((?:[^()]|\([^()]*\))*\)"
@@ -92,11 +94,17 @@ _COUNT = re.compile(rf"\b({_NUMBER})\s+([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){
 _AFTER_MONTH = re.compile(r"(?:" + "|".join(MONTHS) + r")\.?\s*$")
 
 
+class Name(NamedTuple):
+    term: str  # the word as similarity counts it (its rarity is looked up so)
+    key: str  # what another text must mention to know it
+    shown: str  # as written
+
+
 @dataclass(frozen=True)
 class Facts:
     """What a text's lead states and what its whole text mentions."""
 
-    names: tuple[tuple[str, str], ...]  # (word, key) of the lead's names, in order
+    names: tuple[Name, ...]  # the lead's names, in order
     speaker: tuple[str, ...]  # keys of who the lead's reaction is by, if it leads with one
     dates: frozenset[date]  # calendar dates the lead states (not the dateline, none later)
     weekdays: frozenset[date]  # days the lead names by weekday or as yesterday/overnight
@@ -126,18 +134,18 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
     lowered = Counter(key(p) for p in parts if p[:1].islower())
     lower = {k for k, n in lowered.items() if n > inner[k]}
     own = {key(p) for w in _TOKEN.findall(owner) for p in w.split("-")}
-    names: dict[str, str] = {}
+    names: dict[str, Name] = {}
     for index, text in enumerate(lead):
         found = _capitalised(text, lower, inner)
         if index == 0 and title and _title_case(text):
             # every word of a title-case headline is capitalised: only names the body has count
-            found = [(w, k) for w, k in found if k in inner]
-        for word, k in found:
-            if k not in own:
-                names.setdefault(k, word)
+            found = [n for n in found if n.key in inner]
+        for name in found:
+            if name.key not in own:
+                names.setdefault(name.key, name)
     text = " ".join(lead)
     return Facts(
-        names=tuple((w, k) for k, w in names.items()),
+        names=tuple(names.values()),
         speaker=_speaker(lead, lower, own),
         dates=frozenset(_dates(text, published)),
         weekdays=frozenset(_weekdays(text, published)),
@@ -187,11 +195,11 @@ def _inner_capitals(texts: list[str]) -> Counter[str]:
     return Counter(key(p) for t in texts for i, p in _words(t) if i and p[:1].isupper())
 
 
-def _capitalised(text: str, lower: set[str], inner: Counter[str]) -> list[tuple[str, str]]:
-    """(word, key) of the names in one sentence: capitalised words the text never writes in
+def _capitalised(text: str, lower: set[str], inner: Counter[str]) -> list[Name]:
+    """The names in one sentence: capitalised words the text never writes in
     lower case, less titles, months and weekdays; a sentence's first word only when the text
     also capitalises it inside a sentence."""
-    out = []
+    out: list[Name] = []
     for position, part in _words(text):
         word = stem(part)
         k = key(word)
@@ -206,7 +214,7 @@ def _capitalised(text: str, lower: set[str], inner: Counter[str]) -> list[tuple[
             or (position == 0 and k not in inner)
         ):
             continue
-        out.append((word, k))
+        out.append(Name(word, k, _POSSESSIVE.sub("", part)))
     return out
 
 
