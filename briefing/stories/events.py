@@ -108,9 +108,9 @@ def _counted_apart(a: Facts, b: Facts) -> str | None:
 
 def _reaction(a: Facts, b: Facts) -> str | None:
     """a leads with a reaction by someone b never names."""
-    if a.speaker and not set(a.speaker) <= b.mentions and a.speaker != b.speaker:
-        shown = {n.key: n.shown for n in a.names}
-        return "reaction by " + " ".join(shown.get(k, k) for k in a.speaker)
+    keys = {n.key for n in a.speaker}
+    if keys and not keys <= b.mentions and keys != {n.key for n in b.speaker}:
+        return "reaction by " + " ".join(n.shown for n in a.speaker)
     return None
 
 

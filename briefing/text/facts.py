@@ -63,6 +63,7 @@ _FILLERS = frozenset(
     yesterday last night is was did does
     """.split()  # noqa: SIM905
 ) | frozenset(WEEKDAYS)
+_DECLINED = re.compile(r"(?:confirm|comment|say|specify|disclose|elaborate|answer|explain|rule)")
 _JOINERS = frozenset(["of", "'s", "’s", "jr", "jr."])
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ASIDE = re.compile(r"\([^()]*\)")  # "(Reuters)", "(OVA)": sources and abbreviations
@@ -105,7 +106,7 @@ class Facts:
     """What a text's lead states and what its whole text mentions."""
 
     names: tuple[Name, ...]  # the lead's names, in order
-    speaker: tuple[str, ...]  # keys of who the lead's reaction is by, if it leads with one
+    speaker: tuple[Name, ...]  # who the lead's reaction is by, if it leads with one
     dates: frozenset[date]  # calendar dates the lead states (not the dateline, none later)
     weekdays: frozenset[date]  # days the lead names by weekday or as yesterday/overnight
     counts: frozenset[tuple[str, float]]  # (counted noun, number) in the lead
@@ -218,9 +219,9 @@ def _capitalised(text: str, lower: set[str], inner: Counter[str]) -> list[Name]:
     return out
 
 
-def _speaker(lead: list[str], lower: set[str], own: set[str]) -> tuple[str, ...]:
-    """Keys of the names a sentence of the lead starts with when a verb of reaction follows
-    them ("X slams Y's decision", "X on Tuesday called the strike a signal", "X would not
+def _speaker(lead: list[str], lower: set[str], own: set[str]) -> tuple[Name, ...]:
+    """The names a sentence of the lead starts with when a verb of reaction follows them
+    ("X slams Y's decision", "X on Tuesday called the strike a signal", "X would not
     confirm …"): the subject of the reaction. Only the title and the first sentence are
     read."""
     for text in lead[:2]:
@@ -229,10 +230,14 @@ def _speaker(lead: list[str], lower: set[str], own: set[str]) -> tuple[str, ...]
         negated = False
         for token in _TOKEN.findall(_ASIDE.sub(" ", text)):
             folded = token.casefold()
-            if subject and (REACTION_VERBS.match(folded) or (negated and token.islower())):
+            if subject and (REACTION_VERBS.match(folded) or (negated and _DECLINED.match(folded))):
                 # "X slams …", and "X does not confirm …", "X would not say …": a response
-                names = [key(stem(t)) for t in subject if _is_name(t, lower)]
-                return tuple(k for k in dict.fromkeys(names) if k not in own)
+                names = {
+                    key(stem(t)): Name(stem(t), key(stem(t)), _POSSESSIVE.sub("", t))
+                    for t in subject
+                    if _is_name(t, lower)
+                }
+                return tuple(n for k, n in names.items() if k not in own)
             if (token[:1].isupper() and not fillers and folded not in STOPWORDS) or (
                 folded in _JOINERS and subject
             ):
