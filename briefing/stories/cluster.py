@@ -26,6 +26,7 @@ from datetime import datetime
 from ..models import Item, Story
 from ..text.identity import normal_title
 from ..text.similarity import ItemVectors, Vectorizer, cosine
+from .digests import attach, digest
 from .events import Relation, facts, relate
 from .summary import View, apply_view, make_story
 
@@ -92,7 +93,9 @@ def make_stories(
     lookback; `origins` when and where each known story was first reported; `views` how this
     briefing's first build showed its stories (kept, so a rebuild shows the same words)."""
     vec = ItemVectors(vectorizer, params.lead_words)
-    groups = _agglomerate(dedupe(new_items), vec, params)
+    digests = [item for item in new_items if digest(item)]
+    reports = [item for item in new_items if not digest(item)]
+    groups = _agglomerate(dedupe(reports), vec, params)
     linker = _Linker({**recent, **recorded}, vec, params)
     result = Clustering([])
     members: dict[str, list[Item]] = {sid: list(items) for sid, items in recorded.items()}
@@ -105,6 +108,14 @@ def make_stories(
         members.setdefault(story_id, []).extend(group)
         for item in group:
             result.assigned[item.id] = story_id
+    mostly = attach(digests, members, vec)
+    for item in digests:
+        story_id = mostly[item.id] or "s-" + item.id[:16]
+        if story_id not in members:
+            result.new_stories[story_id] = item.when
+            origins = {**origins, story_id: (item.when, day)}
+        members.setdefault(story_id, []).append(item)
+        result.assigned[item.id] = story_id
     views = views or {}
     for story_id, items in members.items():
         first, first_day = origins.get(story_id, (min(i.when for i in items), day))
