@@ -34,6 +34,7 @@ NEIGHBOURS = 12  # candidate pairs kept per item
 POSTING_SHARE = 0.05  # a word in more than this share of the day's items proposes no pairs
 MIN_POSTINGS = 50
 MIN_EDGE = 0.5  # similarities below half the threshold are left out of the graph
+FACTS_FLOOR = 0.75  # facts are read only for pairs at least this share of the threshold alike
 LINK_CANDIDATES = 5  # earlier stories measured exactly per new group
 
 
@@ -278,7 +279,7 @@ def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> lis
         for j, _ in best:
             if abs(stamps[i] - stamps[j]) > limit:
                 continue
-            sim = _similarity(heads[i], heads[j], vec, params.threshold * MIN_EDGE)
+            sim = _similarity(heads[i], heads[j], vec, params.threshold * FACTS_FLOOR)
             if sim >= params.threshold * MIN_EDGE or sim < 0:
                 sums[i][j] = sums[j][i] = sim
     return sums

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 
 from ..models import Item
@@ -35,46 +34,59 @@ def facts(item: Item) -> Facts:
     return read_facts(item.title, item.body, item.when.date(), item.outlet)
 
 
-@dataclass
 class Relation:
-    """How two reports' facts agree: the share of each one's names the other mentions (the
-    smaller of the two), what they share, and why they cannot be one event, if they cannot."""
+    """How two reports' facts agree: why they cannot be one event, if they cannot; whether one
+    leads with a reaction the other never names; and (read on demand, for `explain`) what they
+    share and what sets them apart."""
 
-    coverage: float
-    conflict: str | None = None  # why they are two events
-    reaction: str | None = None  # one leads with a reaction the other never names
-    names: list[str] = field(default_factory=list)  # lead names both mention
-    apart: tuple[list[str], list[str]] = ([], [])  # lead names the other never mentions
-    dates: list[date] = field(default_factory=list)  # days both leads give
-    counts: list[str] = field(default_factory=list)  # counts both leads give
+    def __init__(self, a: Facts, b: Facts, weight: Callable[[str], float]) -> None:
+        self.a, self.b = a, b
+        self.conflict = _dates_apart(a, b) or _counted_apart(a, b)
+        if self.conflict is None:
+            there, back = _covered(a, b, weight), _covered(b, a, weight)
+            self.coverage = min(there, back)
+            if max(there, back) < NAMES_APART:
+                self.conflict = _names_apart(a, b)
+        else:
+            self.coverage = 0.0
+        self.reaction = _reaction(a, b) or _reaction(b, a)
+
+    @property
+    def dates(self) -> list[date]:
+        """Days both leads give, before the later of them was published."""
+        a, b = self.a, self.b
+        return sorted(d for d in a.when & b.when if d < max(a.published, b.published))
+
+    @property
+    def counts(self) -> list[str]:
+        """Counts both leads give."""
+        return [f"{v:g} {n}" for n, v in sorted(self.a.counts & self.b.counts)]
 
     @property
     def agrees(self) -> bool:
         """Both state the same count of their event, or the same day before one of them was
         published: a follow-up says when its event happened."""
-        return bool(self.dates or self.counts) and self.conflict is None
+        return self.conflict is None and bool(self.a.counts & self.b.counts or self.dates)
+
+    @property
+    def names(self) -> list[str]:
+        """Lead names both mention."""
+        a, b = self.a, self.b
+        keys = {n.key for n in a.names}
+        return [n.shown for n in a.names if n.key in b.mentions] + [
+            n.shown for n in b.names if n.key in a.mentions and n.key not in keys
+        ]
+
+    @property
+    def apart(self) -> tuple[list[str], list[str]]:
+        """Lead names of each that the other never mentions."""
+        return _unknown(self.a, self.b), _unknown(self.b, self.a)
 
 
 def relate(a: Facts, b: Facts, weight: Callable[[str], float]) -> Relation:
-    """Coverage weighs names by `weight` (their rarity), so the beat's everyday names count
-    little."""
-    there, back = _covered(a, b, weight), _covered(b, a, weight)
-    keys = {n.key for n in a.names}
-    relation = Relation(
-        coverage=min(there, back),
-        names=[n.shown for n in a.names if n.key in b.mentions]
-        + [n.shown for n in b.names if n.key in a.mentions and n.key not in keys],
-        apart=(_unknown(a, b), _unknown(b, a)),
-        dates=sorted(d for d in a.when & b.when if d < max(a.published, b.published)),
-        counts=[f"{v:g} {n}" for n, v in sorted(a.counts & b.counts)],
-    )
-    relation.conflict = (
-        _dates_apart(a, b)
-        or _counted_apart(a, b)
-        or (_names_apart(a, b) if max(there, back) < NAMES_APART else None)
-    )
-    relation.reaction = _reaction(a, b) or _reaction(b, a)
-    return relation
+    """How two reports' facts agree; names are weighed by `weight` (their rarity), so the
+    beat's everyday names count little."""
+    return Relation(a, b, weight)
 
 
 def _covered(a: Facts, b: Facts, weight: Callable[[str], float]) -> float:

@@ -67,6 +67,7 @@ _DECLINED = re.compile(r"(?:confirm|comment|say|specify|disclose|elaborate|answe
 _JOINERS = frozenset(["of", "'s", "’s", "jr", "jr."])
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ASIDE = re.compile(r"\([^()]*\)")  # "(Reuters)", "(OVA)": sources and abbreviations
+_PART = re.compile(r"[^\W\d_][\w'’.]*[^\W_]|[^\W\d_]|\d[\d,.]*")
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]|\d[\d,.]*")
 _PAREN = r"\((?:[^()]|\([^()]*\))*\)"
 _DASH = r"(?:--|[-–—:])"
@@ -87,11 +88,13 @@ _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _RANGE = rf"{_DAY}(?:\s*(?:-|–|and)\s*{_DAY})?"
 _DATES = re.compile(rf"\b(?:{_RANGE}\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+{_RANGE})\b")  # casefolded
 _WEEKDAY = re.compile(
-    r"\b(?:(last|this)\s+)?(" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\b"
-)  # casefolded, full names only are used
+    r"\b(?:(last|this)\s+)?((?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+)  # casefolded: in running text only full names are weekdays
 _YESTERDAY = re.compile(r"\b(yesterday|last night|overnight|today|this morning|tonight)\b")
 _NUMBER = r"\d+(?:[.,]\d+)*|" + "|".join(w for w in NUMBER_WORDS if len(w) > 2)
 _COUNT = re.compile(rf"\b({_NUMBER})\s+([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){{0,2}})")
+_DIGIT = re.compile(r"\d")
+_NUMBERS = re.compile(rf"\b(?:{_NUMBER})\b")
 _AFTER_MONTH = re.compile(r"(?:" + "|".join(MONTHS) + r")\.?\s*$")
 
 
@@ -125,20 +128,23 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
     """The facts of a report titled `title` published on `published`; `owner` (the outlet) is
     no name of the event. A title that is only the body's first words adds nothing."""
     body = undateline(body[:LEAD_CHARS]) + body[LEAD_CHARS:]
-    first = sentences(body)[:LEAD_SENTENCES]
+    said = sentences(body)
+    first = said[:LEAD_SENTENCES]
     title = undateline(title)
     lead = [title, *first] if title and not body.startswith(title.rstrip(" …")) else first
     whole = f"{title}\n{body}"
-    parts = [p for token in _TOKEN.findall(whole) for p in token.split("-") if p]
-    cased = sentences(body) if _title_case(title) else [title, *sentences(body)]
-    inner = _inner_capitals(cased)
-    lowered = Counter(key(p) for p in parts if p[:1].islower())
+    parts = _PART.findall(whole)
+    keys = [key(p) for p in parts]
+    titled = bool(title) and _title_case(title)
+    words = {text: _words(text) for text in (said if titled else [title, *said])}
+    inner = Counter(key(p) for found in words.values() for i, p in found if i and p[:1].isupper())
+    lowered = Counter(k for p, k in zip(parts, keys, strict=True) if p[:1].islower())
     lower = {k for k, n in lowered.items() if n > inner[k]}
-    own = {key(p) for w in _TOKEN.findall(owner) for p in w.split("-")}
+    own = {key(p) for p in _PART.findall(owner)}
     names: dict[str, Name] = {}
     for index, text in enumerate(lead):
-        found = _capitalised(text, lower, inner)
-        if index == 0 and title and _title_case(text):
+        found = _capitalised(words.get(text) or _words(text), lower, inner)
+        if index == 0 and titled:
             # every word of a title-case headline is capitalised: only names the body has count
             found = [n for n in found if n.key in inner]
         for name in found:
@@ -151,9 +157,9 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
         dates=frozenset(_dates(text, published)),
         weekdays=frozenset(_weekdays(text, published)),
         counts=frozenset(_counts(text)),
-        mentions=frozenset(key(p) for p in parts),
+        mentions=frozenset(keys),
         days=frozenset(_dates(whole, published) | _weekdays(whole, published)),
-        numbers=frozenset(n for _, n in _counts(whole, every=True)),
+        numbers=frozenset(_numbers(whole)),
         published=published,
     )
 
@@ -184,24 +190,17 @@ def _title_case(text: str) -> bool:
 
 
 def _words(text: str) -> list[tuple[int, str]]:
-    """(position in its sentence, word part) of a text's tokens, asides left out."""
-    out: list[tuple[int, str]] = []
-    for position, token in enumerate(_TOKEN.findall(_ASIDE.sub(" ", text))):
-        out.extend((position, part) for part in token.split("-") if part)
-    return out
+    """(position in its sentence, word) of a text's words, asides left out; a hyphen parts
+    words ("Israel-Hezbollah")."""
+    return list(enumerate(_PART.findall(_ASIDE.sub(" ", text))))
 
 
-def _inner_capitals(texts: list[str]) -> Counter[str]:
-    """How often each word is written capitalised inside a sentence (by key)."""
-    return Counter(key(p) for t in texts for i, p in _words(t) if i and p[:1].isupper())
-
-
-def _capitalised(text: str, lower: set[str], inner: Counter[str]) -> list[Name]:
+def _capitalised(words: list[tuple[int, str]], lower: set[str], inner: Counter[str]) -> list[Name]:
     """The names in one sentence: capitalised words the text never writes in
     lower case, less titles, months and weekdays; a sentence's first word only when the text
     also capitalises it inside a sentence."""
     out: list[Name] = []
-    for position, part in _words(text):
+    for position, part in words:
         word = stem(part)
         k = key(word)
         if (
@@ -267,7 +266,7 @@ def _dates(text: str, published: date) -> set[date]:
     """Calendar dates in the text, in the year that puts them nearest the publication; later
     dates are plans and anniversaries, not when the reported event happened."""
     out: set[date] = set()
-    for match in _DATES.finditer(text.casefold()):
+    for match in _DATES.finditer(text.casefold()) if _DIGIT.search(text) else ():
         if match.group(3):
             days, month = [match.group(1), match.group(2)], match.group(3)
         else:
@@ -285,11 +284,8 @@ def _weekdays(text: str, published: date) -> set[date]:
     today, overnight."""
     out: set[date] = set()
     folded = text.casefold()
-    for match in _WEEKDAY.finditer(folded):
-        name = match.group(2)
-        if len(name) < 6:  # "sun", "wed": only full names are weekdays in running text
-            continue
-        back = (published.weekday() - WEEKDAYS[name]) % 7
+    for match in _WEEKDAY.finditer(folded) if "day" in folded else ():
+        back = (published.weekday() - WEEKDAYS[match.group(2)]) % 7
         if match.group(1) == "last" and back == 0:
             back = 7
         out.add(published - timedelta(days=back))
@@ -325,21 +321,31 @@ def _counted(phrase: str) -> str:
     return stem((plural or run or [""])[0])
 
 
-def _counts(text: str, every: bool = False) -> set[tuple[str, float]]:
+def _counts(text: str) -> set[tuple[str, float]]:
     """(noun, number) pairs: a number and the noun it counts ("six U.S.-made missiles" counts
-    missiles), never a day of a month; with `every`, every number, whatever follows it."""
+    missiles), never a day of a month, a toll, an amount or a distance."""
     out: set[tuple[str, float]] = set()
     folded = text.casefold()
     for match in _COUNT.finditer(folded):
         raw, phrase = match.group(1), match.group(2)
-        if _AFTER_MONTH.search(folded[: match.start()]):
+        if _AFTER_MONTH.search(folded[max(0, match.start() - 12) : match.start()]):
             continue  # "Nov. 21 strike": a date, not 21 strikes
-        try:
-            value = float(NUMBER_WORDS.get(raw) or raw.replace(",", ""))
-        except ValueError:
-            continue
+        value = _value(raw)
         noun = _counted(phrase)
-        if not noun or (not every and (noun in STOPWORDS or noun in NOT_COUNTED or noun in MONTHS)):
+        if value is None or not noun or noun in STOPWORDS or noun in NOT_COUNTED or noun in MONTHS:
             continue
-        out.add((noun, float(value)))
+        out.add((noun, value))
     return out
+
+
+def _numbers(text: str) -> set[float]:
+    """Every number of a text, in figures or words."""
+    found = (_value(raw) for raw in _NUMBERS.findall(text.casefold()))
+    return {value for value in found if value is not None}
+
+
+def _value(raw: str) -> float | None:
+    try:
+        return float(NUMBER_WORDS.get(raw) or raw.replace(",", ""))
+    except ValueError:
+        return None
