@@ -263,3 +263,96 @@ def test_explain_with_says_why_two_items_are_one_story(cli, write_config) -> Non
     assert code == 2 and "items match 'Lavrov'" in err
     code, _, err = cli("explain", *day, "--with", "Lavrov")
     assert code == 2 and "--with needs ITEM" in err
+
+
+def test_an_event_and_the_markets_reaction_to_it_stay_apart(background: list[Item]) -> None:
+    items = [
+        _item(
+            "m1",
+            "Alpha",
+            "US sanctions Russian oil majors Rosneft and Lukoil",
+            "The US Treasury imposed sanctions on Rosneft and Lukoil on Wednesday, Russia's two "
+            "largest oil companies, to cut the Kremlin's revenue from crude exports, Treasury "
+            "Secretary Scott Bessent said.",
+            when="2025-06-04T20:00",
+        ),
+        _item(
+            "m2",
+            "Bravo",
+            "Washington blacklists Rosneft and Lukoil in new Russia sanctions",
+            "The Treasury Department added Rosneft and Lukoil to its sanctions list on "
+            "Wednesday, freezing their US assets and barring Americans from dealing with them, "
+            "Scott Bessent said.",
+            when="2025-06-04T21:00",
+        ),
+        _item(
+            "m3",
+            "Charlie",
+            "Oil prices jump 5% after US sanctions on Rosneft and Lukoil",
+            "Brent crude futures rose more than 5% to $65 a barrel on Thursday as traders bet "
+            "that US sanctions on Rosneft and Lukoil would squeeze Russian supply to India.",
+            when="2025-06-05T09:00",
+        ),
+        _item(
+            "m4",
+            "Delta",
+            "Brent climbs as traders weigh hit to Russian supply from sanctions",
+            "Oil prices climbed on Thursday, with Brent up 5% at $65 a barrel, after the United "
+            "States sanctioned Rosneft and Lukoil, and refiners in India said they would cut "
+            "purchases of Russian crude.",
+            when="2025-06-05T10:00",
+        ),
+    ]
+    assert _stories(items, background) == [{"m1", "m2"}, {"m3", "m4"}]
+
+
+def test_a_reaction_by_someone_the_event_never_names_is_its_own_story(
+    background: list[Item],
+) -> None:
+    decision = [
+        _item(
+            "d1",
+            "Alpha",
+            "Germany approves delivery of Taurus missiles to Ukraine",
+            "Germany's government approved the delivery of Taurus cruise missiles to Ukraine on "
+            "Tuesday, Chancellor Friedrich Merz told the Bundestag.",
+        ),
+        _item(
+            "d2",
+            "Bravo",
+            "Merz gives green light for Taurus deliveries to Kyiv",
+            "Chancellor Friedrich Merz said on Tuesday that Berlin would send Taurus cruise "
+            "missiles to Ukraine, ending months of debate in his coalition.",
+        ),
+    ]
+    reaction = _item(
+        "r1",
+        "Charlie",
+        "Medvedev slams German decision to send Taurus missiles to Ukraine",
+        "Dmitry Medvedev slammed the decision to deliver Taurus cruise missiles to Ukraine on "
+        "Tuesday, calling the missiles a direct escalation by Germany against Russia.",
+    )
+    assert _stories([*decision, reaction], background) == [{"d1", "d2"}, {"r1"}]
+
+
+def test_facts_of_a_lead_say_who_reacts_and_whether_a_market_moves() -> None:
+    slams = facts(_item("x", "Alpha", "Medvedev slams Taurus decision", "Berlin approved it."))
+    assert [n.shown for n in slams.speaker] == ["Medvedev"]
+    declines = facts(
+        _item("y", "Bravo", "Zelensky does not confirm use of new missiles", "He spoke in Kyiv.")
+    )
+    assert [n.shown for n in declines.speaker] == ["Zelensky"]
+    waits = facts(_item("z", "Bravo", "Kremlin has not yet received a reply", "Peskov spoke."))
+    assert waits.speaker == ()  # a fact, not a reaction
+    assert facts(_item("o", "Delta", "Oil prices jump 5% after sanctions", "Brent rose.")).market
+    assert not facts(_item("p", "Delta", "US sanctions oil majors", "Prices rose.")).market
+
+
+@pytest.mark.parametrize("dense", [False, True])
+def test_eval_sections_dense_builds_one_day(
+    tmp_path: Path, cli: Callable[..., tuple[int, str, str]], dense: bool
+) -> None:
+    args = ["eval", "sections", "--labels", str(ROOT / "samples" / "stories.jsonl")]
+    code, out, err = cli(*args, "--config", str(ROOT / "config.yaml"), *(["--dense"] * dense))
+    assert code == 0, err
+    assert "sections: macro-F1" in out

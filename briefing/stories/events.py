@@ -9,8 +9,11 @@ never mentions anywhere — a fact one of them merely leaves out is no conflict:
 - counts: one thing counted differently ("390 prisoners" / "84 prisoners");
 - names: the names each leads with are mostly unknown to the other (another city struck,
   another meeting's members);
+- a market: one leads with prices moving ("Oil jumps 5% after sanctions"), the other with the
+  event that moved them;
 - a reaction: one leads with someone's reaction ("X slams the decision") whom the other never
-  names — a reaction is its own story.
+  names — a reaction is its own story unless it mostly retells the event, so it keeps only
+  part of its similarity.
 
 Reports that agree on a stated date or count of the event are *more* alike than their words
 say: a follow-up written a day later in other words restates when and how many.
@@ -41,7 +44,7 @@ class Relation:
 
     def __init__(self, a: Facts, b: Facts, weight: Callable[[str], float]) -> None:
         self.a, self.b = a, b
-        self.conflict = _dates_apart(a, b) or _counted_apart(a, b)
+        self.conflict = _market(a, b) or _dates_apart(a, b) or _counted_apart(a, b)
         if self.conflict is None:
             there, back = _covered(a, b, weight), _covered(b, a, weight)
             self.coverage = min(there, back)
@@ -99,6 +102,12 @@ def _covered(a: Facts, b: Facts, weight: Callable[[str], float]) -> float:
 
 def _unknown(a: Facts, b: Facts) -> list[str]:
     return [n.shown for n in a.names if n.key not in b.mentions]
+
+
+def _market(a: Facts, b: Facts) -> str | None:
+    """One leads with a market moving, the other with what moved it: a market's reaction is
+    its own story."""
+    return "a market's move / its cause" if a.market != b.market else None
 
 
 def _dates_apart(a: Facts, b: Facts) -> str | None:

@@ -93,6 +93,14 @@ _WEEKDAY = re.compile(
 _YESTERDAY = re.compile(r"\b(yesterday|last night|overnight|today|this morning|tonight)\b")
 _NUMBER = r"\d+(?:[.,]\d+)*|" + "|".join(w for w in NUMBER_WORDS if len(w) > 2)
 _COUNT = re.compile(rf"\b({_NUMBER})\s+([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){{0,2}})")
+# "Oil prices jump …", "Brent climbs …", "the rouble fell …": a lead about a market moving
+_MARKET = re.compile(
+    r"\b(?:prices?|futures|shares|stocks?|markets?|crude|brent|wti|bonds?|yields?|rouble|ruble|"
+    r"hryvnia|currency|index|indices|traders|investors)\W+(?:\w+\W+){0,3}?"
+    r"(?:ris(?:e|es|ing)|rose|jump|climb|fall|fell|slump|surg|soar|tumbl|drop|gain|slid|plung|"
+    r"rall|edg|sink|sank|spik|dip|extend|hit|retreat|rebound)\w*",
+    re.IGNORECASE,
+)
 _DIGIT = re.compile(r"\d")
 _NUMBERS = re.compile(rf"\b(?:{_NUMBER})\b")
 _AFTER_MONTH = re.compile(r"(?:" + "|".join(MONTHS) + r")\.?\s*$")
@@ -117,6 +125,7 @@ class Facts:
     days: frozenset[date]  # every date of the text, weekdays and the dateline's too
     numbers: frozenset[float]  # every number of the text
     published: date
+    market: bool = False  # the lead is about prices moving: a market's reaction to an event
 
     @property
     def when(self) -> frozenset[date]:
@@ -161,6 +170,7 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
         days=frozenset(_dates(whole, published) | _weekdays(whole, published)),
         numbers=frozenset(_numbers(whole)),
         published=published,
+        market=any(_MARKET.search(text) for text in lead[:1]),
     )
 
 
