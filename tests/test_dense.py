@@ -356,3 +356,15 @@ def test_eval_sections_dense_builds_one_day(
     code, out, err = cli(*args, "--config", str(ROOT / "config.yaml"), *(["--dense"] * dense))
     assert code == 0, err
     assert "sections: macro-F1" in out
+
+
+def test_explain_with_an_item_of_an_earlier_briefing(cli, write_config) -> None:
+    config = str(write_config())
+    for day in ("2025-05-25", "2025-05-26"):
+        assert cli("build", "--config", config, "--date", day, "--format", "json")[0] == 0
+    code, out, err = cli(
+        "explain", "--config", config, "--date", "2025-05-26", "Third night", "--with", "record 367"
+    )
+    assert (code, err) == (0, "")
+    assert "(an earlier briefing's)" in out
+    assert "mean continuing similarity (against the link threshold)" in out

@@ -16,7 +16,7 @@ from ..config import Config
 from ..errors import UsageError
 from ..models import Item, Story
 from ..stories.assemble import assemble, context, gate
-from ..stories.cluster import SAME_OUTLET, Pair, compare, similarity
+from ..stories.cluster import SAME_OUTLET, Pair, compare, continuing, similarity
 from ..stories.events import facts
 from ..text.facts import Facts
 from ..text.similarity import ItemVectors
@@ -107,14 +107,23 @@ def _verdict(
     lines = [
         f"  not joined: A in story {_shown(sa, a, earlier)}, B in story {_shown(sb, b, earlier)}"
     ]
-    if a.id not in earlier and b.id not in earlier:
-        left = [i for i in story_of[a.id].items if i.id not in earlier]
-        right = [i for i in story_of[b.id].items if i.id not in earlier]
+    if a.id in earlier and b.id in earlier:
+        return lines
+    if a.id in earlier or b.id in earlier:
+        new, old = (b, a) if a.id in earlier else (a, b)
+        left = story_of[new.id].items
+        right = [item for sid, item in earlier.values() if sid == earlier[old.id][0]]
+        sims = [continuing(x, y, vec) for x, y in product(left, right)]
+        kind = "continuing similarity (against the link threshold)"
+    else:
+        left = story_of[a.id].items
+        right = story_of[b.id].items
         sims = [similarity(x, y, vec) for x, y in product(left, right)]
-        lines.append(
-            f"  the {len(left)}×{len(right)} pairs of their stories have mean similarity "
-            f"{sum(sims) / len(sims):.3f}"
-        )
+        kind = "similarity (against the threshold)"
+    lines.append(
+        f"  the {len(left)}×{len(right)} pairs of their stories have mean {kind} "
+        f"{sum(sims) / len(sims):.3f}"
+    )
     return lines
 
 

@@ -7,12 +7,17 @@ joined, and each story summarised only in its items' own words.
    (text/similarity.py) of titles and leading paragraphs, only for items published within `hours` of
    each other: two groups merge while the mean similarity over all their item pairs is at least
    `threshold`. Average link keeps one stray shared word from chaining two events together.
+   Two reports whose facts conflict (events.py: another day, another count, other names, a
+   market's move and its cause) count CONFLICT, so a day of same-kind events does not melt into
+   one story; a reaction by someone the other never names keeps REACTION of its similarity.
    Candidate pairs come from an inverted index on words, so a 5,000-item day never compares
    every pair.
-3. A new group whose mean similarity to a story shown in the last `lookback_days` briefings
-   reaches the threshold continues it: the story keeps its id and first report and is shown as
-   developing, with only its new items.
-4. Each story's headline and summary come from summary.py.
+3. Digests (key points, recaps) take no part: each joins the one story it is mostly about, or
+   stands alone (digests.py).
+4. A new group whose mean similarity to a story shown in the last `lookback_days` briefings
+   reaches `link_threshold` continues it (a restated day or count of its event adds AGREES):
+   the story keeps its id and first report and is shown as developing, with only its new items.
+5. Each story's headline and summary come from summary.py.
 """
 
 from __future__ import annotations
@@ -210,6 +215,11 @@ def _same_outlet(a: Item, b: Item) -> bool:
 def similarity(a: Item, b: Item, vec: ItemVectors) -> float:
     """Two items' similarity as clustering within a day counts it."""
     return _similarity(a, b, vec)
+
+
+def continuing(a: Item, b: Item, vec: ItemVectors) -> float:
+    """A new item's similarity to an item of an earlier briefing's story, as linking counts it."""
+    return _continues(a, b, vec)
 
 
 def _similarity(a: Item, b: Item, vec: ItemVectors, floor: float = 0.0) -> float:
