@@ -61,8 +61,9 @@ def run_days(config: Config, labelled: list[Labelled]) -> dict[str, Story]:
     return found
 
 
-def evaluate_stories(config: Config, labels_paths: list[Path]) -> Scores:
-    labelled = load_all(labels_paths, config.zone)
+def evaluate_stories(config: Config, labels_paths: list[Path], dense: bool = False) -> Scores:
+    """Clustering scores; with `dense`, every item moved onto one day (labels.on_one_day)."""
+    labelled = load_all(labels_paths, config.zone, dense)
     by_id = {lab.item.id: lab for lab in labelled}
     found = run_days(config, labelled)
     gate_correct = sum((lab.item.id in found) != lab.offtopic for lab in labelled)
@@ -81,11 +82,14 @@ def evaluate_stories(config: Config, labels_paths: list[Path]) -> Scores:
 
 
 def evaluate_sections(
-    config: Config, labels_paths: list[Path], mapping: dict[str, str] | None = None
+    config: Config,
+    labels_paths: list[Path],
+    mapping: dict[str, str] | None = None,
+    dense: bool = False,
 ) -> tuple[str, list[str]]:
     """Macro-F1 of the primary section, per-section precision and recall, the gate's drop and
     keep rates, and a confusion matrix, as a printable report."""
-    labelled = load_all(labels_paths, config.zone)
+    labelled = load_all(labels_paths, config.zone, dense)
     found = run_days(config, labelled)
     classifier = Classifier(config)
     classifier.assign_all(list({id(s): s for s in found.values()}.values()))

@@ -5,7 +5,7 @@ are, or pointing into a clipping that the clipping source reads as collection wo
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,27 @@ class Labelled:
     primary: str
 
 
-def load_all(paths: list[Path], zone: ZoneInfo) -> list[Labelled]:
-    """Labelled items of several files, measured as one set."""
-    return [lab for path in paths for lab in load_labels(path, zone)]
+def load_all(paths: list[Path], zone: ZoneInfo, dense: bool = False) -> list[Labelled]:
+    """Labelled items of several files, measured as one set; with `dense`, on one day."""
+    labelled = [lab for path in paths for lab in load_labels(path, zone)]
+    return on_one_day(labelled, zone) if dense else labelled
+
+
+def on_one_day(labelled: list[Labelled], zone: ZoneInfo) -> list[Labelled]:
+    """Every item moved onto the set's last day at its own time of day, to be built as one
+    day: events of one kind spread over their own dates rarely meet, a desk's busy day has
+    many. The text is left as it is, dates it states included."""
+    if not labelled:
+        return labelled
+    day = max(lab.item.when.astimezone(zone).date() for lab in labelled)
+    out = []
+    for lab in labelled:
+        local = lab.item.when.astimezone(zone)
+        when = datetime.combine(day, local.timetz())
+        published = when if lab.item.published is not None else None
+        moved = replace(lab.item, published=published, captured=when.astimezone(UTC))
+        out.append(Labelled(moved, lab.story, lab.offtopic, lab.primary))
+    return out
 
 
 def load_labels(path: Path, zone: ZoneInfo) -> list[Labelled]:
