@@ -25,6 +25,7 @@ class Labelled:
     story: str
     offtopic: bool
     primary: str
+    alternatives: frozenset[str] = frozenset()  # other sections that would be defensible
 
 
 def load_all(paths: list[Path], zone: ZoneInfo, dense: bool = False) -> list[Labelled]:
@@ -46,7 +47,7 @@ def on_one_day(labelled: list[Labelled], zone: ZoneInfo) -> list[Labelled]:
         when = datetime.combine(day, local.timetz())
         published = when if lab.item.published is not None else None
         moved = replace(lab.item, published=published, captured=when.astimezone(UTC))
-        out.append(Labelled(moved, lab.story, lab.offtopic, lab.primary))
+        out.append(replace(lab, item=moved))
     return out
 
 
@@ -68,7 +69,11 @@ def load_labels(path: Path, zone: ZoneInfo) -> list[Labelled]:
             if "seed" in row:
                 item = _from_clipping(path.parent, row, zone, clippings)
                 labelled = Labelled(
-                    item, str(row["story"]), bool(row.get("offtopic")), str(row.get("primary"))
+                    item,
+                    str(row["story"]),
+                    bool(row.get("offtopic")),
+                    str(row.get("primary")),
+                    _alternatives(row),
                 )
                 out.append(labelled)
             else:
@@ -122,4 +127,16 @@ def _labelled(row: dict[str, Any], zone: ZoneInfo) -> Labelled:
     )
     if item is None:
         raise ValueError("no headline and no body")
-    return Labelled(item, str(row["story"]), bool(row.get("offtopic")), str(row.get("primary")))
+    return Labelled(
+        item,
+        str(row["story"]),
+        bool(row.get("offtopic")),
+        str(row.get("primary")),
+        _alternatives(row),
+    )
+
+
+def _alternatives(row: dict[str, Any]) -> frozenset[str]:
+    """The labels' `primary_alternatives`: sections that would also be a defensible primary."""
+    value = row.get("primary_alternatives") or []
+    return frozenset(str(v) for v in value) if isinstance(value, list) else frozenset()
