@@ -35,7 +35,7 @@ from briefing.quality.labels import Labelled, load_all  # noqa: E402
 from briefing.store import Store  # noqa: E402
 from briefing.stories import Classifier, compose  # noqa: E402
 from briefing.stories.assemble import assemble  # noqa: E402
-from briefing.stories.facts import facts_of, is_label  # noqa: E402
+from briefing.stories.sentence_facts import facts_of, is_label  # noqa: E402
 from briefing.text.sentences import balanced, points_elsewhere  # noqa: E402
 
 DATELINE = re.compile(  # "KYIV, June 2 (Reuters) -", "(AP) —", "/TASS/", "(MENAFN- Ukrinform)"

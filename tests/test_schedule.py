@@ -320,10 +320,9 @@ def set_stored_run_time(config: Config, when: datetime) -> None:
 def test_restart_runs_a_missed_cycle_once_within_the_grace(
     make_config, messages, tmp_path, late, runs
 ):
-    # the daily time lies 12 hours ahead, so no real fire falls within the grace before now
-    # (at 07:00 the case failed whenever it ran between 07:00 and 13:00 Berlin time)
-    daily = (datetime.now(BERLIN) + timedelta(hours=12)).strftime("%H:%M")
-    config = make_config(at=daily, misfire_grace="6h")
+    # the daily time an hour from now: no other fire falls between the stored one and now
+    at = (datetime.now(BERLIN) + timedelta(hours=1)).strftime("%H:%M")
+    config = make_config(at=at, misfire_grace="6h")
     stop, thread = start(config.path, config, messages)
     stop_within(stop, thread)
     set_stored_run_time(config, datetime.now(UTC) - late)

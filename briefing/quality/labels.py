@@ -5,7 +5,7 @@ are, or pointing into a clipping that the clipping source reads as collection wo
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
@@ -25,11 +25,30 @@ class Labelled:
     story: str
     offtopic: bool
     primary: str
+    alternatives: frozenset[str] = frozenset()  # other sections that would be defensible
 
 
-def load_all(paths: list[Path], zone: ZoneInfo) -> list[Labelled]:
-    """Labelled items of several files, measured as one set."""
-    return [lab for path in paths for lab in load_labels(path, zone)]
+def load_all(paths: list[Path], zone: ZoneInfo, dense: bool = False) -> list[Labelled]:
+    """Labelled items of several files, measured as one set; with `dense`, on one day."""
+    labelled = [lab for path in paths for lab in load_labels(path, zone)]
+    return on_one_day(labelled, zone) if dense else labelled
+
+
+def on_one_day(labelled: list[Labelled], zone: ZoneInfo) -> list[Labelled]:
+    """Every item moved onto the set's last day at its own time of day, to be built as one
+    day: events of one kind spread over their own dates rarely meet, a desk's busy day has
+    many. The text is left as it is, dates it states included."""
+    if not labelled:
+        return labelled
+    day = max(lab.item.when.astimezone(zone).date() for lab in labelled)
+    out = []
+    for lab in labelled:
+        local = lab.item.when.astimezone(zone)
+        when = datetime.combine(day, local.timetz())
+        published = when if lab.item.published is not None else None
+        moved = replace(lab.item, published=published, captured=when.astimezone(UTC))
+        out.append(replace(lab, item=moved))
+    return out
 
 
 def load_labels(path: Path, zone: ZoneInfo) -> list[Labelled]:
@@ -50,7 +69,11 @@ def load_labels(path: Path, zone: ZoneInfo) -> list[Labelled]:
             if "seed" in row:
                 item = _from_clipping(path.parent, row, zone, clippings)
                 labelled = Labelled(
-                    item, str(row["story"]), bool(row.get("offtopic")), str(row.get("primary"))
+                    item,
+                    str(row["story"]),
+                    bool(row.get("offtopic")),
+                    str(row.get("primary")),
+                    _alternatives(row),
                 )
                 out.append(labelled)
             else:
@@ -104,4 +127,16 @@ def _labelled(row: dict[str, Any], zone: ZoneInfo) -> Labelled:
     )
     if item is None:
         raise ValueError("no headline and no body")
-    return Labelled(item, str(row["story"]), bool(row.get("offtopic")), str(row.get("primary")))
+    return Labelled(
+        item,
+        str(row["story"]),
+        bool(row.get("offtopic")),
+        str(row.get("primary")),
+        _alternatives(row),
+    )
+
+
+def _alternatives(row: dict[str, Any]) -> frozenset[str]:
+    """The labels' `primary_alternatives`: sections that would also be a defensible primary."""
+    value = row.get("primary_alternatives") or []
+    return frozenset(str(v) for v in value) if isinstance(value, list) else frozenset()

@@ -3,12 +3,13 @@ against the day's recorded stories and the recent days' ones, the result recorde
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..config import Config
 from ..models import Item, Story
 from ..store import Store
-from ..text.similarity import Vectorizer, terms
+from ..text.similarity import ItemVectors, Vectorizer, terms
 from .cluster import StoryParams, make_stories
 from .sections import TopicGate
 from .window import Selection, select_items
@@ -36,6 +37,27 @@ def gate(config: Config, items: list[Item]) -> tuple[list[Item], list[Item]]:
     return kept, dropped
 
 
+@dataclass
+class Context:
+    """What a day's clustering compares its new items with, and how."""
+
+    params: StoryParams
+    recent: dict[str, list[Item]]  # stories of the earlier briefings within the lookback
+    vectorizer: Vectorizer
+
+    def vectors(self) -> ItemVectors:
+        return ItemVectors(self.vectorizer, self.params.lead_words)
+
+
+def context(store: Store, config: Config, day: date, kept: list[Item]) -> Context:
+    """The parameters, the recent stories and the word statistics clustering `day` uses."""
+    params = StoryParams(**config.stories.model_dump())
+    recent = store.story_members(day - timedelta(days=params.lookback_days), day)
+    everyone = [*kept, *(i for items in recent.values() for i in items)]
+    vocabulary = {t for i in everyone for t in terms(i, params.lead_words)}
+    return Context(params, recent, Vectorizer(*store.term_stats(vocabulary)))
+
+
 def _stories(
     store: Store,
     config: Config,
@@ -46,7 +68,7 @@ def _stories(
     record: bool = True,
 ) -> list[Story]:
     """Cluster the day's new items against its recorded and recent stories; record the result."""
-    params = StoryParams(**config.stories.model_dump())
+    ctx = context(store, config, day, kept)
     recorded: dict[str, list[Item]] = {}
     new_items: list[Item] = []
     for item in kept:
@@ -55,14 +77,17 @@ def _stories(
             recorded.setdefault(story_id, []).append(item)
         else:
             new_items.append(item)
-    recent = store.story_members(day - timedelta(days=params.lookback_days), day)
-    origins = store.story_origins([*recorded, *recent])
-    everyone = [*kept, *(i for items in recent.values() for i in items)]
-    vocabulary = {t for i in everyone for t in terms(i, params.lead_words)}
-    vectorizer = Vectorizer(*store.term_stats(vocabulary))
+    origins = store.story_origins([*recorded, *ctx.recent])
     views = store.story_views(day)
     result = make_stories(
-        new_items, recorded, recent, origins, vectorizer, day.isoformat(), params, views
+        new_items,
+        recorded,
+        ctx.recent,
+        origins,
+        ctx.vectorizer,
+        day.isoformat(),
+        ctx.params,
+        views,
     )
     assigned = {**result.assigned, **{i: "" for i in dropped if i not in chosen.recorded}}
     if record:

@@ -7,12 +7,17 @@ joined, and each story summarised only in its items' own words.
    (text/similarity.py) of titles and leading paragraphs, only for items published within `hours` of
    each other: two groups merge while the mean similarity over all their item pairs is at least
    `threshold`. Average link keeps one stray shared word from chaining two events together.
+   Two reports whose facts conflict (events.py: another day, another count, other names, a
+   market's move and its cause) count CONFLICT, so a day of same-kind events does not melt into
+   one story; a reaction by someone the other never names keeps REACTION of its similarity.
    Candidate pairs come from an inverted index on words, so a 5,000-item day never compares
    every pair.
-3. A new group whose mean similarity to a story shown in the last `lookback_days` briefings
-   reaches the threshold continues it: the story keeps its id and first report and is shown as
-   developing, with only its new items.
-4. Each story's headline and summary come from summary.py.
+3. Digests (key points, recaps) take no part: each joins the one story it is mostly about, or
+   stands alone (digests.py).
+4. A new group whose mean similarity to a story shown in the last `lookback_days` briefings
+   reaches `link_threshold` continues it (a restated day or count of its event adds AGREES):
+   the story keeps its id and first report and is shown as developing, with only its new items.
+5. Each story's headline and summary come from summary.py.
 """
 
 from __future__ import annotations
@@ -26,12 +31,15 @@ from datetime import datetime
 from ..models import Item, Story
 from ..text.identity import normal_title
 from ..text.similarity import ItemVectors, Vectorizer, cosine
+from .digests import attach, digest
+from .events import Relation, facts, relate
 from .summary import View, apply_view, make_story
 
 NEIGHBOURS = 12  # candidate pairs kept per item
 POSTING_SHARE = 0.05  # a word in more than this share of the day's items proposes no pairs
 MIN_POSTINGS = 50
 MIN_EDGE = 0.5  # similarities below half the threshold are left out of the graph
+FACTS_FLOOR = 0.75  # facts are read only for pairs at least this share of the threshold alike
 LINK_CANDIDATES = 5  # earlier stories measured exactly per new group
 
 
@@ -91,7 +99,9 @@ def make_stories(
     lookback; `origins` when and where each known story was first reported; `views` how this
     briefing's first build showed its stories (kept, so a rebuild shows the same words)."""
     vec = ItemVectors(vectorizer, params.lead_words)
-    groups = _agglomerate(dedupe(new_items), vec, params)
+    digests = [item for item in new_items if digest(item)]
+    reports = [item for item in new_items if not digest(item)]
+    groups = _agglomerate(dedupe(reports), vec, params)
     linker = _Linker({**recent, **recorded}, vec, params)
     result = Clustering([])
     members: dict[str, list[Item]] = {sid: list(items) for sid, items in recorded.items()}
@@ -104,6 +114,14 @@ def make_stories(
         members.setdefault(story_id, []).extend(group)
         for item in group:
             result.assigned[item.id] = story_id
+    mostly = attach(digests, members, vec)
+    for item in digests:
+        story_id = mostly[item.id] or "s-" + item.id[:16]
+        if story_id not in members:
+            result.new_stories[story_id] = item.when
+            origins = {**origins, story_id: (item.when, day)}
+        members.setdefault(story_id, []).append(item)
+        result.assigned[item.id] = story_id
     views = views or {}
     for story_id, items in members.items():
         first, first_day = origins.get(story_id, (min(i.when for i in items), day))
@@ -167,14 +185,79 @@ def _agglomerate(
 
 
 SAME_OUTLET = 0.8
+CONFLICT = -1.0  # a pair of two events: it outweighs the pairs a merge would join
+REACTION = 0.5  # what a reaction keeps of its similarity to the event it reacts to
+AGREES = 0.1  # what a restated day or count of the event adds when a story continues
 
 
-def _similarity(a: Item, b: Item, vec: ItemVectors) -> float:
+@dataclass
+class Pair:
+    """How two items compare, step by step (`briefing explain --with` prints it)."""
+
+    cosine: float  # of their words
+    relation: Relation  # of their facts
+    same_outlet: bool
+    similarity: float  # as clustering within a day counts it
+    continuing: float  # as linking to an earlier briefing's story counts it
+
+
+def compare(a: Item, b: Item, vec: ItemVectors) -> Pair:
+    cos = cosine(vec.of(a), vec.of(b))
+    relation = relate(facts(a), facts(b), vec.weight)
+    same = _same_outlet(a, b)
+    return Pair(cos, relation, same, _similarity(a, b, vec), _continues(a, b, vec))
+
+
+def _same_outlet(a: Item, b: Item) -> bool:
+    return a.outlet.casefold() == b.outlet.casefold()
+
+
+def similarity(a: Item, b: Item, vec: ItemVectors) -> float:
+    """Two items' similarity as clustering within a day counts it."""
+    return _similarity(a, b, vec)
+
+
+def continuing(a: Item, b: Item, vec: ItemVectors) -> float:
+    """A new item's similarity to an item of an earlier briefing's story, as linking counts it."""
+    return _continues(a, b, vec)
+
+
+def _similarity(a: Item, b: Item, vec: ItemVectors, floor: float = 0.0) -> float:
     """Cosine similarity, discounted for two items of one outlet: an outlet rarely files two
     reports of one event (exact copies are merged before this), but often two stories on one
     theme the same day."""
+    sim, _ = _event_similarity(a, b, vec, floor)
+    return sim * SAME_OUTLET if _same_outlet(a, b) else sim
+
+
+def _event_similarity(
+    a: Item, b: Item, vec: ItemVectors, floor: float = 0.0
+) -> tuple[float, Relation | None]:
+    """Cosine similarity, or CONFLICT when the two reports state different facts of their
+    event (events.py): however alike their words, they are two events, and the negative
+    weight keeps average link from joining groups that hold them. A report that leads with a
+    reaction the other never names counts REACTION of its similarity: only one that mostly
+    retells the event still joins it. Pairs less similar than `floor` are not read further:
+    they would not join anyway."""
     sim = cosine(vec.of(a), vec.of(b))
-    return sim * SAME_OUTLET if a.outlet.casefold() == b.outlet.casefold() else sim
+    if sim < floor:
+        return sim, None
+    relation = relate(facts(a), facts(b), vec.weight)
+    if relation.conflict:
+        return CONFLICT, relation
+    if relation.reaction:
+        sim *= REACTION
+    return sim, relation
+
+
+def _continues(a: Item, b: Item, vec: ItemVectors) -> float:
+    """Similarity of a new item to one of an earlier briefing's story, raised by AGREES when
+    both state the same count or the same earlier day: a follow-up restates when and how
+    many."""
+    sim, relation = _event_similarity(a, b, vec)
+    if sim > 0 and relation is not None and relation.agrees:
+        sim += AGREES
+    return sim
 
 
 def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> list[dict[int, float]]:
@@ -206,8 +289,8 @@ def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> lis
         for j, _ in best:
             if abs(stamps[i] - stamps[j]) > limit:
                 continue
-            sim = _similarity(heads[i], heads[j], vec)
-            if sim >= params.threshold * MIN_EDGE:
+            sim = _similarity(heads[i], heads[j], vec, params.threshold * FACTS_FLOOR)
+            if sim >= params.threshold * MIN_EDGE or sim < 0:
                 sums[i][j] = sums[j][i] = sim
     return sums
 
@@ -241,7 +324,7 @@ class _Linker:
         for story_id, _ in heapq.nlargest(LINK_CANDIDATES, partial.items(), key=lambda kv: kv[1]):
             items = self.known[story_id]
             sims = [
-                cosine(self.vec.of(a), self.vec.of(b))
+                _continues(a, b, self.vec)
                 if abs((a.when - b.when).total_seconds()) <= limit
                 else 0.0
                 for a in group

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..models import Item
+from ..text.digest import is_digest_title
 from ..text.sentences import sentences, strip_dateline
 
 HEADLINE_WORDS = 16  # a made headline longer than this is cut at a clause...
@@ -22,11 +23,6 @@ MIN_CLAUSE_WORDS = 6
 _LIVE = re.compile(
     r"(?i)^(?:live|watch|listen)\b|\b(?:live(?:\s+updates?|\s+blog|stream)?|as it happened)\s*"
     r"(?:[:|–—-]|$)|\bwatch live\b|\blive\s*:"
-)
-_DIGEST = re.compile(
-    r"(?i)\b(?:key points|latest developments|what we know|catch up|recap|round-?up|"
-    r"(?:morning|evening|daily|weekly|week in)\s+(?:briefing|brief|digest|update|review)|"
-    r"newsletter|day\s+\d{1,4}\s+of\b|calling\s+[–—-])"
 )
 _OPINION = re.compile(
     r"(?i)^(?:opinion|comment|commentary|editorial|column|letters?|podcast|video|photos?|"
@@ -53,7 +49,7 @@ def unfit(title: str) -> str | None:
         return "cut"
     if _LIVE.search(title):
         return "live"
-    if _DIGEST.search(title):
+    if is_digest_title(title):
         return "digest"
     if _OPINION.search(title):
         return "opinion"

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..config import Config, SectionConfig
 from ..models import Item, Story
+from .digests import digest
 
 TITLE_WEIGHT = 3.0
 RULE_BLEND = 0.3  # how much an unsure rule score (scaled to 0..1) adds to a section's similarity
@@ -218,10 +219,12 @@ class Classifier:
 
     def explain(self, story: Story) -> list[tuple[str, float, list[Match], list[str]]]:
         """Per section (catch-all aside): score, the matches behind it, and the exclude terms
-        that zeroed it. A story is scored on all its items' titles and texts together; context
-        terms count only beside a keyword, so naming a leader alone places nothing."""
-        title = " \n ".join(item.title for item in story.items)
-        body = " \n ".join(item.body for item in story.items)
+        that zeroed it. A story is scored on all its items' titles and texts together, less
+        digests (key points, recaps: their words are other stories'); context terms count only
+        beside a keyword, so naming a leader alone places nothing."""
+        reports = [item for item in story.items if not digest(item)] or story.items
+        title = " \n ".join(item.title for item in reports)
+        body = " \n ".join(item.body for item in reports)
         out = []
         for rule in self.rules:
             if rule.config.catch_all:

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import Item, Sentence, Story
+from ..text.digest import is_digest
 from ..text.sentences import balanced, points_elsewhere, sentences, strip_dateline
 from ..text.similarity import ItemVectors, centroid, cosine, words
-from .facts import Facts, facts_of, is_label, leans_on, tolls
 from .headline import choose_headline
+from .sentence_facts import Facts, facts_of, is_label, leans_on, tolls
 
 SUMMARY_CHARS = 650
 SUMMARY_ITEMS = 6  # the most central items a summary draws from
@@ -52,10 +53,13 @@ def make_story(
     sentences_wanted: int,
 ) -> Story:
     items = sorted(items, key=lambda i: (i.when, i.id))
-    centre = centroid([vec.of(i) for i in items])
-    # the most central item leads; one readers can click through to is preferred
+    # a digest (key points, a recap) sums up other events too: its words speak for the story
+    # only when the story is nothing else
+    reports = [i for i in items if not is_digest(i.title, i.body)] or items
+    centre = centroid([vec.of(i) for i in reports])
+    # the most central report leads; one readers can click through to is preferred
     ranked = sorted(
-        items,
+        reports,
         key=lambda i: (
             -cosine(vec.of(i), centre) + (UNLINKED if i.url is None else 0.0),
             i.when,

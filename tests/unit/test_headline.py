@@ -36,7 +36,7 @@ def test_an_untitled_central_item_yields_to_another_items_printed_headline() -> 
         "Watch live as Ukraine's parliament meets",
         "LIVE: Russia-Ukraine war, day 1,195",
         "Moscow Calling – June 3",
-        "Key points of the day",
+        "Key points: the day in Ukraine",
         "I love a good underdog story",
         "Opinion: the talks are a trap",
         "Talks took longer than planned…",

@@ -1,4 +1,4 @@
-"""The facts a summary sentence carries, so a summary says each once and says what happened.
+"""What a summary sentence carries, so a summary says each figure once and says what happened.
 
 A sentence's facts are its numbers and the names it gives (capitalised words inside it). Two
 sentences with the same facts say the same thing, however differently worded; a sentence with
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from ..text.dates import NUMBER_WORDS
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -49,18 +51,15 @@ class Facts:
         return self.numbers <= frozenset().union(*(o.numbers for o in others))
 
 
-_WORDS = [  # numbers written as words, by value
-    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
-    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
-    *("eighteen", "nineteen", "twenty"),
-]
-_NUMBER_WORD = re.compile(r"(?i)\b(" + "|".join(_WORDS[2:]) + r")\b")  # "one" is too common
+_NUMBER_WORD = re.compile(  # "one" and "a" are too common to count
+    r"(?i)\b(" + "|".join(w for w, n in NUMBER_WORDS.items() if n > 1) + r")\b"
+)
 
 
 def facts_of(sentence: str) -> Facts:
     figures = _DATE.sub(" ", sentence)  # "on 2 June", "in 2025" date an event; they count nothing
     numbers = {n.replace(",", "") for n in _NUMBER.findall(figures)}
-    numbers |= {str(_WORDS.index(w.casefold())) for w in _NUMBER_WORD.findall(sentence)}
+    numbers |= {str(NUMBER_WORDS[w.casefold()]) for w in _NUMBER_WORD.findall(figures)}
     names = frozenset(
         re.sub(r"['’]s$", "", m).casefold() for m in _NAME.findall(sentence) if len(m) > 2
     )

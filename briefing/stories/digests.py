@@ -1,0 +1,79 @@
+"""Digests (text/digest.py) join at most the one story they are mostly about.
+
+A key-points or recap item shares words with every event it lists, so it takes no part in
+clustering: the day's other items are clustered first, then each of the digest's parts (its
+lines or sentences) votes for the story whose report it is most like. The digest joins the
+story that won most of the votes, and otherwise stands alone. Its words never
+place a story in a section (sections.py reads a story's other items).
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+from collections import Counter, defaultdict
+
+from ..models import Item
+from ..text.digest import digest_parts, is_digest
+from ..text.similarity import ItemVectors, cosine, words
+
+CANDIDATES = 8  # reports measured exactly per part
+PART_FLOOR = 0.06  # a part less like every report than this votes for no story
+COMMON_SHARE = 0.05  # a word in more than this share of the reports proposes none
+MIN_POSTINGS = 50
+
+
+@functools.lru_cache(maxsize=20_000)
+def digest(item: Item) -> bool:
+    """Whether the item sums up many events (key points, a recap, a list)."""
+    return is_digest(item.title, item.body)
+
+
+def attach(
+    digests: list[Item], stories: dict[str, list[Item]], vec: ItemVectors
+) -> dict[str, str | None]:
+    """Digest id -> the story it is mostly about, or None: each part votes for the story of
+    the report most like it (when at least PART_FLOOR alike); the digest joins a story that
+    won more than half of the votes and at least a third of its parts."""
+    if not digests:
+        return {}
+    index = _Index(stories, vec)
+    out: dict[str, str | None] = {}
+    for item in digests:
+        parts = digest_parts(item.body) or [item.title]
+        votes: Counter[str] = Counter()
+        for part in parts:
+            story_id = index.best(vec.vectorizer.vector(Counter(words(part))))
+            if story_id is not None:
+                votes[story_id] += 1
+        best = votes.most_common(1)
+        mostly = best and best[0][1] * 2 > sum(votes.values()) and best[0][1] * 3 >= len(parts)
+        out[item.id] = best[0][0] if mostly else None
+    return out
+
+
+class _Index:
+    """The reports of the briefing's stories (digests aside), found through their words."""
+
+    def __init__(self, stories: dict[str, list[Item]], vec: ItemVectors) -> None:
+        self.vec = vec
+        self.items: list[tuple[str, Item]] = [
+            (sid, i) for sid, items in stories.items() for i in items if not digest(i)
+        ]
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for n, (_, item) in enumerate(self.items):
+            for term in vec.of(item):
+                self.postings[term].append(n)
+        self.cap = max(MIN_POSTINGS, int(len(self.items) * COMMON_SHARE))
+
+    def best(self, part: dict[str, float]) -> str | None:
+        partial: dict[int, float] = defaultdict(float)
+        for term, weight in part.items():
+            found = self.postings.get(term, ())
+            if len(found) <= self.cap:
+                for n in found:
+                    partial[n] += weight * self.vec.of(self.items[n][1])[term]
+        top = heapq.nlargest(CANDIDATES, partial, key=partial.__getitem__)
+        scored = [(cosine(part, self.vec.of(self.items[n][1])), n) for n in top]
+        sim, n = max(scored, default=(0.0, -1))
+        return self.items[n][0] if sim >= PART_FLOOR else None

@@ -1,0 +1,147 @@
+"""Is it one event? What two reports' facts (text/facts.py) say: the names, dates and counts
+they share, and the facts that make them two events.
+
+Bag-of-words similarity cannot tell two strikes of one day apart, or two rounds of talks:
+they share most of their vocabulary. Two reports *conflict* when each states a fact the other
+never mentions anywhere — a fact one of them merely leaves out is no conflict:
+
+- dates: the days their leads give for the event never meet;
+- counts: one thing counted differently ("390 prisoners" / "84 prisoners");
+- names: the names each leads with are mostly unknown to the other (another city struck,
+  another meeting's members);
+- a market: one leads with prices moving ("Oil jumps 5% after sanctions"), the other with the
+  event that moved them;
+- a reaction: one leads with someone's reaction ("X slams the decision") whom the other never
+  names — a reaction is its own story unless it mostly retells the event, so it keeps only
+  part of its similarity.
+
+Reports that agree on a stated date or count of the event are *more* alike than their words
+say: a follow-up written a day later in other words restates when and how many.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+
+from ..models import Item
+from ..text.facts import Facts, read_facts
+
+NAMES_APART = 0.2  # below this share of names mentioned both ways, two reports are two events
+
+
+@functools.lru_cache(maxsize=20_000)
+def facts(item: Item) -> Facts:
+    """An item's facts, read once: the outlet's own name is no name of the event."""
+    return read_facts(item.title, item.body, item.when.date(), item.outlet)
+
+
+class Relation:
+    """How two reports' facts agree: why they cannot be one event, if they cannot; whether one
+    leads with a reaction the other never names; and (read on demand, for `explain`) what they
+    share and what sets them apart."""
+
+    def __init__(self, a: Facts, b: Facts, weight: Callable[[str], float]) -> None:
+        self.a, self.b = a, b
+        self.conflict = _market(a, b) or _dates_apart(a, b) or _counted_apart(a, b)
+        if self.conflict is None:
+            there, back = _covered(a, b, weight), _covered(b, a, weight)
+            self.coverage = min(there, back)
+            if max(there, back) < NAMES_APART:
+                self.conflict = _names_apart(a, b)
+        else:
+            self.coverage = 0.0
+        self.reaction = _reaction(a, b) or _reaction(b, a)
+
+    @property
+    def dates(self) -> list[date]:
+        """Days both leads give, before the later of them was published."""
+        a, b = self.a, self.b
+        return sorted(d for d in a.when & b.when if d < max(a.published, b.published))
+
+    @property
+    def counts(self) -> list[str]:
+        """Counts both leads give."""
+        return [f"{v:g} {n}" for n, v in sorted(self.a.counts & self.b.counts)]
+
+    @property
+    def agrees(self) -> bool:
+        """Both state the same count of their event, or the same day before one of them was
+        published: a follow-up says when its event happened."""
+        return self.conflict is None and bool(self.a.counts & self.b.counts or self.dates)
+
+    @property
+    def names(self) -> list[str]:
+        """Lead names both mention."""
+        a, b = self.a, self.b
+        keys = {n.key for n in a.names}
+        return [n.shown for n in a.names if n.key in b.mentions] + [
+            n.shown for n in b.names if n.key in a.mentions and n.key not in keys
+        ]
+
+    @property
+    def apart(self) -> tuple[list[str], list[str]]:
+        """Lead names of each that the other never mentions."""
+        return _unknown(self.a, self.b), _unknown(self.b, self.a)
+
+
+def relate(a: Facts, b: Facts, weight: Callable[[str], float]) -> Relation:
+    """How two reports' facts agree; names are weighed by `weight` (their rarity), so the
+    beat's everyday names count little."""
+    return Relation(a, b, weight)
+
+
+def _covered(a: Facts, b: Facts, weight: Callable[[str], float]) -> float:
+    """The share of a's lead names, by weight, that b mentions anywhere."""
+    total = sum(weight(n.term) for n in a.names)
+    if not total:
+        return 1.0
+    return sum(weight(n.term) for n in a.names if n.key in b.mentions) / total
+
+
+def _unknown(a: Facts, b: Facts) -> list[str]:
+    return [n.shown for n in a.names if n.key not in b.mentions]
+
+
+def _market(a: Facts, b: Facts) -> str | None:
+    """One leads with a market moving, the other with what moved it: a market's reaction is
+    its own story."""
+    return "a market's move / its cause" if a.market != b.market else None
+
+
+def _dates_apart(a: Facts, b: Facts) -> str | None:
+    """Calendar dates that never meet. (Days given by weekday are not compared: a statement
+    "on Thursday" may be about an incursion that began on Tuesday.)"""
+    if a.dates and b.dates and not a.dates & b.days and not b.dates & a.days:
+        return f"dates {_show(a.dates)} / {_show(b.dates)}"
+    return None
+
+
+def _counted_apart(a: Facts, b: Facts) -> str | None:
+    for noun in sorted({n for n, _ in a.counts} & {n for n, _ in b.counts}):
+        left = {v for n, v in a.counts if n == noun}
+        right = {v for n, v in b.counts if n == noun}
+        if not left & b.numbers and not right & a.numbers:
+            return f"counts {_figures(left)} / {_figures(right)} {noun}"
+    return None
+
+
+def _reaction(a: Facts, b: Facts) -> str | None:
+    """a leads with a reaction by someone b never names."""
+    keys = {n.key for n in a.speaker}
+    if keys and not keys <= b.mentions and keys != {n.key for n in b.speaker}:
+        return "reaction by " + " ".join(n.shown for n in a.speaker)
+    return None
+
+
+def _names_apart(a: Facts, b: Facts) -> str:
+    return f"names {','.join(_unknown(a, b)[:4])} / {','.join(_unknown(b, a)[:4])}"
+
+
+def _figures(values: set[float]) -> str:
+    return ",".join(f"{v:g}" for v in sorted(values))
+
+
+def _show(dates: frozenset[date]) -> str:
+    return ",".join(sorted(d.isoformat()[5:] for d in dates))

@@ -1,0 +1,361 @@
+"""Facts a news text states about its event: who and where (names), when (dates), how many
+(counts), and who reacts, when it leads with a reaction.
+
+Reports of one event agree on these whatever their wording; two events of one kind on one day
+(two cities struck, two rounds of talks, two swaps) differ in them while sharing most of their
+vocabulary. A report states its event in its title and first sentences (the *lead*), so the
+facts are read there; the whole text is read only for what it *mentions*, to tell a fact
+another report leaves out from one it contradicts. Nothing here lists the beat's places or
+people: a name is a capitalised word inside a sentence that the text never writes in lower
+case, less office titles, kinds of body and platforms.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from .dates import MONTHS, NUMBER_WORDS, WEEKDAYS
+from .sentences import sentences
+from .similarity import STOPWORDS, stem
+
+LEAD_SENTENCES = 2  # the body's sentences read besides the title
+LEAD_CHARS = 1500  # where they are looked for
+KEY_CHARS = 6  # enough to tell names apart, short enough to join their spellings
+# Tolls grow as reports come in, amounts and distances are rounded and converted: a different
+# figure of these is an update or a unit, not another event.
+NOT_COUNTED = frozenset(
+    """
+    dead death die died killed people person injured wounded hurt casualty victim civilian child
+    children hospitalised hospitalized missing resident
+    million billion trillion thousand hundred percent per cent km kilometre kilometer mile metre
+    meter hour minute second year month week day time
+    """.split()  # noqa: SIM905
+)
+# Office titles, kinds of body and place, platforms: capitalised, but they name no one.
+GENERIC = frozenset(
+    """
+    president prime minister chancellor governor mayor head chief secretary spokesman
+    spokeswoman spokesperson ambassador commander general deputy acting sir lord senator
+    representative speaker chairman director envoy leader ministry administration office
+    department agency service committee council government parliament army force military
+    region oblast city town district province state united union federation republic
+    foreign defence defense affair high national security policy armed new pm fm mp
+    telegram facebook twitter instagram youtube tiktok whatsapp x
+    """.split()  # noqa: SIM905
+)
+# Verbs with which a report leads with someone's reaction to an event rather than the event:
+# the speaker is then part of what the report is about.
+REACTION_VERBS = re.compile(
+    r"(?:react|respond|criticis|criticiz|condemn|slam|blast|welcom|prais|hail|applaud|"
+    r"denounc|decri|reject|dismiss|mock|derid|lambast|rebuk|scold|warn|urg|hope|call|"
+    r"defend|comment|vow|question|doubt|suggest|insist|demand|appeal)(?:s|es|d|ed)$"
+    r"|^(?:den(?:y|ies|ied)|decr(?:y|ies|ied))$"
+)
+# words between a subject and its verb ("X on Tuesday has also called"), and inside a name
+_FILLERS = frozenset(
+    """
+    on has have had would will also not publicly sharply strongly again earlier later today
+    yesterday last night is was did does
+    """.split()  # noqa: SIM905
+) | frozenset(WEEKDAYS)
+_DECLINED = re.compile(r"(?:confirm|comment|say|specify|disclose|elaborate|answer|explain|rule)")
+_JOINERS = frozenset(["of", "'s", "’s", "jr", "jr."])
+_POSSESSIVE = re.compile(r"['’]s?$")
+_ASIDE = re.compile(r"\([^()]*\)")  # "(Reuters)", "(OVA)": sources and abbreviations
+_PART = re.compile(r"[^\W\d_][\w'’.]*[^\W_]|[^\W\d_]|\d[\d,.]*")
+_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]|\d[\d,.]*")
+_PAREN = r"\((?:[^()]|\([^()]*\))*\)"
+_DASH = r"(?:--|[-–—:])"
+_MONTH_NAME = r"(?:[A-Z][a-z]{2,8}\.?)"
+_DAY_MONTH = rf"(?:\d{{1,2}}\s+{_MONTH_NAME}|{_MONTH_NAME}\s+\d{{1,2}})(?:,?\s*\d{{4}})?"
+# "(MENAFN- X (Y))", "KYIV, Nov 21 (Reuters) -", "RIO DE JANEIRO (Sputnik) -", "BERLIN —",
+# "Washington, Nov 21 (IANS)", "November 21, Baku -", "Washington — ": who filed it, where
+# and on which day, not the event
+_DATELINES = [
+    re.compile(rf"^\s*{_PAREN}\s*{_DASH}?\s*"),
+    re.compile(rf"^\s*[A-Z][A-Z .'’-]{{1,40}}(?:,\s*{_DAY_MONTH})?,?\s*(?:{_PAREN})?\s*{_DASH}\s*"),
+    re.compile(rf"^\s*[A-Z][\w.'’ ]{{1,30}},\s*{_DAY_MONTH},?\s*(?:{_PAREN})?\s*{_DASH}?\s*"),
+    re.compile(rf"^\s*{_DAY_MONTH},\s*[A-Z][\w.'’ ]{{1,30}}\s*{_DASH}\s*"),
+    re.compile(r"^\s*[A-Z][\w.'’]+(?: [A-Z][\w.'’]+){0,3}\s+[—–]\s+"),
+]
+_MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_RANGE = rf"{_DAY}(?:\s*(?:-|–|and)\s*{_DAY})?"
+_DATES = re.compile(rf"\b(?:{_RANGE}\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+{_RANGE})\b")  # casefolded
+_WEEKDAY = re.compile(
+    r"\b(?:(last|this)\s+)?((?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+)  # casefolded: in running text only full names are weekdays
+_YESTERDAY = re.compile(r"\b(yesterday|last night|overnight|today|this morning|tonight)\b")
+_NUMBER = r"\d+(?:[.,]\d+)*|" + "|".join(w for w in NUMBER_WORDS if len(w) > 2)
+_COUNT = re.compile(rf"\b({_NUMBER})\s+([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){{0,2}})")
+# "Oil prices jump …", "Brent climbs …", "the rouble fell …": a lead about a market moving
+_MARKET = re.compile(
+    r"\b(?:prices?|futures|shares|stocks?|markets?|crude|brent|wti|bonds?|yields?|rouble|ruble|"
+    r"hryvnia|currency|index|indices|traders|investors)\W+(?:\w+\W+){0,3}?"
+    r"(?:ris(?:e|es|ing)|rose|jump|climb|fall|fell|slump|surg|soar|tumbl|drop|gain|slid|plung|"
+    r"rall|edg|sink|sank|spik|dip|extend|hit|retreat|rebound)\w*",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_NUMBERS = re.compile(rf"\b(?:{_NUMBER})\b")
+_AFTER_MONTH = re.compile(r"(?:" + "|".join(MONTHS) + r")\.?\s*$")
+
+
+class Name(NamedTuple):
+    term: str  # the word as similarity counts it (its rarity is looked up so)
+    key: str  # what another text must mention to know it
+    shown: str  # as written
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a text's lead states and what its whole text mentions."""
+
+    names: tuple[Name, ...]  # the lead's names, in order
+    speaker: tuple[Name, ...]  # who the lead's reaction is by, if it leads with one
+    dates: frozenset[date]  # calendar dates the lead states (not the dateline, none later)
+    weekdays: frozenset[date]  # days the lead names by weekday or as yesterday/overnight
+    counts: frozenset[tuple[str, float]]  # (counted noun, number) in the lead
+    mentions: frozenset[str]  # keys of every word of the text, to check an unstated name
+    days: frozenset[date]  # every date of the text, weekdays and the dateline's too
+    numbers: frozenset[float]  # every number of the text
+    published: date
+    market: bool = False  # the lead is about prices moving: a market's reaction to an event
+
+    @property
+    def when(self) -> frozenset[date]:
+        """The days the lead gives for its event, by date or by weekday."""
+        return self.dates | self.weekdays
+
+
+def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts:
+    """The facts of a report titled `title` published on `published`; `owner` (the outlet) is
+    no name of the event. A title that is only the body's first words adds nothing."""
+    body = undateline(body[:LEAD_CHARS]) + body[LEAD_CHARS:]
+    said = sentences(body)
+    first = said[:LEAD_SENTENCES]
+    title = undateline(title)
+    lead = [title, *first] if title and not body.startswith(title.rstrip(" …")) else first
+    whole = f"{title}\n{body}"
+    parts = _PART.findall(whole)
+    keys = [key(p) for p in parts]
+    titled = bool(title) and _title_case(title)
+    words = {text: _words(text) for text in (said if titled else [title, *said])}
+    inner = Counter(key(p) for found in words.values() for i, p in found if i and p[:1].isupper())
+    lowered = Counter(k for p, k in zip(parts, keys, strict=True) if p[:1].islower())
+    lower = {k for k, n in lowered.items() if n > inner[k]}
+    own = {key(p) for p in _PART.findall(owner)}
+    names: dict[str, Name] = {}
+    for index, text in enumerate(lead):
+        found = _capitalised(words.get(text) or _words(text), lower, inner)
+        if index == 0 and titled:
+            # every word of a title-case headline is capitalised: only names the body has count
+            found = [n for n in found if n.key in inner]
+        for name in found:
+            if name.key not in own:
+                names.setdefault(name.key, name)
+    text = " ".join(lead)
+    return Facts(
+        names=tuple(names.values()),
+        speaker=_speaker(lead, lower, own),
+        dates=frozenset(_dates(text, published)),
+        weekdays=frozenset(_weekdays(text, published)),
+        counts=frozenset(_counts(text)),
+        mentions=frozenset(keys),
+        days=frozenset(_dates(whole, published) | _weekdays(whole, published)),
+        numbers=frozenset(_numbers(whole)),
+        published=published,
+        market=any(_MARKET.search(text) for text in lead[:1]),
+    )
+
+
+def undateline(text: str) -> str:
+    """The text without the dateline and source tags it starts with."""
+    for _ in range(3):
+        before = text
+        for pattern in _DATELINES:
+            rest = pattern.sub("", text, count=1)
+            if rest != text and len(rest) > 20 and rest[:1].isupper():
+                text = rest
+        if text == before:
+            break
+    return text
+
+
+@functools.lru_cache(maxsize=200_000)
+def key(word: str) -> str:
+    """A name's matching key: "U.S." is "us", "Zelensky" and "Zelenskyy" share theirs."""
+    return stem(word).replace(".", "")[:KEY_CHARS]
+
+
+def _title_case(text: str) -> bool:
+    """Most longer words capitalised: a headline styled so, where case says nothing."""
+    tokens = [t for t in _TOKEN.findall(text) if t[0].isalpha() and len(t) > 3]
+    return len(tokens) > 2 and sum(t[0].isupper() for t in tokens) > 0.7 * len(tokens)
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    """(position in its sentence, word) of a text's words, asides left out; a hyphen parts
+    words ("Israel-Hezbollah")."""
+    return list(enumerate(_PART.findall(_ASIDE.sub(" ", text))))
+
+
+def _capitalised(words: list[tuple[int, str]], lower: set[str], inner: Counter[str]) -> list[Name]:
+    """The names in one sentence: capitalised words the text never writes in
+    lower case, less titles, months and weekdays; a sentence's first word only when the text
+    also capitalises it inside a sentence."""
+    out: list[Name] = []
+    for position, part in words:
+        word = stem(part)
+        k = key(word)
+        if (
+            not part[:1].isupper()
+            or len(k) < 2
+            or word in STOPWORDS
+            or word in GENERIC
+            or k in lower
+            or word.rstrip(".") in MONTHS
+            or word in WEEKDAYS
+            or (position == 0 and k not in inner)
+        ):
+            continue
+        out.append(Name(word, k, _POSSESSIVE.sub("", part)))
+    return out
+
+
+def _speaker(lead: list[str], lower: set[str], own: set[str]) -> tuple[Name, ...]:
+    """The names a sentence of the lead starts with when a verb of reaction follows them
+    ("X slams Y's decision", "X on Tuesday called the strike a signal", "X would not
+    confirm …"): the subject of the reaction. Only the title and the first sentence are
+    read."""
+    for text in lead[:2]:
+        subject: list[str] = []
+        fillers = 0
+        negated = False
+        for token in _TOKEN.findall(_ASIDE.sub(" ", text)):
+            folded = token.casefold()
+            if subject and (REACTION_VERBS.match(folded) or (negated and _DECLINED.match(folded))):
+                # "X slams …", and "X does not confirm …", "X would not say …": a response
+                names = {
+                    key(stem(t)): Name(stem(t), key(stem(t)), _POSSESSIVE.sub("", t))
+                    for t in subject
+                    if _is_name(t, lower)
+                }
+                return tuple(n for k, n in names.items() if k not in own)
+            if (token[:1].isupper() and not fillers and folded not in STOPWORDS) or (
+                folded in _JOINERS and subject
+            ):
+                subject.append(token)
+            elif subject and folded in _FILLERS and fillers < 4:
+                fillers += 1
+                negated = negated or folded == "not"
+            elif not subject and folded in ("the", "former"):
+                continue
+            else:
+                break
+    return ()
+
+
+def _is_name(token: str, lower: set[str]) -> bool:
+    word = stem(token)
+    return (
+        token[:1].isupper()
+        and word not in STOPWORDS
+        and word not in GENERIC
+        and key(word) not in lower
+        and len(key(word)) > 1
+    )
+
+
+def _dates(text: str, published: date) -> set[date]:
+    """Calendar dates in the text, in the year that puts them nearest the publication; later
+    dates are plans and anniversaries, not when the reported event happened."""
+    out: set[date] = set()
+    for match in _DATES.finditer(text.casefold()) if _DIGIT.search(text) else ():
+        if match.group(3):
+            days, month = [match.group(1), match.group(2)], match.group(3)
+        else:
+            days, month = [match.group(5), match.group(6)], match.group(4)
+        number = MONTHS.get(month.rstrip(".").casefold())
+        for raw in days:
+            found = _nearest(published, number, int(raw)) if raw and number else None
+            if found is not None and found <= published:
+                out.add(found)
+    return out
+
+
+def _weekdays(text: str, published: date) -> set[date]:
+    """Days named by weekday (the last such day up to the publication), or as yesterday,
+    today, overnight."""
+    out: set[date] = set()
+    folded = text.casefold()
+    for match in _WEEKDAY.finditer(folded) if "day" in folded else ():
+        back = (published.weekday() - WEEKDAYS[match.group(2)]) % 7
+        if match.group(1) == "last" and back == 0:
+            back = 7
+        out.add(published - timedelta(days=back))
+    for match in _YESTERDAY.finditer(folded):
+        # the night before a report is its day's news: "overnight" is the publication day
+        out.add(published - timedelta(days=1 if match.group(1) == "yesterday" else 0))
+    return out
+
+
+def _nearest(published: date, month: int, day: int) -> date | None:
+    """The year is seldom printed: the one nearest the publication (December news in January)."""
+    best = None
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs(candidate - published) < abs(best - published):
+            best = candidate
+    return best
+
+
+def _counted(phrase: str) -> str:
+    """The noun a number counts among the (up to three) words after it: the first plural
+    before a stop word ("six U.S.-made missiles into" counts missiles), else the first word."""
+    run = []
+    for word in phrase.split():
+        word = word.strip(".,'’")
+        if word in STOPWORDS or not word:
+            break
+        run.append(word)
+    plural = [w for w in run if stem(w) != w and not w.endswith("'s")]
+    return stem((plural or run or [""])[0])
+
+
+def _counts(text: str) -> set[tuple[str, float]]:
+    """(noun, number) pairs: a number and the noun it counts ("six U.S.-made missiles" counts
+    missiles), never a day of a month, a toll, an amount or a distance."""
+    out: set[tuple[str, float]] = set()
+    folded = text.casefold()
+    for match in _COUNT.finditer(folded):
+        raw, phrase = match.group(1), match.group(2)
+        if _AFTER_MONTH.search(folded[max(0, match.start() - 12) : match.start()]):
+            continue  # "Nov. 21 strike": a date, not 21 strikes
+        value = _value(raw)
+        noun = _counted(phrase)
+        if value is None or not noun or noun in STOPWORDS or noun in NOT_COUNTED or noun in MONTHS:
+            continue
+        out.add((noun, value))
+    return out
+
+
+def _numbers(text: str) -> set[float]:
+    """Every number of a text, in figures or words."""
+    found = (_value(raw) for raw in _NUMBERS.findall(text.casefold()))
+    return {value for value in found if value is not None}
+
+
+def _value(raw: str) -> float | None:
+    try:
+        return float(NUMBER_WORDS.get(raw) or raw.replace(",", ""))
+    except ValueError:
+        return None

@@ -1,0 +1,370 @@
+"""Dense days: distinct events of one kind on one day stay apart (two cities struck, two rounds
+of talks, two swaps), reworded reports of one event still join, and `eval stories --dense`
+builds a labelled set as one day. Every text here is written for these tests."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from briefing.models import Item
+from briefing.quality.labels import load_labels
+from briefing.stories.cluster import StoryParams, make_stories
+from briefing.stories.events import facts, relate
+from briefing.text.similarity import Vectorizer, terms
+
+from conftest import ROOT
+
+
+def _item(key: str, outlet: str, title: str, body: str, when: str = "2025-06-03T12:00") -> Item:
+    stamp = datetime.fromisoformat(when + "+03:00")
+    return Item(key, "test", outlet, f"https://{key}.example/", title, body, stamp, stamp)
+
+
+@pytest.fixture(scope="module")
+def background() -> list[Item]:
+    """The sample corpus stands for the store: word rarity is counted over it too."""
+    return [lab.item for lab in load_labels(ROOT / "samples" / "stories.jsonl", ZoneInfo("UTC"))]
+
+
+def _stories(items: list[Item], background: list[Item]) -> list[set[str]]:
+    params = StoryParams()
+    vectorizer = Vectorizer.from_bags(terms(i, params.lead_words) for i in items + background)
+    result = make_stories(items, {}, {}, {}, vectorizer, "2025-06-03", params)
+    return sorted(({i.id for i in s.items} for s in result.stories), key=sorted)
+
+
+def test_two_cities_struck_the_same_night_are_two_stories(background: list[Item]) -> None:
+    items = [
+        _item(
+            "a1",
+            "Alpha",
+            "Russian missiles hit apartment block in Kharkiv, four killed",
+            (
+                "Russian missiles struck a nine-storey apartment block in Kharkiv overnight, "
+                "killing four people and wounding 20, governor Oleh Syniehubov said."
+            ),
+        ),
+        _item(
+            "a2",
+            "Bravo",
+            "Kharkiv: four dead after overnight missile strike on housing",
+            (
+                "Four people died when a missile hit a residential building in Kharkiv during "
+                "the night, Syniehubov said; rescuers are still searching the rubble."
+            ),
+        ),
+        _item(
+            "b1",
+            "Charlie",
+            "Russian missiles hit apartment block in Kherson, three killed",
+            (
+                "Russian missiles struck a five-storey apartment block in Kherson overnight, "
+                "killing three people and wounding 11, governor Oleksandr Prokudin said."
+            ),
+        ),
+        _item(
+            "b2",
+            "Delta",
+            "Kherson: three dead after overnight missile strike on housing",
+            (
+                "Three people died when a missile hit a residential building in Kherson during "
+                "the night, Prokudin said; rescuers are still searching the rubble."
+            ),
+        ),
+    ]
+    assert _stories(items, background) == [{"a1", "a2"}, {"b1", "b2"}]
+
+
+def test_two_rounds_of_talks_on_different_dates_stay_apart(background: list[Item]) -> None:
+    items = [
+        _item(
+            "r1",
+            "Alpha",
+            "Delegations meet in Istanbul for direct talks",
+            (
+                "Russian and Ukrainian delegations met in Istanbul on 16 May for their first "
+                "direct talks in three years, with Turkish mediators at the table."
+            ),
+        ),
+        _item(
+            "r2",
+            "Bravo",
+            "Istanbul talks end after under two hours",
+            (
+                "The direct talks in Istanbul on May 16 ended after less than two hours without a "
+                "ceasefire, Turkish officials said, but with a deal on a prisoner exchange."
+            ),
+        ),
+        _item(
+            "r3",
+            "Charlie",
+            "Delegations meet again in Istanbul for direct talks",
+            (
+                "Russian and Ukrainian delegations met in Istanbul on 2 June for another round of "
+                "direct talks, with Turkish mediators at the table."
+            ),
+        ),
+        _item(
+            "r4",
+            "Delta",
+            "New Istanbul talks end after about an hour",
+            (
+                "The direct talks in Istanbul on June 2 ended after about an hour without a "
+                "ceasefire, Turkish officials said, but with a deal on a prisoner exchange."
+            ),
+        ),
+    ]
+    assert _stories(items, background) == [{"r1", "r2"}, {"r3", "r4"}]
+
+
+def test_two_swaps_of_different_size_stay_apart(background: list[Item]) -> None:
+    items = [
+        _item(
+            "s1",
+            "Alpha",
+            "Ukraine and Russia swap 390 prisoners of war",
+            (
+                "Ukraine and Russia exchanged 390 prisoners each, the coordination headquarters "
+                "said; the soldiers came home through the Belarus border."
+            ),
+        ),
+        _item(
+            "s2",
+            "Bravo",
+            "Prisoner exchange brings 390 soldiers home",
+            (
+                "Some 390 Ukrainian soldiers returned from captivity in an exchange with Russia, "
+                "officials said, after crossing from Belarus."
+            ),
+        ),
+        _item(
+            "s3",
+            "Charlie",
+            "Ukraine and Russia swap 84 prisoners of war",
+            (
+                "Ukraine and Russia exchanged 84 prisoners each, the coordination headquarters "
+                "said; the soldiers came home through the Belarus border."
+            ),
+        ),
+        _item(
+            "s4",
+            "Delta",
+            "Prisoner exchange brings 84 soldiers home",
+            (
+                "Some 84 Ukrainian soldiers returned from captivity in an exchange with Russia, "
+                "officials said, after crossing from Belarus."
+            ),
+        ),
+    ]
+    assert _stories(items, background) == [{"s1", "s2"}, {"s3", "s4"}]
+
+
+def test_reworded_reports_of_one_event_still_join(background: list[Item]) -> None:
+    items = [
+        _item(
+            "w1",
+            "Alpha",
+            "Drone attack sets Izmail port warehouse on fire",
+            (
+                "A Russian drone attack on Izmail overnight set a grain warehouse in the port on "
+                "fire, governor Viacheslav Chaus said. No one was hurt."
+            ),
+        ),
+        _item(
+            "w2",
+            "Bravo",
+            "Port of Izmail hit by drones overnight, grain warehouse burns",
+            (
+                "Drones struck the port of Izmail on 3 June, setting fire to a warehouse storing "
+                "grain, Viacheslav Chaus, head of the regional administration, said on Telegram."
+            ),
+        ),
+        _item(
+            "w3",
+            "Charlie",
+            "Fire at Izmail grain warehouse after Russian drone strike",
+            (
+                "Firefighters put out a blaze at a grain warehouse in the port of Izmail after a "
+                "night drone attack, Chaus said on Tuesday; there were no casualties."
+            ),
+        ),
+    ]
+    assert _stories(items, background) == [{"w1", "w2", "w3"}]
+
+
+def test_facts_of_the_lead_names_dates_and_counts() -> None:
+    item = _item(
+        "x",
+        "Kyiv Ledger (Reuters)",
+        "Strike on Chernihiv kills 11",
+        (
+            "KYIV, June 2 (Reuters) - A ballistic missile hit a block in Chernihiv on "
+            "1 June, acting mayor Ivan Fedorov said, and 390 prisoners were swapped."
+        ),
+        when="2025-06-02T09:00",
+    )
+    sig = facts(item)
+    names = {name.term for name in sig.names}
+    assert {"chernihiv", "ivan", "fedorov"} <= names
+    assert not names & {"kyiv", "reuter", "mayor"}  # dateline, outlet, title
+    assert sig.dates == {date(2025, 6, 1)}  # the dateline's day is the filing day
+    assert ("prisoner", 390.0) in sig.counts
+    assert all(noun != "kill" for noun, _ in sig.counts)  # tolls grow, they are no conflict
+
+
+def test_a_fact_one_report_leaves_out_is_no_conflict() -> None:
+    told = _item(
+        "t1", "Alpha", "Strike on Chernihiv", "Missiles hit Chernihiv on 1 June, officials said."
+    )
+    untold = _item(
+        "t2", "Bravo", "Chernihiv struck", "Missiles hit Chernihiv overnight, officials said."
+    )
+    later = _item(
+        "t3", "Charlie", "Strike on Chernihiv", "Missiles hit Chernihiv on 2 June, officials said."
+    )
+    assert relate(facts(told), facts(untold), lambda _: 1.0).conflict is None
+    assert "dates" in (relate(facts(told), facts(later), lambda _: 1.0).conflict or "")
+
+
+@pytest.mark.parametrize("dense", [False, True])
+def test_eval_stories_dense_builds_one_day(
+    tmp_path: Path, cli: Callable[..., tuple[int, str, str]], dense: bool
+) -> None:
+    rows = [json.loads(line) for line in (ROOT / "samples" / "stories.jsonl").open()]
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(row) + "\n" for row in rows[:30]))
+    args = ["eval", "stories", "--labels", str(labels), "--config", str(ROOT / "config.yaml")]
+    code, out, err = cli(*args, *(["--dense"] if dense else []))
+    assert code == 0, err
+    days = int(out.split(" over ")[1].split()[0])
+    assert (days == 1) if dense else (days > 1)
+
+
+def test_explain_with_says_why_two_items_are_one_story(cli, write_config) -> None:
+    config = str(write_config())
+    day = ["--config", config, "--date", "2025-05-28"]
+    assert cli("collect", "--config", config)[0] == 0
+    code, out, err = cli("explain", *day, "Berlin pledges", "--with", "Germany to fund")
+    assert (code, err) == (0, "")
+    assert "names both mention: Berlin" in out and "Merz" in out
+    assert "conflict: none" in out
+    assert "words: cosine 0." in out and "threshold 0.12" in out
+    assert "joined: both in story s-" in out
+    code, out, _ = cli("explain", *day, "Berlin pledges", "--with", "Senate backers")
+    assert code == 0
+    assert "not joined: A in story s-" in out and "mean similarity" in out
+    code, _, err = cli("explain", *day, "Berlin pledges", "--with", "Lavrov")
+    assert code == 2 and "items match 'Lavrov'" in err
+    code, _, err = cli("explain", *day, "--with", "Lavrov")
+    assert code == 2 and "--with needs ITEM" in err
+
+
+def test_an_event_and_the_markets_reaction_to_it_stay_apart(background: list[Item]) -> None:
+    items = [
+        _item(
+            "m1",
+            "Alpha",
+            "US sanctions Russian oil majors Rosneft and Lukoil",
+            "The US Treasury imposed sanctions on Rosneft and Lukoil on Wednesday, Russia's two "
+            "largest oil companies, to cut the Kremlin's revenue from crude exports, Treasury "
+            "Secretary Scott Bessent said.",
+            when="2025-06-04T20:00",
+        ),
+        _item(
+            "m2",
+            "Bravo",
+            "Washington blacklists Rosneft and Lukoil in new Russia sanctions",
+            "The Treasury Department added Rosneft and Lukoil to its sanctions list on "
+            "Wednesday, freezing their US assets and barring Americans from dealing with them, "
+            "Scott Bessent said.",
+            when="2025-06-04T21:00",
+        ),
+        _item(
+            "m3",
+            "Charlie",
+            "Oil prices jump 5% after US sanctions on Rosneft and Lukoil",
+            "Brent crude futures rose more than 5% to $65 a barrel on Thursday as traders bet "
+            "that US sanctions on Rosneft and Lukoil would squeeze Russian supply to India.",
+            when="2025-06-05T09:00",
+        ),
+        _item(
+            "m4",
+            "Delta",
+            "Brent climbs as traders weigh hit to Russian supply from sanctions",
+            "Oil prices climbed on Thursday, with Brent up 5% at $65 a barrel, after the United "
+            "States sanctioned Rosneft and Lukoil, and refiners in India said they would cut "
+            "purchases of Russian crude.",
+            when="2025-06-05T10:00",
+        ),
+    ]
+    assert _stories(items, background) == [{"m1", "m2"}, {"m3", "m4"}]
+
+
+def test_a_reaction_by_someone_the_event_never_names_is_its_own_story(
+    background: list[Item],
+) -> None:
+    decision = [
+        _item(
+            "d1",
+            "Alpha",
+            "Germany approves delivery of Taurus missiles to Ukraine",
+            "Germany's government approved the delivery of Taurus cruise missiles to Ukraine on "
+            "Tuesday, Chancellor Friedrich Merz told the Bundestag.",
+        ),
+        _item(
+            "d2",
+            "Bravo",
+            "Merz gives green light for Taurus deliveries to Kyiv",
+            "Chancellor Friedrich Merz said on Tuesday that Berlin would send Taurus cruise "
+            "missiles to Ukraine, ending months of debate in his coalition.",
+        ),
+    ]
+    reaction = _item(
+        "r1",
+        "Charlie",
+        "Medvedev slams German decision to send Taurus missiles to Ukraine",
+        "Dmitry Medvedev slammed the decision to deliver Taurus cruise missiles to Ukraine on "
+        "Tuesday, calling the missiles a direct escalation by Germany against Russia.",
+    )
+    assert _stories([*decision, reaction], background) == [{"d1", "d2"}, {"r1"}]
+
+
+def test_facts_of_a_lead_say_who_reacts_and_whether_a_market_moves() -> None:
+    slams = facts(_item("x", "Alpha", "Medvedev slams Taurus decision", "Berlin approved it."))
+    assert [n.shown for n in slams.speaker] == ["Medvedev"]
+    declines = facts(
+        _item("y", "Bravo", "Zelensky does not confirm use of new missiles", "He spoke in Kyiv.")
+    )
+    assert [n.shown for n in declines.speaker] == ["Zelensky"]
+    waits = facts(_item("z", "Bravo", "Kremlin has not yet received a reply", "Peskov spoke."))
+    assert waits.speaker == ()  # a fact, not a reaction
+    assert facts(_item("o", "Delta", "Oil prices jump 5% after sanctions", "Brent rose.")).market
+    assert not facts(_item("p", "Delta", "US sanctions oil majors", "Prices rose.")).market
+
+
+@pytest.mark.parametrize("dense", [False, True])
+def test_eval_sections_dense_builds_one_day(
+    tmp_path: Path, cli: Callable[..., tuple[int, str, str]], dense: bool
+) -> None:
+    args = ["eval", "sections", "--labels", str(ROOT / "samples" / "stories.jsonl")]
+    code, out, err = cli(*args, "--config", str(ROOT / "config.yaml"), *(["--dense"] * dense))
+    assert code == 0, err
+    assert "sections: macro-F1" in out
+
+
+def test_explain_with_an_item_of_an_earlier_briefing(cli, write_config) -> None:
+    config = str(write_config())
+    for day in ("2025-05-25", "2025-05-26"):
+        assert cli("build", "--config", config, "--date", day, "--format", "json")[0] == 0
+    code, out, err = cli(
+        "explain", "--config", config, "--date", "2025-05-26", "Third night", "--with", "record 367"
+    )
+    assert (code, err) == (0, "")
+    assert "(an earlier briefing's)" in out
+    assert "mean continuing similarity (against the link threshold)" in out
