@@ -65,9 +65,10 @@ def write_all(files: dict[Path, bytes]) -> None:
 
 
 def _clear_stale(folder: Path) -> None:
-    """Temporary files a killed run left behind (runs hold the lock, so none is in use)."""
+    """Temporary files a killed run left behind (runs hold the lock, so none is in use): the
+    briefings' and the archive's (`.index.html.….tmp`)."""
     if folder.is_dir():
-        for stale in folder.glob(".briefing-*.tmp"):
+        for stale in folder.glob(".*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
 

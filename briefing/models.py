@@ -225,3 +225,41 @@ class BuildResult:
     rebuilt: bool = False  # a recorded day was re-opened (--rebuild)
     added: int = 0  # with `rebuilt`: items the briefing holds now and did not before
     removed: int = 0  # with `rebuilt`: items it held before and does not now
+
+
+@dataclass
+class ArchiveStory:
+    """A key development as the archive and the feed list it."""
+
+    id: str
+    headline: str
+    outlets: list[str]
+
+
+@dataclass
+class ArchiveEntry:
+    """One built briefing, read back from its files: the formats that exist (paths relative to
+    the output folder) and, from its JSON edition, its counts and key developments (None and
+    empty when it was built without one)."""
+
+    date: date
+    title: str
+    files: dict[str, str]  # format -> "2025-05-28/briefing-2025-05-28.html", in FORMATS order
+    item_count: int | None = None
+    story_count: int | None = None
+    outlet_count: int | None = None
+    dropped: int | None = None
+    key_developments: list[ArchiveStory] = field(default_factory=list)
+    generated_at: datetime | None = None
+    provisional: bool = False  # built while its window was open: later items will join it
+
+
+@dataclass
+class Archive:
+    """Every briefing built into one output folder, newest first: the archive page and the
+    feed are made from it."""
+
+    title: str
+    entries: list[ArchiveEntry]
+    desk: str = ""
+    base_url: str | None = None  # where the output folder is published, ending in "/"

@@ -45,6 +45,8 @@ def built(cli, write_config, tmp_path: Path) -> dict[str, Path]:
     paths = files(tmp_path)
     written = [line for line in out.splitlines() if line.startswith(str(tmp_path))]
     assert sorted(written) == sorted(str(p) for p in paths.values())
+    summary = out.splitlines()[-1]  # after the paths: what the briefing holds
+    assert summary.startswith("28 May 2025: ") and " stories from " in summary
     return paths
 
 
@@ -172,7 +174,7 @@ def test_a_failed_build_leaves_the_previous_files(cli, write_config, tmp_path: P
         "'briefing.models.Briefing object' has no attribute 'no_such_field'"
     )
     assert {p: p.read_bytes() for p in before} == before
-    assert sorted(p.name for p in (tmp_path / "out" / SAMPLE_DAY).iterdir()) == sorted(
+    assert sorted(p.name for p in (tmp_path / "out" / SAMPLE_DAY).glob("briefing-*")) == sorted(
         p.name for p in before
     )
 

@@ -72,9 +72,11 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
+    """An unclosed `[` is named where it opens (PyYAML notices it on the next line)."""
     text = BASE.replace("    title: Negotiations", "    title: [Negotiations")
     (problem,) = problems(tmp_path, text)
-    assert problem.startswith("config.yaml:10: YAML syntax error:")
+    assert problem.startswith("config.yaml:9: YAML syntax error: in the '[' opened here: ")
+    assert problem.endswith("(line 10)")
 
 
 def test_duplicate_keys_and_code_tags_are_refused(tmp_path: Path) -> None:

@@ -141,6 +141,7 @@ def test_the_email_is_written_next_to_the_other_formats(cli, write_config, tmp_p
     assert sorted(written) == sorted(
         str(folder / f"briefing-{SAMPLE_DAY}.{ext}") for ext in ("email.html", "json")
     )
+    assert out.splitlines()[-1].startswith("28 May 2025: ")
 
 
 def test_the_email_uses_inline_styles_and_nothing_from_elsewhere(sample) -> None:
@@ -390,7 +391,7 @@ def test_feed_text_is_escaped_and_every_case_is_marked(edge) -> None:
     (h3,) = doc.all("h3")
     assert h3.text.startswith("Istanbul peace talks end")
     when = doc.after(h3, "p")[0]
-    assert when.text == "Developing · first reported 2025-06-01 · updated 17:00"
+    assert when.text == "Developing · first reported 1 Jun 2025 · updated 17:00"
     assert doc.texts("p").count("Nothing new in this section.") == 2
 
 

@@ -152,7 +152,7 @@ def test_a_json_feed_declaring_its_version_over_http_is_read(
     code, out, _ = cli("collect", "--config", str(feed_config(write_config, path)))
     assert code == 0
     assert out.strip() == (
-        "notes: ok, 1 items, 1 new; 2 refused (1 empty entry (no title or text), "
+        "notes: ok, 1 item, 1 new; 2 refused (1 empty entry (no title or text), "
         "1 not an entry (a JSON Feed item is an object))"
     )
     assert [i.url for i in items_of(tmp_path / "config.yaml")] == ["https://daily.example/one"]
@@ -194,8 +194,8 @@ def test_a_source_that_never_gives_anything_new_is_flagged(
     cli("collect", "--config", str(config))
     code, out, _ = cli("collect", "--config", str(config))
     assert code == 0
-    assert "mirror: ok, 1 items, 0 new; nothing new in any of its 2 runs" in out.splitlines()
-    assert "notes: ok, 1 items, 0 new" in out.splitlines()
+    assert "mirror: ok, 1 item, 0 new; nothing new in any of its 2 runs" in out.splitlines()
+    assert "notes: ok, 1 item, 0 new" in out.splitlines()
 
 
 def test_verbose_collection_prints_each_sources_accounting(

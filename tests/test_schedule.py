@@ -30,7 +30,7 @@ from briefing.runner.schedule import JOB_ID, JOB_TABLE, make_trigger, run_schedu
 from briefing.runner.windows import due_windows, latest_closed
 from briefing.stories import day_window
 
-from conftest import ROOT
+from conftest import ROOT, start_briefing
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = timedelta(days=1)
@@ -340,7 +340,8 @@ def test_restart_runs_a_missed_cycle_once_within_the_grace(
     clock.sleep(0.5)
     stop_within(stop, thread)
     assert not any("cycle 2" in m for m in messages[before:])
-    assert any(f"stopped after {runs} cycle(s)" in m for m in messages[before:])
+    stopped = f"stopped after {runs} cycle" + ("" if runs == 1 else "s")
+    assert any(stopped in m for m in messages[before:]), messages[before:]
     expected = make_trigger(config).get_next_fire_time(None, datetime.now(UTC))
     assert stored_jobs(config) == [(JOB_ID, expected.timestamp())]
 
@@ -379,7 +380,51 @@ def test_signals_stop_the_foreground_scheduler(write_config, tmp_path, signum):
     assert clock.monotonic() - began < 3
     assert proc.returncode == 0, "".join(lines) + rest
     assert f"{signal.Signals(signum).name} received" in rest
-    assert "stopped after 0 cycle(s)" in rest
+    assert "stopped after 0 cycles" in rest
+
+
+def _schedule_until(path: Path, wanted: str) -> tuple[list[str], str, int]:
+    """Start `briefing schedule` at the default log level, read stderr until a line holds
+    `wanted`, then Ctrl-C it: (lines read, the rest of stderr, exit status)."""
+    proc = start_briefing("schedule", "--config", str(path))
+    watchdog = threading.Timer(90, proc.kill)  # a line that never comes fails, never hangs
+    watchdog.start()
+    assert proc.stderr is not None
+    lines = []
+    for line in proc.stderr:
+        lines.append(line)
+        if wanted in line:
+            break
+    proc.send_signal(signal.SIGINT)
+    rest = proc.communicate(timeout=30)[1]
+    watchdog.cancel()
+    assert wanted in "".join(lines), "".join(lines) + rest
+    return lines, rest, proc.returncode
+
+
+@pytest.mark.slow
+def test_schedule_says_when_the_next_cycle_runs_without_v(write_config, tmp_path):
+    """At the default log level: the next cycle's time when the scheduler starts and after every
+    cycle, and one line when Ctrl-C stops it (exit 0); nothing of what -v adds."""
+    path = write_config(
+        {
+            "timezone": "Europe/Berlin",
+            "schedule": {"at": "07:00", "misfire_grace": "6h"},
+            "output": {"dir": str(tmp_path / "out"), "formats": ["md"]},
+        }
+    )
+    lines, rest, code = _schedule_until(path, "scheduler started; next cycle at ")
+    assert code == 0, "".join(lines) + rest
+    assert rest.strip().splitlines() == [
+        "SIGINT received; stopping the scheduler",
+        "scheduler stopped after 0 cycles",
+    ]
+    set_stored_run_time(load_config(path), datetime.now(UTC) - timedelta(hours=2))
+    lines, rest, code = _schedule_until(path, "cycle 1 finished; next cycle at ")
+    assert code == 0, "".join(lines) + rest
+    assert lines[0].startswith("scheduler started; next cycle at ")
+    assert not any(line.startswith("source ") for line in lines)  # -v's lines stay hidden
+    assert rest.strip().splitlines()[-1] == "scheduler stopped after 1 cycle"
 
 
 def test_a_schedule_that_cannot_start_raises_instead_of_idling(make_config):

@@ -254,7 +254,7 @@ def test_stories_continue_across_days_and_the_past_does_not_change(cli, setup, t
     assert strike["developing"] is False and alaska["developing"] is False
     assert len(stories) == 3  # nothing from day one is shown again
     md = (tmp_path / "out" / DAY2 / f"briefing-{DAY2}.md").read_text("utf-8")
-    assert "developing, first reported 2025-06-01" in md
+    assert "developing, first reported 1 Jun 2025" in md
 
     # day one rebuilt after day two was collected: exactly what its first build gave
     assert cli("build", "--config", str(config), "--date", DAY1)[0] == 0

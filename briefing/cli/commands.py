@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import BriefingError, ConfigError
+from ..text.plural import plural
+from .console import day_summary
 from .params import DateType, FormatList, config_option, configs_option, load
 
 if TYPE_CHECKING:
@@ -51,11 +53,13 @@ def build(
     """Collect, then build the briefing for one day (today's, while its window is open, is
     provisional)."""
     from ..pipeline import build as run_build
+    from ..pipeline.archive import write_archive
     from ..runner import locked
 
     config = load(config_path)
     day = day or _yesterday(config)
 
+    archive_failed: BriefingError | None = None
     with (
         locked(config, wait=True),
         _progress(len(config.sources) if not no_collect else 0) as on_done,
@@ -63,10 +67,17 @@ def build(
         result = run_build(
             config, day, formats, collect_first=not no_collect, on_done=on_done, rebuild=rebuild
         )
+        try:
+            write_archive(config)
+        except BriefingError as exc:  # the briefing is written: say where before failing
+            archive_failed = exc
     for path in result.files.values():
         click.echo(display_path(path))
     for line in _record_lines(result):
         click.echo(line)
+    click.echo(day_summary(result.briefing, result.reports))
+    if archive_failed is not None:
+        raise archive_failed
     if result.problems:  # a format that could not be made (a PDF cut at its time limit)
         raise BriefingError("\n".join(result.problems))
     if result.reports and all(r.status == "failed" for r in result.reports):
@@ -85,7 +96,7 @@ def collect(config_paths: tuple[str, ...]) -> None:
     for r in reports:
         note = f"; {r.note()}" if r.note() else ""
         detail = f" — {r.message}" if r.message else ""
-        click.echo(f"{r.name}: {r.status}, {r.fetched} items, {r.new} new{note}{detail}")
+        click.echo(f"{r.name}: {r.status}, {plural(r.fetched, 'item')}, {r.new} new{note}{detail}")
     if reports and all(r.status == "failed" for r in reports):
         raise BriefingError("every source failed; nothing was collected")
 
@@ -126,7 +137,11 @@ def schedule(config_path: str | None) -> None:
     from ..runner.schedule import run_scheduler
 
     path = find_config(config_path)
-    run_scheduler(path.resolve(), load(str(path)))
+    config = load(str(path))
+    if log.getEffectiveLevel() <= logging.WARNING:  # not -q: say when the next cycle runs
+        notice = logging.getLogger("briefing.schedule")
+        notice.setLevel(min(log.getEffectiveLevel(), logging.INFO))
+    run_scheduler(path.resolve(), config)
 
 
 def _record_lines(result: BuildResult) -> list[str]:
@@ -148,7 +163,7 @@ def _record_lines(result: BuildResult) -> list[str]:
 
 
 def _items(count: int) -> str:
-    return f"{count} item" if count == 1 else f"{count} items"
+    return plural(count, "item")
 
 
 def _report(report: CycleReport) -> None:
@@ -172,21 +187,23 @@ def check(config_path: str | None) -> None:
     import glob
 
     from ..render import Templates
+    from ..render.sample import render_check
 
     config = load(config_path)
-    problems = Templates(config.templates_dir, config.zone).check()
+    templates = Templates(config.templates_dir, config.zone)
+    problems = templates.check()  # found and parsed; then rendered, which finds the rest
+    problems = problems or render_check(templates, config.timezone)
     for index, source in enumerate(config.sources):
         if source.path:
             pattern = str(config.resolve(source.path))
             if not glob.glob(pattern, recursive=True):
-                problems.append(
-                    f"{config.path}: sources[{index}].path: no file matches {source.path!r}"
-                )
+                where = source._where or f"{config.path}: sources[{index}].path"
+                problems.append(f"{where}: no file matches {source.path!r}")
     if problems:
         raise ConfigError(problems)
     click.echo(
-        f"{display_path(str(config.path))}: OK ({len(config.sources)} sources, "
-        f"{len(config.sections)} sections)"
+        f"{display_path(str(config.path))}: OK ({plural(len(config.sources), 'source')}, "
+        f"{plural(len(config.sections), 'section')})"
     )
 
 

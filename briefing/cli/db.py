@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..text.plural import plural
 from .params import config_option, load
 
 
@@ -23,5 +24,5 @@ def db_copy(target: str, config_path: str | None) -> None:
     check_driver(target, "--to")
     report = copy_store(config.database_url, target)
     for table, count in report.counts.items():
-        click.echo(f"{table}: {count} rows")
-    click.echo(f"copied {sum(report.counts.values())} rows into {report.target}")
+        click.echo(f"{table}: {plural(count, 'row')}")
+    click.echo(f"copied {plural(sum(report.counts.values()), 'row')} into {report.target}")

@@ -18,21 +18,37 @@ from ..errors import BriefingError
 from .commands import build, check, collect, deliver, run, schedule
 from .db import db_group
 from .quality import eval_group, explain
+from .serve import serve
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, "--version", prog_name="briefing")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.option("-v", "--verbose", is_flag=True, help="Log each source and stage.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
-def cli(debug: bool, verbose: bool, quiet: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, verbose: bool, quiet: bool) -> None:
     """Turn the day's news on a topic into a sectioned briefing (Markdown, HTML, JSON, PDF)."""
+    if ctx.invoked_subcommand is None:  # plain `briefing`: how to use it, which is no error
+        click.echo(ctx.get_help())
+        return
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     _setup_logging(logging.ERROR if quiet and not debug else level)
 
 
 # in the order the README's command reference lists them
-for command in (build, collect, check, run, deliver, schedule, db_group, explain, eval_group):
+for command in (
+    build,
+    collect,
+    check,
+    run,
+    deliver,
+    schedule,
+    serve,
+    db_group,
+    explain,
+    eval_group,
+):
     cli.add_command(command)
 
 
@@ -55,6 +71,7 @@ def _setup_logging(level: int) -> None:
     logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
+    logging.getLogger("briefing.schedule").setLevel(logging.NOTSET)  # `schedule` may raise it
 
 
 def main(argv: list[str] | None = None) -> int:

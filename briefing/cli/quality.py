@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import UsageError
+from ..errors import UsageError, WorkError
 from .params import DateType, config_option, load
 
 
@@ -39,6 +39,8 @@ def explain(day: date, item: str | None, other: str | None, config_path: str | N
         from ..quality.explain import explain as run_explain
 
         lines = run_explain(load(config_path), day, item)
+        if len(lines) == 1 and lines[0].startswith("no items"):  # a search that found nothing
+            raise WorkError(lines[0])
     for line in lines:
         click.echo(line)
 

@@ -40,8 +40,11 @@ def find_config(explicit: str | None) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    looked = ", ".join(str(c) for c in candidates)
-    raise ConfigError(f"config file not found (looked for {looked}); pass --config PATH")
+    if explicit:
+        raise ConfigError(f"config file not found (looked for {explicit}); pass --config PATH")
+    looked = ", ".join([str(candidates[0]), *(f"${CONFIG_ENV}={c}" for c in candidates[1:])])
+    hint = "point it at a file that exists" if len(candidates) > 1 else f"set ${CONFIG_ENV}"
+    raise ConfigError(f"config file not found (looked for {looked}); pass --config PATH or {hint}")
 
 
 def load_config(path: Path) -> Config:
@@ -92,6 +95,9 @@ def load_config(path: Path) -> Config:
         from ..store.engine import check_driver
 
         check_driver(model.database, f"{shown}:{doc.line_of(('database',))} database")
+    for index, source in enumerate(model.sources):
+        loc = ("sources", index, "path" if source.path else "url")
+        source._where = f"{shown}:{doc.line_of(loc)} {format_path(loc)}"
     return model.located(path)
 
 

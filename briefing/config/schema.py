@@ -8,6 +8,7 @@ config through the registries (`briefing.sources`, `briefing.delivery`).
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -26,6 +27,23 @@ class OutputConfig(Strict):
     formats: list[Format] = DEFAULT_FORMATS
     """Formats written by `briefing build` unless `--format` says otherwise; `email` is the
     email-safe HTML (inline styles) used as a mail body, `briefing-D.email.html`."""
+
+    base_url: str | None = None
+    """Address where the output folder is published (`https://briefings.example.org/desk/`):
+    the Atom feed `feed.xml` then links to each briefing absolutely, and its ids derive from it.
+    Unset: the feed's links are relative to the feed."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = value.strip()
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+            raise ValueError(
+                f"expected an http(s) address such as https://example.org/briefings/, got {value!r}"
+            )
+        return url if url.endswith("/") else url + "/"
 
 
 class TopicConfig(Strict):

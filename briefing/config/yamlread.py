@@ -53,10 +53,7 @@ def read_yaml(text: str) -> YamlDocument:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlSyntaxError(line, f"YAML syntax error: {problem}") from None
+        raise _syntax_error(exc, text) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1, f"YAML syntax error: {exc}") from None
     doc = YamlDocument(data=None)
@@ -71,6 +68,45 @@ def read_yaml(text: str) -> YamlDocument:
         doc.problems.append(((), exc.line, str(exc)))
         doc.data, doc.fatal = {}, True
     return doc
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
+    """The line to fix and what is wrong there. A `[`, `{` or quote left open is noticed only
+    where the next construct begins, often many lines on: then the line is where it opened,
+    and the message says where the parser gave up."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    found = exc.problem_mark or exc.context_mark
+    if found is None:
+        return YamlSyntaxError(1, f"YAML syntax error: {problem}")
+    line = found.line + 1
+    opened: tuple[int, str] | None = None
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+        opened = (exc.context_mark.line + 1, "the quoted text that starts here")
+    else:
+        bracket = _open_bracket(text, found.index)
+        if bracket is not None:
+            opened = (bracket[0], f"the '{bracket[1]}' opened here")
+    if opened is None or opened[0] == line:
+        return YamlSyntaxError(line, f"YAML syntax error: {problem}")
+    start, what = opened
+    return YamlSyntaxError(start, f"YAML syntax error: in {what}: {problem} (line {line})")
+
+
+def _open_bracket(text: str, before: int) -> tuple[int, str] | None:
+    """The line and character of the innermost `[` or `{` still open at offset `before`."""
+    stack: list[tuple[int, str]] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= before:
+                break
+            if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                kind = "[" if isinstance(token, yaml.FlowSequenceStartToken) else "{"
+                stack.append((token.start_mark.line + 1, kind))
+            elif isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken) and stack:
+                stack.pop()
+    except yaml.YAMLError:
+        pass
+    return stack[-1] if stack else None
 
 
 class _TooBig(Exception):

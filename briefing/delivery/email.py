@@ -22,6 +22,7 @@ from typing import Literal, NoReturn
 import jinja2
 from pydantic import ConfigDict, Field, field_validator
 
+from ..text.plural import plural
 from .registry import TARGET_TYPES, DeliveryError, Package, TargetConfig, read_built
 
 log = logging.getLogger("briefing")
@@ -193,7 +194,8 @@ def _send_email(target: EmailTarget, key: str, package: Package) -> str:
             _smtp_send(target, password, msg, sender, rcpt)
         except _Temporary as exc:
             if attempt == target.retries:
-                raise DeliveryError(f"{rcpt}: {exc} (after {attempt + 1} attempts)", True) from None
+                tries = plural(attempt + 1, "attempt")
+                raise DeliveryError(f"{rcpt}: {exc} (after {tries})", True) from None
             wait = target.backoff * 2**attempt
             log.warning("email to %s: %s; retrying in %g s", rcpt, exc, wait)
             time.sleep(wait)

@@ -29,6 +29,7 @@ from .. import clock
 from ..config import Config
 from ..models import Item, SourceReport
 from ..sources import Fetched, ParseContext, SourceConfig, SourceFailure, read_documents
+from ..sources.documents import NO_FILE
 from ..sources.http import fetch, make_client
 from ..sources.registry import OVER_MAX_ITEMS
 from ..store import Store
@@ -141,7 +142,7 @@ def collect(
                 if fetched is not None and fetched.validators and source.url:
                     store.save_http_validators(source.url, *fetched.validators)
                 store.record_source(report)
-                _log(report)
+                _log(report, source)
                 if on_done is not None:
                     on_done(report)
                 reports[source.name] = report
@@ -259,8 +260,10 @@ def fit(item: Item, reading: Reading) -> Item:
     )
 
 
-def _log(report: SourceReport) -> None:
+def _log(report: SourceReport, source: SourceConfig) -> None:
     note = f"; {report.note()}" if report.note() else ""
     log.info("source %r: %s, %s%s", report.name, report.status, report.accounting(), note)
     if report.status not in ("ok", "not modified"):
-        log.warning("source %r: %s", report.name, report.message)
+        # a path that names no file is the config's to fix: say which line names it
+        where = f" ({source._where})" if report.message.startswith(NO_FILE) else ""
+        log.warning("source %r: %s%s", report.name, report.message, where)

@@ -13,6 +13,7 @@ from ..config import Config
 from ..models import Item, Story
 from ..stories import Classifier, Match, TopicGate
 from ..stories.assemble import assemble
+from ..text.plural import plural
 
 
 def explain(config: Config, day: date, wanted: str | None = None) -> list[str]:
@@ -55,7 +56,8 @@ def _item_lines(
     if story is None:
         return [*lines, ""]
     others = len(story.items) - 1
-    lines.append(f"  story {story.id}" + (f" with {others} other item(s)" if others else ""))
+    with_others = f" with {plural(others, 'other item')}" if others else ""
+    lines.append(f"  story {story.id}{with_others}")
     for section_id, score, found, excluded in classifier.explain(story):
         detail = ", ".join(_match(m) for m in found) or "no match"
         if excluded:

@@ -36,14 +36,25 @@ def render_email(briefing: Briefing, templates: Templates) -> str:
 
 
 def _run(template: jinja2.Template, briefing: Briefing, name: str, **extra: Any) -> str:
+    return run_template(template, name, b=briefing, **extra)
+
+
+def run_template(template: jinja2.Template, name: str, **context: Any) -> str:
+    """Render `template`; a template that fails is a one-line ConfigError naming its file and
+    line (the author must fix it), never a traceback."""
     try:
-        return template.render(b=briefing, **extra)
+        return template.render(**context)
     except jinja2.TemplateNotFound as exc:
         searched = ", ".join(str(p) for p in getattr(template.environment, "roots", []))
         raise ConfigError(f"template {exc.name!r} not found (searched {searched})") from None
     except jinja2.TemplateError as exc:
         where = f"{template.filename or name}:{_template_line(exc, template.filename)}"
         message = str(exc.message or type(exc).__name__).splitlines()[0][:200]
+        raise ConfigError(f"{where}: template error: {message}") from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
+        # a filter or method given what it cannot take (`b.title | local`)
+        where = f"{template.filename or name}:{_template_line(exc, template.filename)}"
+        message = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
         raise ConfigError(f"{where}: template error: {message}") from None
 
 

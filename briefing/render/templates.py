@@ -16,8 +16,16 @@ import jinja2
 from markupsafe import Markup
 
 from ..errors import ConfigError
+from ..text.plural import plural
 
-TEMPLATES = ("briefing.md.j2", "briefing.html.j2", "email.html.j2", "screen.css", "print.css")
+TEMPLATES = (
+    "briefing.md.j2",
+    "briefing.html.j2",
+    "email.html.j2",
+    "archive.html.j2",
+    "screen.css",
+    "print.css",
+)
 # Enough for inline text (never at a line start): emphasis, code, links, HTML, tables, entities.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
 
@@ -61,9 +69,7 @@ class Templates:
         env.filters["local"] = lambda dt, fmt="%Y-%m-%d %H:%M": _local(dt, zone, fmt)
         env.filters["markdown"] = markdown_html
         env.filters["longdate"] = lambda d: f"{d:%A} {d.day} {d:%B %Y}"
-        env.filters["plural"] = lambda n, word, many=None: (
-            f"{n} {word if n == 1 else (many or word + 's')}"
-        )
+        env.filters["plural"] = plural
         return env
 
     @property
@@ -130,4 +136,9 @@ def markdown_html(text: str) -> Markup:
 
 
 def _local(value: datetime | None, zone: ZoneInfo, fmt: str) -> str:
-    return value.astimezone(zone).strftime(fmt) if value else ""
+    """`value` in the briefing's zone, formatted by strftime; `%-d` is the day of the month
+    without a leading zero ("5 Dec"), on every platform."""
+    if not value:
+        return ""
+    here = value.astimezone(zone)
+    return here.strftime(fmt.replace("%-d", str(here.day)))

@@ -17,6 +17,7 @@ from ..config import Config
 from ..delivery import DeliveryError, Package
 from ..errors import UsageError
 from ..pipeline import build, collect_into_store
+from ..pipeline.archive import write_archive
 from ..store import FAILED, PENDING, SENT, Ledger
 from ..stories import day_window
 from .locks import locked
@@ -66,6 +67,7 @@ def cycle(
             days = [latest_closed(config, now)]
         for day in days:
             _build_and_deliver(config, day, force, report)
+        write_archive(config)
     return report
 
 
@@ -81,6 +83,7 @@ def deliver(config: Config, day: date, force: bool = False, wait: bool = False) 
     report = CycleReport()
     with locked(config, wait):
         _build_and_deliver(config, day, force, report)
+        write_archive(config)
     return report
 
 

@@ -29,8 +29,13 @@ from apscheduler.triggers.cron import CronTrigger
 
 from ..config import Config
 from ..config.cron import DAYS, crontab
+from ..text.plural import plural
 
 log = logging.getLogger("briefing")
+# What a foreground scheduler owes its operator at the default log level: when the next cycle
+# runs, after it starts and after every cycle, and when it stops (`briefing schedule` lets this
+# logger through unless -q).
+notice = logging.getLogger("briefing.schedule")
 
 JOB_ID = "briefing-cycle"
 JOB_TABLE = "apscheduler_jobs"
@@ -87,7 +92,7 @@ def run_scheduler(
     def started(_: SchedulerEvent) -> None:
         try:  # a listener's exception is only logged by APScheduler: keep it, stop, re-raise
             _install_job(scheduler, str(config_path), config)
-            log.info("scheduler started; next cycle at %s", _next_run(scheduler))
+            notice.info("scheduler started; next cycle at %s", _next_run(scheduler))
             scheduler.resume()
         except BaseException as exc:
             failure.append(exc)
@@ -106,7 +111,7 @@ def run_scheduler(
         runs += 1  # executed runs only: EVENT_JOB_SUBMITTED also fires for runs then missed
         if event.code == EVENT_JOB_ERROR:
             log.error("cycle %d failed: %s", runs, event.exception)
-        log.info("cycle %d finished; next cycle at %s", runs, _next_run(scheduler))
+        notice.info("cycle %d finished; next cycle at %s", runs, _next_run(scheduler))
 
     scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
     scheduler.add_listener(ran, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
@@ -121,7 +126,7 @@ def run_scheduler(
         watcher.join(timeout=5)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    log.info("scheduler stopped after %d cycle(s)", runs)
+    notice.info("scheduler stopped after %s", plural(runs, "cycle"))
     if failure:
         raise failure[0]
 
@@ -189,7 +194,7 @@ def _install_signals(stopping: threading.Event) -> dict[int, Any]:
     previous: dict[int, Any] = {}
 
     def handler(signum: int, _frame: object) -> None:
-        log.info("%s received; stopping the scheduler", signal.Signals(signum).name)
+        notice.info("%s received; stopping the scheduler", signal.Signals(signum).name)
         stopping.set()
 
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -14,6 +14,7 @@ from .http import FetchError, fetch
 from .registry import Document, SourceConfig, SourceFailure
 
 MAX_FILES = 5_000
+NO_FILE = "no file matches"  # a `path:` that names nothing: the config is what to fix
 
 
 @dataclass
@@ -40,7 +41,7 @@ def read_documents(
     matches = sorted(glob.glob(pattern, recursive=True)) if glob.has_magic(pattern) else [pattern]
     files = [Path(m) for m in matches if Path(m).is_file()]
     if not files:
-        raise SourceFailure(f"no file matches {source.path}")
+        raise SourceFailure(f"{NO_FILE} {source.path}")
     docs = []
     for file in files[:MAX_FILES]:
         try:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from ..models import Item
 from ..text.clean import title_text
 from ..text.dates import in_range, parse_timestamp
+from ..text.plural import plural
 from .entries import Entry, entry_items
 from .registry import OVER_MAX_ITEMS, SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
 
@@ -145,7 +146,8 @@ def _xml_feed(doc: Document, source: FeedSource, captured: datetime) -> Parsed:
     items, refused = entry_items(entries, source.name, outlet, captured, bases)
     warnings = _cap(doc, max(count, len(parsed.entries)), limit, refused)
     if data is doc.data and not _whole(doc.data):  # a cut of our own closes the document again
-        warnings.append(f"{doc.origin} breaks off after {len(parsed.entries)} entries{why}")
+        read = plural(len(parsed.entries), "entry")
+        warnings.append(f"{doc.origin} breaks off after {read}{why}")
     return Parsed(items, warnings, refused)
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from ..models import Item
 from ..registry import Registry, Strict
@@ -61,6 +61,8 @@ class SourceFailure(Exception):
 
 class SourceConfig(Strict):
     """The keys every source has; a registered subclass adds `type` and its own keys."""
+
+    _where: str = PrivateAttr("")  # `config.yaml:12 sources[3].path`, for messages (set at load)
 
     type: str
     """The source type (`feed`, `page`, `clipping`, or another registered one)."""

@@ -61,6 +61,12 @@ HTML_TAGS = {
     "code",
 }
 SAFE_LINK = re.compile(r"^(https?://[^\s\"'<>]+|#[\w-]+)$")
+# Our own relative links between the pages of the output folder: a briefing's "previous",
+# "next" and "all briefings", the archive's links to each day's files, the feed's links.
+OWN_LINK = re.compile(
+    r"^(\.\./)?((\d{4}-\d{2}-\d{2}/)?briefing-\d{4}-\d{2}-\d{2}\.(html|pdf|md|json|email\.html)"
+    r"(#[\w-]+)?|index\.html|previous\.html|next\.html|feed\.xml)$"
+)
 ACTIVE_URL = re.compile(r"^\s*(javascript|vbscript|file|data\s*:\s*text/html)", re.I)
 SCRIPT = re.compile(r"<\s*script", re.I)
 
@@ -86,12 +92,16 @@ class _Audit(HTMLParser):
         for name, value in attrs:
             if name.startswith("on") or name in ("src", "srcset", "background", "formaction"):
                 self.bad.append(f"{tag}[{name}]")
-            if name == "href" and not SAFE_LINK.match(value or ""):
+            if name == "href" and not (SAFE_LINK.match(value or "") or OWN_LINK.match(value or "")):
                 self.bad.append(f"href={value!r}")
             if ACTIVE_URL.match(value or ""):
                 self.bad.append(f"{tag}[{name}]={value!r}")
             if name == "style" and not self.allow_style:
                 self.bad.append(f"{tag}[style]")
+        if tag == "meta" and (dict(attrs).get("http-equiv") or "").lower() == "refresh":
+            target = (dict(attrs).get("content") or "").partition("url=")[2]
+            if not OWN_LINK.match(target):
+                self.bad.append(f"refresh to {target!r}")
 
 
 def audit_html(html: str, allow_style: bool = False) -> list[str]:
@@ -169,9 +179,39 @@ def audit_pdf(path: Path) -> list[str]:
     return bad
 
 
-def audit_outputs(folder: Path) -> list[str]:
-    """Every built file under `folder`, by format."""
+def audit_feed(text: str) -> list[str]:
+    """The Atom feed parses, each briefing has one entry, and no entry's HTML content holds
+    active content or a link that is neither http(s) nor one of our own pages."""
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring(text)
     bad: list[str] = []
+    ids = [e.findtext(f"{atom}id") for e in root.iter(f"{atom}entry")]
+    if len(ids) != len(set(ids)):
+        bad.append("duplicate entry ids")
+    for node in root.iter():
+        if node.tag == f"{atom}content":
+            bad += audit_html(node.text or "")
+        if node.tag == f"{atom}link":
+            href = node.get("href", "")
+            if not (SAFE_LINK.match(href) or OWN_LINK.match(href)):
+                bad.append(f"link {href!r}")
+    return bad
+
+
+def audit_outputs(folder: Path) -> list[str]:
+    """Every built file under `folder`, by format, and the archive's pages and feed."""
+    bad: list[str] = []
+    pages = [
+        *folder.glob("index.html"),
+        *folder.glob("*/previous.html"),
+        *folder.glob("*/next.html"),
+    ]
+    for path in sorted(pages):
+        bad += [f"{path.name}: {b}" for b in audit_html(path.read_text("utf-8"))]
+    for path in folder.glob("feed.xml"):
+        bad += [f"{path.name}: {b}" for b in audit_feed(path.read_text("utf-8"))]
     for path in sorted(folder.rglob("briefing-*")):
         if path.name.endswith(".email.html"):
             found = audit_html(path.read_text("utf-8"), allow_style=True)

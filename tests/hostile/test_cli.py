@@ -52,7 +52,9 @@ def test_date_edges(run, wire, value: str, code: int, message: str | None, what:
     result = run("build", "--config", wire, "--date", value, "--no-collect", "--format", "md")
     check(result, code, culprit=message)
     if code == 0:
-        assert result.out.strip().endswith(f"briefing-{value}.md")
+        path, summary = result.out.strip().splitlines()
+        assert path.endswith(f"briefing-{value}.md")
+        assert summary.endswith(": no new items on the topic in this window")
     else:
         (line,) = result.err.strip().splitlines()
         assert message is not None and message in line
