@@ -186,6 +186,19 @@ def test_max_stories_keeps_the_best_and_counts_the_rest(write_config) -> None:
         ("Ukrainian boxer wins heavyweight title fight", "The undisputed champion won.", False),
         ("US and China resume tariff talks", "Negotiators met in Geneva.", False),
         ("Gaza and Ukraine top the agenda", "Kyiv asked for air defence; Russia objected.", True),
+        (  # a foreign election that names Russia and NATO in passing
+            "Pro-Western candidate wins presidential runoff in Romania",
+            "Voters chose the centrist mayor of Bucharest in Sunday's runoff election, with "
+            "turnout at 64 per cent. The result reassured NATO allies, who had worried about "
+            "Russian interference in the first round of the election.",
+            False,
+        ),
+        (  # an election the war is the subject of
+            "Zelensky says no election while martial law lasts",
+            "Ukraine's president said a vote could not be held while Russia's invasion goes on, "
+            "rejecting Moscow's call for an election as a condition for peace talks.",
+            True,
+        ),
     ],
 )
 def test_the_shipped_topic_gate_keeps_look_alikes_out(title: str, body: str, passed: bool) -> None:
