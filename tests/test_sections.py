@@ -208,6 +208,41 @@ def test_the_shipped_topic_gate_keeps_look_alikes_out(title: str, body: str, pas
     assert gate.decide(item).passed is passed
 
 
+@pytest.mark.parametrize(
+    ("title", "body", "section"),
+    [
+        (  # life under the war: the fighting is only why the classes are underground
+            "Zaporizhzhia pupils sit exams in a school built below ground",
+            "Teachers say the underground school keeps classes going despite drones and "
+            "missiles; students from front-line villages also attend.",
+            "other",
+        ),
+        (  # the strike is the event, the school only where it fell
+            "Russian missile strike hits a school in Sumy, killing two",
+            "The ballistic missile struck the school yard during lessons, the governor said; "
+            "rescuers were searching the rubble.",
+            "battlefield",
+        ),
+        ("Rada extends martial law and mobilisation for 90 days", "", "other"),
+    ],
+)
+def test_the_shipped_catch_all_takes_life_under_the_war(
+    title: str, body: str, section: str
+) -> None:
+    clf = Classifier(load_config(Path(__file__).resolve().parent.parent / "config.yaml"))
+    s = story(title, body)
+    clf.assign(s)
+    assert s.section == section
+
+
+def test_a_catch_all_without_keywords_takes_only_what_matches_nothing(write_config) -> None:
+    war = {"id": "war", "title": "War", "keywords": [{"drone*": 2}]}
+    assert place(write_config, [war, OTHER], "Schools reopen", "Drones overhead.")[0] == "war"
+    life = {**OTHER, "keywords": ["school*"], "min_score": 1}
+    assert place(write_config, [war, life], "Schools reopen", "Drones overhead.")[0] == "other"
+    assert place(write_config, [war, life], "Drone strike", "Near a school.")[0] == "war"
+
+
 def test_explain_names_the_matched_terms_for_a_known_item(cli, write_config) -> None:
     config = write_config()
     assert cli("build", "--config", str(config), "--date", "2025-05-28", "--format", "json")[0] == 0

@@ -199,6 +199,9 @@ class Classifier:
             SectionRule(s, TermSet(s.keywords), TermSet(s.exclude), TermSet(s.context))
             for s in config.sections
         ]
+        # a catch-all with keywords of its own (life under the war, domestic politics) competes
+        # like any section; without keywords it only takes what nothing else does
+        self._scored = [r for r in self.rules if r.keywords.terms or not r.config.catch_all]
         catch = next((s for s in config.sections if s.catch_all), None)
         taken = {s.id for s in config.sections}
         self._order = {s.id: i for i, s in enumerate(config.sections)}
@@ -218,17 +221,15 @@ class Classifier:
         return {sid: score for sid, score, _, _ in self.explain(story)}
 
     def explain(self, story: Story) -> list[tuple[str, float, list[Match], list[str]]]:
-        """Per section (catch-all aside): score, the matches behind it, and the exclude terms
-        that zeroed it. A story is scored on all its items' titles and texts together, less
-        digests (key points, recaps: their words are other stories'); context terms count only
-        beside a keyword, so naming a leader alone places nothing."""
+        """Per section (a catch-all without keywords aside): score, the matches behind it, and
+        the exclude terms that zeroed it. A story is scored on all its items' titles and texts
+        together, less digests (key points, recaps: their words are other stories'); context
+        terms count only beside a keyword, so naming a leader alone places nothing."""
         reports = [item for item in story.items if not digest(item)] or story.items
         title = " \n ".join(item.title for item in reports)
         body = " \n ".join(item.body for item in reports)
         out = []
-        for rule in self.rules:
-            if rule.config.catch_all:
-                continue
+        for rule in self._scored:
             found = rule.keywords.matches(title, body)
             if found:
                 context = [replace(m, context=True) for m in rule.context.matches(title, body)]
@@ -276,9 +277,7 @@ class Classifier:
         """Set the story's section, score and tags (other sections that also match). A section
         must reach its `min_score` on keywords alone; context terms only rank those that do."""
         passing = []
-        for rule, (sid, score, found, _) in zip(
-            (r for r in self.rules if not r.config.catch_all), self.explain(story), strict=True
-        ):
+        for rule, (sid, score, found, _) in zip(self._scored, self.explain(story), strict=True):
             own = sum(m.points for m in found if not m.context)
             if score > 0 and own >= rule.config.min_score:
                 passing.append((sid, score))
