@@ -101,6 +101,10 @@ def made_headline(sentence: str) -> str:
             return clause
     if len(words) <= WHOLE_WORDS:
         return text
+    for match in _CLAUSE_END.finditer(text):  # a long complete clause beats a cut sentence
+        clause = text[: match.start()].rstrip()
+        if MIN_CLAUSE_WORDS <= len(clause.split()) <= WHOLE_WORDS:
+            return clause
     return " ".join(words[: HEADLINE_WORDS - 2]) + " …"
 
 

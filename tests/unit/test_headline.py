@@ -77,6 +77,14 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "killing 12 soldiers and wounding 60 more, the army said in a statement on Monday.",
             "Russia struck a training unit of Ukraine's ground forces with a missile on Sunday",
         ),
+        (  # a long sentence whose first clause is long too: whole clause, not a cut
+            "The chancellor says her first aim at the European Council meeting in Brussels on "
+            "Thursday is to agree a loan for Ukraine backed by Russia's immobilised assets, "
+            "before the summit with the US president that Washington wants to hold next month "
+            "in a Gulf capital to discuss a ceasefire and the lifting of some sanctions.",
+            "The chancellor says her first aim at the European Council meeting in Brussels on "
+            "Thursday is to agree a loan for Ukraine backed by Russia's immobilised assets",
+        ),
     ],
 )
 def test_a_made_headline_loses_its_dateline_and_keeps_its_lead_clause(
