@@ -29,8 +29,9 @@ _OPINION = re.compile(
     r"in pictures|quiz)\s*[:|–—-]|^(?:i|i'm|i've|we|my|our)\b"
 )
 # where a clause may end: punctuation, or before a word that opens a subordinate clause
-_CLAUSE_END = re.compile(
-    r"[,;:]\s|\s[–—-]\s|\s(?=(?:after|as|because|but|amid|although|since|while|when|where|"
+_CLAUSE_END = re.compile(  # a comma before an auxiliary closes a subject, not a clause
+    r"(?:,(?!\s+(?:has|have|had|is|are|was|were|will|would|can|could|should|may|might|must|"
+    r"does|did|do)\b)|[;:])\s|\s[–—-]\s|\s(?=(?:after|as|because|but|amid|although|since|while|when|where|"
     r"which|who|despite|following|saying|adding)\s)"
 )
 _SPECIFIC = re.compile(r"\d|^[A-ZА-ЯІЇЄҐ]")
@@ -99,12 +100,12 @@ def made_headline(sentence: str) -> str:
         clause = text[: match.start()].rstrip()
         if MIN_CLAUSE_WORDS <= len(clause.split()) <= HEADLINE_WORDS:
             return clause
-    if len(words) <= WHOLE_WORDS:
-        return text
-    for match in _CLAUSE_END.finditer(text):  # a long complete clause beats a cut sentence
+    for match in _CLAUSE_END.finditer(text):  # else the shortest complete lead clause
         clause = text[: match.start()].rstrip()
         if MIN_CLAUSE_WORDS <= len(clause.split()) <= WHOLE_WORDS:
             return clause
+    if len(words) <= WHOLE_WORDS:
+        return text
     return " ".join(words[: HEADLINE_WORDS - 2]) + " …"
 
 

@@ -39,11 +39,16 @@ _DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")  # U.S. U.K. e.g. a.m.
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
 _OPEN_DOUBLE = "“«"
 _CLOSE_DOUBLE = "”»"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
 _DATELINE = re.compile(
     # KYIV, May 28 (Reuters) - | WASHINGTON (AP) — | WASHINGTON, June 2. /TASS/. | Moscow:
     r"^(?:[A-Z][A-Z .,'’-]{2,40}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\([^)]{2,30}\))?\s*[-—–]+"
     r"|[A-Z][A-Za-z .'’-]{2,40},\s*[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*/[A-Z][A-Za-z-]{1,20}/\.?"
     r"|\((?:[A-Z][A-Za-z]*[-\s]*){1,3}\)\s*[-—–]?"
+    # Washington, Jan 10: | New Delhi, Nov 21 (IANS) -
+    r"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?,\s*"
+    + _MONTH
+    + r"\.?\s+\d{1,2}\s*(?:\([^)]{2,30}\))?\s*[:—–-]"
     r"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?:(?=\s+[A-Z]))\s*"
 )
 _SAYING = (

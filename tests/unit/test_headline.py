@@ -77,6 +77,18 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "killing 12 soldiers and wounding 60 more, the army said in a statement on Monday.",
             "Russia struck a training unit of Ukraine's ground forces with a missile on Sunday",
         ),
+        (
+            "Washington, Jan 10: The US Treasury announced sanctions on two Russian oil firms.",
+            "The US Treasury announced sanctions on two Russian oil firms",
+        ),
+        (  # the comma before "has" ends the subject's long phrase, not a clause: kept whole
+            "The president said that by admitting the use of a new missile against the city of "
+            "Dnipro on Thursday, has widened the war for the second time this year and broken "
+            "the UN Charter.",
+            "The president said that by admitting the use of a new missile against the city of "
+            "Dnipro on Thursday, has widened the war for the second time this year and broken "
+            "the UN Charter",
+        ),
         (  # a long sentence whose first clause is long too: whole clause, not a cut
             "The chancellor says her first aim at the European Council meeting in Brussels on "
             "Thursday is to agree a loan for Ukraine backed by Russia's immobilised assets, "
