@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -17,6 +18,7 @@ _UNPRINTABLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u206
 _MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.", re.I)
 
 
+@functools.lru_cache(maxsize=65_536)  # a feed's links are checked several times each
 def safe_url(url: str | None) -> str | None:
     """Keep only absolute http(s) links; anything else (javascript:, file:, data:) is dropped."""
     if not url:
@@ -31,6 +33,7 @@ def safe_url(url: str | None) -> str | None:
     return url[:2000]
 
 
+@functools.lru_cache(maxsize=65_536)
 def canonical_url(url: str | None) -> str | None:
     """Lower-case scheme and host, no fragment, tracking parameters, AMP/mobile variants or
     trailing slash: two spellings of one article's address become one string."""

@@ -48,11 +48,21 @@ def stem(word: str) -> str:
     return w
 
 
+_COUNTED: dict[str, str] = {}  # a word as written -> its stem, or "" when it is not counted
+
+
 def words(text: str) -> list[str]:
     out = []
+    counted = _COUNTED
     for raw in _WORD.findall(text):
-        w = stem(raw)
-        if len(w) > 1 and w not in STOPWORDS and not (w.isdigit() and len(w) < 2):
+        w = counted.get(raw)
+        if w is None:
+            w = stem(raw)
+            if not (len(w) > 1 and w not in STOPWORDS and not (w.isdigit() and len(w) < 2)):
+                w = ""
+            if len(counted) < 200_000:
+                counted[raw] = w
+        if w:
             out.append(w)
     return out
 
