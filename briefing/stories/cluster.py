@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,6 +32,8 @@ from .summary import View, apply_view, make_story
 NEIGHBOURS = 12  # candidate pairs kept per item
 POSTING_SHARE = 0.05  # a word in more than this share of the day's items proposes no pairs
 MIN_POSTINGS = 50
+MAX_POSTINGS = 250  # ... nor a word in more than this many (a 5,000-item day's share): the cost
+# of the candidates grows with the items, not with their square
 MIN_EDGE = 0.5  # similarities below half the threshold are left out of the graph
 LINK_CANDIDATES = 5  # earlier stories measured exactly per new group
 
@@ -185,23 +188,25 @@ def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> lis
     candidates then get their exact similarity. Cost grows with the items, not their pairs."""
     n = len(heads)
     vectors = [vec.of(item) for item in heads]
-    postings: dict[str, list[int]] = defaultdict(list)
+    postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
     for index, vector in enumerate(vectors):
-        for term in vector:
-            postings[term].append(index)
-    cap = max(MIN_POSTINGS, int(n * POSTING_SHARE))
+        for term, weight in vector.items():
+            indexes, weights = postings[term]
+            indexes.append(index)
+            weights.append(weight)
+    cap = max(MIN_POSTINGS, min(int(n * POSTING_SHARE), MAX_POSTINGS))
     limit = params.hours * 3600
     stamps = [item.when.timestamp() for item in heads]
     sums: list[dict[int, float]] = [{} for _ in range(n)]
     for i, vector in enumerate(vectors):
         partial: dict[int, float] = defaultdict(float)
         for term, weight in vector.items():
-            indexes = postings[term]
+            indexes, weights = postings[term]
             if len(indexes) > cap:
                 continue
-            for j in indexes:
-                if j > i:
-                    partial[j] += weight * vectors[j][term]
+            later = bisect_right(indexes, i)  # each pair once: only items after this one
+            for j, other in zip(indexes[later:], weights[later:], strict=True):
+                partial[j] += weight * other
         best = heapq.nlargest(NEIGHBOURS, partial.items(), key=lambda kv: kv[1])
         for j, _ in best:
             if abs(stamps[i] - stamps[j]) > limit:
