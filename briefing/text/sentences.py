@@ -39,6 +39,7 @@ _DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")  # U.S. U.K. e.g. a.m.
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
 _OPEN_DOUBLE = "“«"
 _CLOSE_DOUBLE = "”»"
+_CURLY_DOUBLE = re.compile("[“«”»]")
 _DATELINE = re.compile(
     # KYIV, May 28 (Reuters) - | WASHINGTON (AP) — | WASHINGTON, June 2. /TASS/. | Moscow:
     r"^(?:[A-Z][A-Z .,'’-]{2,40}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\([^)]{2,30}\))?\s*[-—–]+"
@@ -99,6 +100,8 @@ def _ends_here(sentence: str, match: re.Match[str], rest: str) -> bool:
 
 def balanced(text: str) -> bool:
     """Whether every double quotation opened in `text` is closed (straight quotes pair up)."""
+    if not _CURLY_DOUBLE.search(text):
+        return text.count('"') % 2 == 0
     depth = 0
     for char in text:
         if char in _OPEN_DOUBLE:

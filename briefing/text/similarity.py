@@ -84,6 +84,7 @@ class Vectorizer:
     def __init__(self, n: int, df: dict[str, int]) -> None:
         self.n = n
         self.df = df
+        self._idf: dict[str, float] = {}  # each term's weight, computed once
 
     @classmethod
     def from_bags(cls, bags: Iterable[Counter[str]]) -> Vectorizer:
@@ -95,7 +96,11 @@ class Vectorizer:
         return cls(n, df)
 
     def idf(self, term: str) -> float:
-        return math.log((self.n + 1) / (self.df.get(term, 0) + 1)) + 0.05
+        weight = self._idf.get(term)
+        if weight is None:
+            weight = math.log((self.n + 1) / (self.df.get(term, 0) + 1)) + 0.05
+            self._idf[term] = weight
+        return weight
 
     def vector(self, bag: Counter[str]) -> dict[str, float]:
         weights = {t: (1 + math.log(c)) * self.idf(t) for t, c in bag.items()}
