@@ -322,7 +322,9 @@ class _Reader:
 
     def kind(self, element: Any, default: str) -> str:
         """The content type feedparser gives a text element, if this reader reads it."""
-        attrs = attributes(element) if element.attrib else {}
+        if not element.attrib:
+            return default or "text/plain"
+        attrs = attributes(element)
         if "mode" in attrs:
             raise Unsure("a mode attribute")
         kind = content_type(attrs, default or "text/plain")
