@@ -128,6 +128,8 @@ class Store(BriefingRecords):
         now = clock.now()
         with self.begin() as conn:
             insert = dialect_insert(conn)
+            if conn.dialect.name == "sqlite":  # the write lock first: see _sqlite_insert
+                conn.exec_driver_sql("UPDATE meta SET value = value WHERE 0")
             for start in range(0, len(batch), 500):
                 chunk = batch[start : start + 500]
                 ids = [i.id for i in chunk]
@@ -338,38 +340,40 @@ class Store(BriefingRecords):
 
 
 def _sqlite_insert(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
-    """INSERT ... ON CONFLICT DO NOTHING, row by row on the driver's cursor in the open
-    transaction, each value converted by its column type as SQLAlchemy converts it; the ids
-    the database inserted. (SQLAlchemy's many-row INSERT ... RETURNING costs five times as
-    much in Python, and collection's one thread stores every source.)"""
+    """INSERT the rows whose id is not stored on the driver's cursor, each value converted by
+    its column type as SQLAlchemy converts it; the ids inserted. The transaction holds SQLite's
+    write lock from its start, so no other writer comes between the look-up and the insert
+    and the rows looked up as new are the rows inserted. (SQLAlchemy's many-row INSERT ...
+    RETURNING costs several times as much in Python, in collection's one storing thread.)"""
     columns = list(items.columns)
     dialect = conn.dialect
     convert = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
     names = ", ".join(c.name for c in columns)
     sql = f"INSERT INTO items ({names}) VALUES ({', '.join('?' * len(columns))})"
-    sql += " ON CONFLICT DO NOTHING"
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    added = set()
     seen: dict[tuple[str, Any], Any] = {}  # one conversion per value: many rows share times
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        for row in rows:
-            values = []
+        ids = [row["id"] for row in rows]
+        marks = ", ".join("?" * len(ids))
+        stored = {r[0] for r in cursor.execute(f"SELECT id FROM items WHERE id IN ({marks})", ids)}
+        new = [row for row in rows if row["id"] not in stored]
+        values = []
+        for row in new:
+            value = []
             for name, f in convert:
-                value = row[name]
-                if f is not None and value is not None:
-                    key = (name, value)
-                    if key not in seen:
-                        seen[key] = f(value)
-                    value = seen[key]
-                values.append(value)
-            cursor.execute(sql, values)
-            if cursor.rowcount == 1:
-                added.add(row["id"])
+                v = row[name]
+                if f is not None and v is not None:
+                    if (name, v) not in seen:
+                        seen[name, v] = f(v)
+                    v = seen[name, v]
+                value.append(v)
+            values.append(value)
+        cursor.executemany(sql, values)
     except dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy raises it (a locked store...)
         raise sa.exc.DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
     finally:
         cursor.close()
-    return added
+    return {row["id"] for row in new}
 
 
 def _item_row(item: Item, stored: datetime) -> dict[str, Any]:
