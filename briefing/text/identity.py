@@ -19,7 +19,9 @@ _MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.", re.I)
 _AMP = re.compile(r"(/amp/?|\.amp|/amp\.html)$", re.I)
 # an address canonical_url leaves as it is (but for its scheme): lower-case host, no port,
 # query or fragment, a path of plain characters
-_PLAIN_URL = re.compile(r"https?://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?\Z")
+_PLAIN_URL = re.compile(
+    r"https?://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?\Z"
+)
 
 
 @functools.lru_cache(maxsize=65_536)  # a feed's links are checked several times each
