@@ -23,6 +23,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 
 from ..models import Item, Story
 from ..text.identity import normal_title
@@ -135,7 +136,10 @@ def _agglomerate(
     size = [1] * n
     alive = [True] * n
     members = [[i] for i in range(n)]
-    heap = [(-s, i, j) for i in range(n) for j, s in sums[i].items() if i < j]
+    # a pair below the threshold never merges (the loop would stop at it), so it is never
+    # queued; its similarity still counts in the sums of the groups it joins
+    threshold = params.threshold
+    heap = [(-s, i, j) for i in range(n) for j, s in sums[i].items() if i < j and s >= threshold]
     heapq.heapify(heap)
     while heap:
         neg, i, j = heapq.heappop(heap)
@@ -157,9 +161,9 @@ def _agglomerate(
             sums[k].pop(j, None)
         sums[i].pop(j, None)
         for k, s in sums[i].items():
-            if alive[k]:
+            if alive[k] and (mean := s / (size[i] * size[k])) >= threshold:
                 a, b = min(i, k), max(i, k)
-                heapq.heappush(heap, (-(s / (size[i] * size[k])), a, b))
+                heapq.heappush(heap, (-mean, a, b))
     groups = []
     for i in range(n):
         if alive[i]:
@@ -205,9 +209,10 @@ def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> lis
             if len(indexes) > cap:
                 continue
             later = bisect_right(indexes, i)  # each pair once: only items after this one
-            for j, other in zip(indexes[later:], weights[later:], strict=True):
+            for j, other in zip(indexes[later:], weights[later:], strict=False):  # same length
                 partial[j] += weight * other
-        best = heapq.nlargest(NEIGHBOURS, partial.items(), key=lambda kv: kv[1])
+        # what heapq.nlargest gives (its documented equivalent), with the key in C
+        best = sorted(partial.items(), key=itemgetter(1), reverse=True)[:NEIGHBOURS]
         for j, _ in best:
             if abs(stamps[i] - stamps[j]) > limit:
                 continue
