@@ -94,3 +94,42 @@ def test_sqlite_insert_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
         for path in paths
     ]
     assert dumps[0] == dumps[1]
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def _dies_in_child(n: int) -> int:
+    import os
+
+    if os.getpid() != PARENT:
+        os._exit(1)  # the child dies without sending its half
+    return n * n
+
+
+PARENT = 0
+
+
+def test_split_map_gives_the_map_with_or_without_a_child() -> None:
+    """Per-story work on two cores gives what one gives: in order, when a thread runs (no
+    fork), and when the child dies (its half done here)."""
+    import os
+    import threading
+
+    from briefing.stories import split
+
+    jobs = list(range(split.MIN_JOBS + 7))
+    expected = [n * n for n in jobs]
+    assert split.split_map(_square, jobs) == expected
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert split.split_map(_square, jobs) == expected
+    finally:
+        stop.set()
+        other.join()
+    global PARENT
+    PARENT = os.getpid()
+    assert split.split_map(_dies_in_child, jobs) == expected

@@ -23,11 +23,13 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from operator import itemgetter
 
 from ..models import Item, Story
 from ..text.identity import normal_title
 from ..text.similarity import ItemVectors, Vectorizer, cosine
+from .split import split_map
 from .summary import View, apply_view, make_story
 
 NEIGHBOURS = 12  # candidate pairs kept per item
@@ -109,10 +111,13 @@ def make_stories(
         for item in group:
             result.assigned[item.id] = story_id
     views = views or {}
+    jobs = []
     for story_id, items in members.items():
         first, first_day = origins.get(story_id, (min(i.when for i in items), day))
-        developing = first_day < day
-        story = make_story(story_id, items, first, developing, vec, params.summary_sentences)
+        jobs.append((story_id, items, first, first_day < day))
+    made = split_map(partial(_story, vec=vec, sentences=params.summary_sentences), jobs)
+    for (story_id, items, _, _), story in zip(jobs, made, strict=True):
+        story.items = sorted(items, key=lambda i: (i.when, i.id))  # (not a child's copies)
         view = views.get(story_id)
         if view is not None and set(recorded.get(story_id, ())) >= set(items):
             apply_view(story, view)
@@ -124,6 +129,11 @@ def make_stories(
         result.stories.append(story)
     result.stories.sort(key=lambda s: (s.first_reported or s.latest, s.id))
     return result
+
+
+def _story(job: tuple[str, list[Item], datetime, bool], vec: ItemVectors, sentences: int) -> Story:
+    story_id, items, first, developing = job
+    return make_story(story_id, items, first, developing, vec, sentences)
 
 
 def _agglomerate(
