@@ -1,5 +1,6 @@
 """PDF speed and size for one day's briefing (targets: 500 items -> PDF <= 8 s, < 40 pages;
-our render_pdf <= 1.1 x bare WeasyPrint on the same HTML and CSS).
+our render_pdf <= 1.1 x bare WeasyPrint on the same HTML and CSS in one process; the whole
+`briefing build --format pdf` process <= 1.3 x a bare WeasyPrint process on the same HTML).
 
     python benchmarks/pdf.py --items 500 --runs 5
     python benchmarks/pdf.py --items 500 --keep /tmp/pdfbench   # keep workload, config, output
@@ -8,7 +9,9 @@ Generates a workload with benchmarks/generate.py (one day, 2025-05-28, 50 source
 config beside it (the shipped config.yaml with one feed source over the generated files, no
 topic gate), builds the briefing once (collect + stories + md/html/json), then times
 `render_html`, our `render_pdf` and bare WeasyPrint (after one untimed warm-up). Prints median
-(min-max) seconds, the PDF's pages and size, and the process's peak RSS.
+(min-max) seconds, the PDF's pages and size, and the process's peak RSS. Then, as whole
+processes side by side (benchmarks/ratios.py), `briefing build --no-collect --format pdf`
+against a bare WeasyPrint process laying out the same HTML with the same stylesheet.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ TARGET_PAGES = 40  # strictly fewer
 TARGET_RATIO = 1.1
 
 sys.path.insert(0, str(HERE))
+import ratios  # noqa: E402
 from generate import write  # noqa: E402
 
 
@@ -121,6 +125,9 @@ def bench(work: Path, n_items: int, runs: int) -> None:
     print(f"pdf (bare)       {stats(bare_times)}   {bare_pages} pages, {bare_kib:.0f} KiB")
     print(f"ours / bare      {ratio:.2f}   target <= {TARGET_RATIO}: {ok(ratio <= TARGET_RATIO)}")
     print(f"peak RSS         {peak_kib / 1024:.0f} MB")
+    whole = work / "whole"
+    whole.mkdir()
+    print(ratios.table(ratios.bench_pdf(whole, runs, n_items)))
 
 
 def main() -> None:

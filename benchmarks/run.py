@@ -1,24 +1,29 @@
-"""The whole benchmark suite as one table: collect, concurrency, build stages, store size, CLI.
+"""The whole benchmark suite as one table: collect, concurrency, build stages, the PDF, store
+size, CLI.
 
-    python benchmarks/run.py              # the issue's sizes, 5 runs each (several minutes)
-    python benchmarks/run.py --quick      # smaller sizes, a smoke run in about a minute
+    python benchmarks/run.py              # the issues' sizes, 5 runs each (about ten minutes)
+    python benchmarks/run.py --quick      # smaller sizes, a smoke run in about two minutes
     python benchmarks/run.py --runs 7 --keep /tmp/bench   # keep workloads, configs, databases
 
 Every figure is the median of `--runs` runs with (min-max); every ratio compares two medians
-measured in the same run, side by side. Workloads come from benchmarks/generate.py (seeded);
-configs are the shipped config.yaml with generated feed sources, no topic gate and a database
-of their own. Targets (issue 8, 2-core machine) are printed beside the figures as ok/MISSED.
+measured in the same run, side by side (runs alternate between the two sides). Workloads come
+from benchmarks/generate.py (seeded); configs are the shipped config.yaml with generated feed
+sources, no topic gate and a database of their own. Targets are printed beside the figures as
+ok/MISSED.
 
-- collect: `collect_into_store` over 10,000 items in 100 local feed files (one source per file: a
-  source keeps at most 5,000 items), a fresh database each run, against bare
-  `feedparser.parse` of the same files;
+- collect (benchmarks/ratios.py): 10,000 new entries from 25 local feed files against bare
+  `feedparser.parse` of the same files, in-process and as whole processes, a fresh database
+  each run;
 - concurrency: 500 `url:` sources on a local HTTP server that answers each request after
   200 ms, collected with the default concurrency, a fresh database each run;
 - build stages of a 500- and a 5,000-item day, each run on a fresh copy of the collected
   database: select+gate+cluster (`assemble`, not recorded), classify, the whole build of
   md/html/json ("everything but the PDF") and the whole build of the PDF; the two builds run in
-  a fresh process each (imports untimed) that reports its peak RSS (VmHWM); the PDF against bare
-  WeasyPrint comes from benchmarks/pdf.py's `bench`;
+  a fresh process each (imports untimed) that reports its peak RSS (VmHWM);
+- a 10,000-item day (benchmarks/ratios.py): `briefing build --no-collect --format md,html,json`
+  as a whole process, wall time and peak RSS;
+- the PDF (benchmarks/ratios.py): `briefing build --no-collect --format pdf` of a 500-item day
+  as a whole process against a bare WeasyPrint process laying out the same HTML and stylesheet;
 - store size: building one 500-item day with 1,000 versus 100,000 items stored;
 - `briefing --help` wall time in a subprocess.
 Progress goes to stderr, the table to stdout.
@@ -28,10 +33,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import json
 import logging
-import re
 import shutil
 import statistics
 import subprocess
@@ -46,7 +49,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import feedparser
 import yaml
 
 from briefing.config import Config, load_config
@@ -62,7 +64,7 @@ DAY = date(2025, 5, 28)
 DELAY = 0.2  # seconds the slow server waits before each answer
 
 sys.path.insert(0, str(HERE))
-import pdf as pdf_bench  # noqa: E402
+import ratios  # noqa: E402
 from generate import write  # noqa: E402
 
 CHILD = """
@@ -91,14 +93,15 @@ print(json.dumps({"seconds": seconds, "peak": peak}))
 @dataclass
 class Sizes:
     collect_items: int = 10_000
-    collect_sources: int = 100
+    collect_sources: int = 25
     slow_sources: int = 500
     days: tuple[int, ...] = (500, 5_000)
     stored: tuple[int, int] = (1_000, 100_000)
     store_day: int = 500
+    big_day: int = 10_000
 
 
-QUICK = Sizes(1_000, 50, 500, (500, 1_000), (1_000, 10_000), 500)
+QUICK = Sizes(2_000, 25, 500, (500, 1_000), (1_000, 10_000), 500, 2_000)
 
 
 @dataclass
@@ -181,39 +184,6 @@ def collected(config: Config) -> int:
     if failed:
         raise RuntimeError(f"{len(failed)} sources failed, e.g. {failed[0].message}")
     return sum(r.new for r in reports)
-
-
-# --- 1. collect ------------------------------------------------------------------------------
-
-
-def bench_collect(work: Path, sizes: Sizes, runs: int, table: Table) -> None:
-    feeds = work / "collect"
-    progress(f"collect: {sizes.collect_items} items over {sizes.collect_sources} files")
-    write(feeds, sizes.collect_items, sizes.collect_sources, 1, DAY, seed=11)
-    database = work / "collect.db"
-    config = write_config(work / "collect.yaml", file_sources(feeds), database)
-    files = sorted(feeds.glob("source-*.xml"))
-    counts: dict[str, int] = {}
-
-    def ours() -> None:
-        counts["ours"] = collected(config)
-
-    def bare() -> None:
-        counts["bare"] = sum(
-            len(feedparser.parse(io.BytesIO(f.read_bytes())).entries) for f in files
-        )
-
-    ours_times, bare_times = [], []
-    for _ in range(runs):  # interleaved, so both sides see the same machine
-        ours_times += timed(ours, 1, before=fresh(database))
-        bare_times += timed(bare, 1)
-    ours_rate = [counts["ours"] / t for t in ours_times]
-    bare_rate = [counts["bare"] / t for t in bare_times]
-    ratio = statistics.median(ours_rate) / statistics.median(bare_rate)
-    n = f"{counts['ours']:,} items"
-    table.add(f"collect {n}, local files", spread(ours_rate, "items/s", 0))
-    table.add(f"bare feedparser, same files ({counts['bare']:,})", spread(bare_rate, "items/s", 0))
-    table.add("collect / bare feedparser throughput", f"{ratio:.2f}", ">= 0.7", ratio >= 0.7)
 
 
 # --- 2. concurrency --------------------------------------------------------------------------
@@ -347,40 +317,18 @@ def bench_day(work: Path, n_items: int, runs: int, table: Table) -> None:
         )
 
 
-def bench_pdf_ratio(work: Path, runs: int, table: Table) -> None:
-    """benchmarks/pdf.py's comparison of our PDF stage with bare WeasyPrint."""
-    progress("pdf vs bare WeasyPrint (benchmarks/pdf.py)")
-    out = io.StringIO()
-    (work / "pdf").mkdir()
-    with contextlib.redirect_stdout(out):
-        pdf_bench.bench(work / "pdf", 500, runs)
-    text = out.getvalue()
-    ours = re.search(
-        r"^pdf \(ours\)\s+median ([\d.]+) s \(min ([\d.]+), max ([\d.]+)\)", text, re.M
-    )
-    bare = re.search(
-        r"^pdf \(bare\)\s+median ([\d.]+) s \(min ([\d.]+), max ([\d.]+)\)", text, re.M
-    )
-    ratio = re.search(r"^ours / bare\s+([\d.]+)", text, re.M)
-    if not (ours and bare and ratio):
-        table.notes.append("benchmarks/pdf.py printed something unexpected:\n" + text)
-        return
-    table.add("500-item day: render_pdf (pdf.py)", "{} s ({}-{})".format(*ours.groups()))
-    table.add("500-item day: bare WeasyPrint, same HTML", "{} s ({}-{})".format(*bare.groups()))
-    value = float(ratio.group(1))
-    table.add("render_pdf / bare WeasyPrint", f"{value:.2f}", "<= 1.1", value <= 1.1)
-
-
 # --- 4. store size ---------------------------------------------------------------------------
 
 
 def bench_store(work: Path, sizes: Sizes, runs: int, table: Table) -> None:
-    """The same 500-item day, with little or much history (ending two days earlier, so no item
-    of it falls in the day's window) in the store."""
+    """The same 500-item day, with little or much history in the store. The history ends 41
+    days before the day: beyond the days a build records first when they hold items but were
+    never built (pipeline.build.CATCH_UP_DAYS), which would make the larger store's build
+    build a month of days too, and measure that rather than reading from a larger store."""
     small, large = sizes.stored
     day = work / "store-day"
     write(day, sizes.store_day, 50, 1, DAY, seed=21)
-    first = DAY - timedelta(days=200)
+    first = DAY - timedelta(days=240)
     configs = {}
     for total in (small, large):
         history = work / f"store-history-{total}"
@@ -424,11 +372,15 @@ def bench_help(runs: int, table: Table) -> None:
 
 def bench(work: Path, sizes: Sizes, runs: int, slow_runs: int) -> Table:
     table = Table()
-    bench_collect(work, sizes, runs, table)
+    for row in ratios.bench_collect(work, runs, sizes.collect_items, sizes.collect_sources):
+        table.add(*row)
     bench_concurrency(work, sizes, slow_runs, table)
     for n_items in sizes.days:
         bench_day(work, n_items, runs, table)
-    bench_pdf_ratio(work, runs, table)
+    for row in ratios.bench_day(work, runs, sizes.big_day):
+        table.add(*row)
+    for row in ratios.bench_pdf(work, runs):
+        table.add(*row)
     bench_store(work, sizes, runs, table)
     bench_help(runs, table)
     return table

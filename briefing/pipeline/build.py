@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from .. import clock
 from ..config import Config
@@ -51,6 +52,28 @@ def build(
     re-opens a recorded day: it is built as if for the first time."""
     formats = list(formats or config.output.formats)
     templates = Templates(config.templates_dir, config.zone)
+    worker = None
+    if "pdf" in formats:  # its imports and fonts load while we collect and cluster
+        from ..render.pdf import PdfWorker
+
+        worker = PdfWorker(templates.source("print.css"), templates.roots)
+    try:
+        return _build(config, day, formats, templates, collect_first, on_done, rebuild, worker)
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _build(
+    config: Config,
+    day: date,
+    formats: list[str],
+    templates: Templates,
+    collect_first: bool,
+    on_done: Progress | None,
+    rebuild: bool,
+    worker: Any,
+) -> BuildResult:
     now = clock.now()
     opens, closes = day_window(config, day)
     if now < opens:
@@ -81,7 +104,8 @@ def build(
     )
     briefing.provisional = provisional
     paths = output_paths(config.output_dir, day, formats)
-    rendered, problems = render_all(briefing, templates, formats, paths, config.limits.pdf_timeout)
+    limit = config.limits.pdf_timeout
+    rendered, problems = render_all(briefing, templates, formats, paths, limit, worker)
     write_all({paths[fmt]: data for fmt, data in rendered.items()})
     log.info(
         "built %s: %d stories from %d items (%d dropped by the topic gate)",

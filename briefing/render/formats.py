@@ -146,6 +146,7 @@ def render_all(
     formats: list[str],
     paths: dict[str, Path],
     pdf_timeout: float,
+    pdf_worker: Any = None,
 ) -> tuple[dict[str, bytes], list[str]]:
     """Every wanted format's bytes, in the order of FORMATS, and one line per format that could
     not be made: a PDF that fails or overruns is reported and the others are still made."""
@@ -161,7 +162,9 @@ def render_all(
             html = html or render_html(briefing, templates)
             css = templates.source("print.css")
             try:
-                rendered[fmt] = render_pdf_within(html, css, templates.roots, pdf_timeout)
+                rendered[fmt] = render_pdf_within(
+                    html, css, templates.roots, pdf_timeout, worker=pdf_worker
+                )
             except WorkError as exc:  # the PDF alone is lost: the other formats still appear
                 others = "; the other formats were written" if len(formats) > 1 else ""
                 problems.append(f"{paths[fmt]} not written: {exc}{others}")

@@ -1,9 +1,7 @@
-"""PDF: the briefing's HTML laid out by WeasyPrint with the print stylesheet.
+"""PDF: the briefing's HTML laid out by WeasyPrint with the print stylesheet, in a child.
 
-WeasyPrint is imported here only, so `briefing --help` and Markdown-only builds stay fast. Its
-fetcher serves `data:` URLs and files inside the template directories (a logo or font a template
-author put there, found relative to them) and nothing else: rendering never reads another local
-file or contacts an address, whatever a feed managed to put into the HTML.
+WeasyPrint is imported only by the child (`render_pdf` in pdfworker.py), so `briefing --help`
+and Markdown-only builds stay fast; its fetcher reads nothing outside the template directories.
 
 WeasyPrint cannot be interrupted from inside (a thread cannot be stopped, and it may hold the
 GIL in a long layout), so a build lays the PDF out in a child process that is killed when it
@@ -11,58 +9,47 @@ overruns `limits.pdf_timeout`: a runaway layout costs that many seconds, never t
 The child is forked while this process runs no other thread (cheap); otherwise (the scheduler
 runs cycles in threads) it is a fresh interpreter, because forking a threaded process can copy a
 lock some other thread holds.
+
+A build that writes a PDF starts its child first of all (`PdfWorker`): a fresh interpreter that
+imports WeasyPrint and lays out a small page with the print stylesheet (fonts found, caches
+filled) while the build collects, clusters and renders the other formats, then waits for the
+briefing. The time limit counts from when the briefing is sent, so it still stops a runaway
+layout and only that; the start-up has a limit of its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing
 import os
+import select
 import subprocess
 import sys
 import threading
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from ..errors import WorkError
+from ..pdfworker import WARM_UP, framed, main, render_pdf
+
+__all__ = ["PdfTimeout", "PdfWorker", "render_pdf", "render_pdf_within"]
 
 log = logging.getLogger("briefing")
-
-
-def render_pdf(html: str, css: str, roots: list[Path]) -> bytes:
-    """Lay out `html` with `css`; raise WorkError with WeasyPrint's reason if it cannot.
-
-    `roots` are the template directories, first the one relative URLs resolve against."""
-    try:
-        import weasyprint
-    except (ImportError, OSError) as exc:  # OSError: Pango or its fonts missing
-        raise WorkError(f"PDF output needs WeasyPrint and Pango: {exc}") from None
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    fetcher = _fetcher(roots)
-    base = roots[0].resolve().as_uri() + "/" if roots else None
-    try:
-        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
-        stylesheet = weasyprint.CSS(string=css, base_url=base, url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=[stylesheet], attachments=[])
-    except RecursionError:
-        raise WorkError("PDF layout failed: the document is nested too deeply") from None
-    except BaseException as exc:  # FatalURLFetchingError is not an Exception subclass
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise WorkError(f"PDF layout failed: {type(exc).__name__}: {exc}") from None
 
 
 class PdfTimeout(WorkError):
     """The layout overran its wall-clock limit and was stopped."""
 
 
-def render_pdf_within(html: str, css: str, roots: list[Path], seconds: float) -> bytes:
-    """render_pdf() in a child process, stopped after `seconds`; raise WorkError (PdfTimeout
-    when it overran) with a one-line reason."""
+def render_pdf_within(
+    html: str, css: str, roots: list[Path], seconds: float, worker: PdfWorker | None = None
+) -> bytes:
+    """render_pdf() in a child process (`worker`, when one was started early), stopped after
+    `seconds`; raise WorkError (PdfTimeout when it overran) with a one-line reason."""
+    if worker is not None:
+        return worker.render(html, css, roots, seconds)
     if threading.active_count() > 1 or multiprocessing.current_process().daemon:
         return _in_fresh_python(html, css, roots, seconds)  # (a daemon may not fork children)
     context = multiprocessing.get_context("fork")
@@ -102,13 +89,13 @@ def _child(send: Any, html: str, css: str, roots: list[Path]) -> None:
 
 
 def _in_fresh_python(html: str, css: str, roots: list[Path], seconds: float) -> bytes:
-    """The same in a new interpreter (`python -m briefing.render.pdf`): the job travels as JSON on
+    """The same in a new interpreter (`python -m briefing.pdfworker`): the job travels as JSON on
     stdin, the PDF comes back on stdout, a one-line reason on stderr."""
     job = json.dumps({"html": html, "css": css, "roots": [str(r) for r in roots]})
     package_root = str(Path(__file__).resolve().parents[2])
     path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "briefing.render.pdf"],
+        [sys.executable, "-m", "briefing.pdfworker"],
         env={**os.environ, "PYTHONPATH": path},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -120,41 +107,77 @@ def _in_fresh_python(html: str, css: str, roots: list[Path], seconds: float) -> 
         proc.kill()
         proc.communicate()
         raise PdfTimeout(_overran(seconds)) from None
-    if proc.returncode != 0 or not out.startswith(b"%PDF"):
-        lines = err.decode("utf-8", "replace").strip().splitlines()
-        reason = lines[-1] if lines else f"the renderer died (exit {proc.returncode})"
-        raise WorkError(reason if reason.startswith("PDF") else f"PDF layout failed: {reason}")
+    return _result(proc.returncode, out, err)
+
+
+STARTUP_LIMIT = 120.0  # seconds a worker may take to import WeasyPrint and warm up
+
+
+class PdfWorker:
+    """A fresh interpreter, started early, that lays out one briefing (see the module
+    docstring). `render` sends it the briefing; `close` ends it, whatever happened."""
+
+    def __init__(self, css: str, roots: list[Path]) -> None:
+        package_root = str(Path(__file__).resolve().parents[2])
+        path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "briefing.pdfworker", "--worker"],
+            env={**os.environ, "PYTHONPATH": path},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,
+        )
+        warm = {"html": WARM_UP, "css": css, "roots": [str(r) for r in roots]}
+        assert self.proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):  # (a worker that died says why in `render`)
+            # small enough for the pipe's buffer, so this never waits for the worker
+            self.proc.stdin.write(framed(json.dumps(warm).encode("utf-8")))
+
+    def render(self, html: str, css: str, roots: list[Path], seconds: float) -> bytes:
+        """The briefing's PDF, laid out within `seconds` of sending it; WorkError (PdfTimeout
+        when it overran) with a one-line reason otherwise."""
+        try:
+            self._ready()
+            job = {"html": html, "css": css, "roots": [str(r) for r in roots]}
+            message = json.dumps(job).encode("utf-8")
+            try:
+                out, err = self.proc.communicate(framed(message), timeout=seconds)
+            except subprocess.TimeoutExpired:
+                raise PdfTimeout(_overran(seconds)) from None
+            return _result(self.proc.returncode, out, err)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        with contextlib.suppress(ValueError, OSError, subprocess.TimeoutExpired):
+            self.proc.communicate(timeout=10)
+
+    def _ready(self) -> None:
+        """Wait for the worker's start-up: one byte once it has warmed up."""
+        assert self.proc.stdout is not None
+        readable, _, _ = select.select([self.proc.stdout], [], [], STARTUP_LIMIT)
+        if not readable:
+            raise WorkError(f"PDF layout failed: the renderer did not start in {STARTUP_LIMIT:g} s")
+        if os.read(self.proc.stdout.fileno(), 1) != b"R":
+            self.proc.wait()
+            err = self.proc.stderr.read() if self.proc.stderr is not None else b""
+            raise WorkError(_reason(self.proc.returncode, err))
+
+
+def _result(code: int | None, out: bytes, err: bytes) -> bytes:
+    if code != 0 or not out.startswith(b"%PDF"):
+        raise WorkError(_reason(code, err))
     return out
 
 
-def _main() -> int:
-    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    try:
-        pdf = render_pdf(job["html"], job["css"], [Path(r) for r in job["roots"]])
-    except WorkError as exc:
-        sys.stderr.write(f"{exc}\n")
-        return 3
-    sys.stdout.buffer.write(pdf)
-    return 0
+def _reason(code: int | None, err: bytes) -> str:
+    lines = err.decode("utf-8", "replace").strip().splitlines()
+    reason = lines[-1] if lines else f"the renderer died (exit {code})"
+    return reason if reason.startswith("PDF") else f"PDF layout failed: {reason}"
 
 
-def _fetcher(roots: list[Path]) -> Any:
-    from weasyprint.urls import URLFetcher
-
-    allowed = [root.resolve() for root in roots]
-
-    class TemplateFetcher(URLFetcher):
-        """`data:` URLs, and `file:` URLs inside the template directories; nothing else."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url[:5].lower() == "file:":
-                path = Path(url2pathname(urlsplit(url).path)).resolve()
-                if not any(path.is_relative_to(root) for root in allowed):
-                    raise ValueError(f"{url} is outside the template directories")
-            return super().fetch(url, headers)
-
-    return TemplateFetcher(allowed_protocols={"data", "file"})
-
-
-if __name__ == "__main__":
-    sys.exit(_main())
+if __name__ == "__main__":  # the child's old name
+    sys.exit(main())

@@ -10,14 +10,15 @@ import io
 import json
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from ..models import Item
 from ..text.clean import title_text
-from ..text.dates import in_range, parse_timestamp
+from ..text.dates import parse_timestamp
 from ..text.plural import plural
 from .entries import Entry, entry_items
+from .feedrules import struct_date
 from .registry import OVER_MAX_ITEMS, SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
 
 
@@ -112,25 +113,56 @@ def first_entries(data: bytes, limit: int) -> tuple[bytes, int]:
 
 
 def _xml_feed(doc: Document, source: FeedSource, captured: datetime) -> Parsed:
-    import feedparser
-
     limit = source.max_items
     data, count = first_entries(doc.data, limit)
+    read = _fast_feed(data, doc.url) or _feedparser_feed(data, doc.url)
+    if isinstance(read, str):
+        return Parsed([], [f"{doc.origin} is not an RSS, Atom or JSON feed{read}"])
+    title, link, entries, why = read
+    outlet = source.outlet or title_text(title) or source.name
+    items, refused = entry_items(entries[:limit], source.name, outlet, captured, [doc.url, link])
+    warnings = _cap(doc, max(count, len(entries)), limit, refused)
+    if data is doc.data and not _whole(doc.data):  # a cut of our own closes the document again
+        warnings.append(f"{doc.origin} breaks off after {plural(len(entries), 'entry')}{why}")
+    return Parsed(items, warnings, refused)
+
+
+Read = tuple[str | None, str | None, list[Entry], str]  # title, link, entries, why it broke off
+
+
+def _fast_feed(data: bytes, url: str | None) -> Read | None:
+    """Well-formed RSS 2.0 and Atom through lxml (fastfeed.py), the same entries feedparser
+    gives; None when the reader is not certain of the document, or fails part-way: then
+    feedparser reads the whole document, so no entry is lost or read twice."""
+    from . import fastfeed
+
+    try:
+        feed = fastfeed.read(data, url)
+    except Exception:  # Unsure, or a fault of the fast reader: feedparser reads it all
+        return None
+    # feedparser flags every fetched document: we never pass it the Content-Type
+    why = " (no Content-type specified)" if url else ""
+    return feed.title, feed.link, feed.entries, why
+
+
+def _feedparser_feed(data: bytes, url: str | None) -> Read | str:
+    """The document through feedparser; for a document that is no feed at all, why not."""
+    import feedparser
+
     # given bytes, feedparser resolves relative links only against an address it is told
-    headers = {"content-location": doc.url} if doc.url else None
+    headers = {"content-location": url} if url else None
     parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, response_headers=headers)
     reason = parsed.get("bozo_exception")
     why = f" ({str(reason).splitlines()[0][:120]})" if reason else ""
     if not parsed.get("version") and not parsed.entries:
-        return Parsed([], [f"{doc.origin} is not an RSS, Atom or JSON feed{why}"])
-    outlet = source.outlet or title_text(parsed.feed.get("title")) or source.name
+        return why
     entries = []
-    for entry in parsed.entries[:limit]:
+    for entry in parsed.entries:
         content = entry.get("content") or []
         stamp = entry.get("published") or entry.get("updated")
         published, day_only = parse_timestamp(stamp)
         if published is None:
-            published = _struct_date(entry.get("published_parsed") or entry.get("updated_parsed"))
+            published = struct_date(entry.get("published_parsed") or entry.get("updated_parsed"))
         entries.append(
             Entry(
                 link=entry.get("link"),
@@ -142,13 +174,7 @@ def _xml_feed(doc: Document, source: FeedSource, captured: datetime) -> Parsed:
                 lang=entry.get("language") or parsed.feed.get("language"),
             )
         )
-    bases = [doc.url, _str(parsed.feed.get("link"))]
-    items, refused = entry_items(entries, source.name, outlet, captured, bases)
-    warnings = _cap(doc, max(count, len(parsed.entries)), limit, refused)
-    if data is doc.data and not _whole(doc.data):  # a cut of our own closes the document again
-        read = plural(len(parsed.entries), "entry")
-        warnings.append(f"{doc.origin} breaks off after {read}{why}")
-    return Parsed(items, warnings, refused)
+    return parsed.feed.get("title"), _str(parsed.feed.get("link")), entries, why
 
 
 def _whole(data: bytes) -> bool:
@@ -201,17 +227,6 @@ def _json_feed(doc: Document, source: FeedSource, captured: datetime) -> Parsed:
     items, empty = entry_items(entries, source.name, outlet, captured, bases)
     refused += empty
     return Parsed(items, _cap(doc, len(data["items"]), limit, refused), refused)
-
-
-def _struct_date(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        year, month, day, hour, minute, second = value[:6]
-        result = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    except (TypeError, ValueError):
-        return None
-    return result if in_range(result) else None
 
 
 def _str(value: Any) -> str | None:

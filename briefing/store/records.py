@@ -7,12 +7,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from .. import clock
 from .engine import Guard
-from .schema import build_sources, builds, insert_ignore, stories, story_items, story_views
+from .schema import (
+    build_sources,
+    builds,
+    dialect_insert,
+    insert_ignore,
+    stories,
+    story_items,
+    story_views,
+)
 
 
 class BriefingRecords:
@@ -75,25 +84,34 @@ class BriefingRecords:
     ) -> None:
         """Remember which items and stories the briefing of `day` holds (first build wins)."""
         key, desk = day.isoformat(), self.desk
-        with self.begin() as conn:
-            for story_id, first in new_stories.items():
-                row = {"desk": desk, "id": story_id, "first_reported": first, "first_date": key}
-                conn.execute(insert_ignore(conn, stories, row))
-            for item_id, story_id in assigned.items():
-                row = {"desk": desk, "item_id": item_id, "story_id": story_id, "date": key}
-                conn.execute(insert_ignore(conn, story_items, row))
-            for name, (status, note) in sources.items():
-                row = {"desk": desk, "date": key, "name": name, "status": status, "note": note}
-                conn.execute(insert_ignore(conn, build_sources, row))
-            for story_id, (headline, summary) in (views or {}).items():
-                row = {
+        rows: dict[sa.Table, list[dict[str, Any]]] = {
+            stories: [
+                {"desk": desk, "id": story_id, "first_reported": first, "first_date": key}
+                for story_id, first in new_stories.items()
+            ],
+            story_items: [
+                {"desk": desk, "item_id": item_id, "story_id": story_id, "date": key}
+                for item_id, story_id in assigned.items()
+            ],
+            build_sources: [
+                {"desk": desk, "date": key, "name": name, "status": status, "note": note}
+                for name, (status, note) in sources.items()
+            ],
+            story_views: [
+                {
                     "desk": desk,
                     "date": key,
                     "story_id": story_id,
                     "headline": headline,
                     "summary": json.dumps(summary, ensure_ascii=False),
                 }
-                conn.execute(insert_ignore(conn, story_views, row))
+                for story_id, (headline, summary) in (views or {}).items()
+            ],
+        }
+        with self.begin() as conn:
+            for table, values in rows.items():  # one statement per table, many rows each
+                if values:
+                    conn.execute(dialect_insert(conn)(table).on_conflict_do_nothing(), values)
 
     def build_source_statuses(self, day: date) -> dict[str, tuple[str, str]]:
         """source name -> (status, note) as the first build of `day` printed them."""

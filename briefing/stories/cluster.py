@@ -24,20 +24,26 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from operator import itemgetter
 
 from ..models import Item, Story
 from ..text.identity import normal_title
 from ..text.similarity import ItemVectors, Vectorizer, cosine
 from .digests import attach, digest
 from .events import Relation, facts, relate
+from .split import split_map
 from .summary import View, apply_view, make_story
 
 NEIGHBOURS = 12  # candidate pairs kept per item
 POSTING_SHARE = 0.05  # a word in more than this share of the day's items proposes no pairs
 MIN_POSTINGS = 50
+MAX_POSTINGS = 250  # ... nor a word in more than this many (a 5,000-item day's share): the cost
+# of the candidates grows with the items, not with their square
 MIN_EDGE = 0.5  # similarities below half the threshold are left out of the graph
 FACTS_FLOOR = 0.75  # facts are read only for pairs at least this share of the threshold alike
 LINK_CANDIDATES = 5  # earlier stories measured exactly per new group
@@ -123,10 +129,13 @@ def make_stories(
         members.setdefault(story_id, []).append(item)
         result.assigned[item.id] = story_id
     views = views or {}
+    jobs = []
     for story_id, items in members.items():
         first, first_day = origins.get(story_id, (min(i.when for i in items), day))
-        developing = first_day < day
-        story = make_story(story_id, items, first, developing, vec, params.summary_sentences)
+        jobs.append((story_id, items, first, first_day < day))
+    made = split_map(partial(_story, vec=vec, sentences=params.summary_sentences), jobs)
+    for (story_id, items, _, _), story in zip(jobs, made, strict=True):
+        story.items = sorted(items, key=lambda i: (i.when, i.id))  # (not a child's copies)
         view = views.get(story_id)
         if view is not None and set(recorded.get(story_id, ())) >= set(items):
             apply_view(story, view)
@@ -140,6 +149,11 @@ def make_stories(
     return result
 
 
+def _story(job: tuple[str, list[Item], datetime, bool], vec: ItemVectors, sentences: int) -> Story:
+    story_id, items, first, developing = job
+    return make_story(story_id, items, first, developing, vec, sentences)
+
+
 def _agglomerate(
     units: list[list[Item]], vec: ItemVectors, params: StoryParams
 ) -> list[list[Item]]:
@@ -150,7 +164,10 @@ def _agglomerate(
     size = [1] * n
     alive = [True] * n
     members = [[i] for i in range(n)]
-    heap = [(-s, i, j) for i in range(n) for j, s in sums[i].items() if i < j]
+    # a pair below the threshold never merges (the loop would stop at it), so it is never
+    # queued; its similarity still counts in the sums of the groups it joins
+    threshold = params.threshold
+    heap = [(-s, i, j) for i in range(n) for j, s in sums[i].items() if i < j and s >= threshold]
     heapq.heapify(heap)
     while heap:
         neg, i, j = heapq.heappop(heap)
@@ -172,9 +189,9 @@ def _agglomerate(
             sums[k].pop(j, None)
         sums[i].pop(j, None)
         for k, s in sums[i].items():
-            if alive[k]:
+            if alive[k] and (mean := s / (size[i] * size[k])) >= threshold:
                 a, b = min(i, k), max(i, k)
-                heapq.heappush(heap, (-(s / (size[i] * size[k])), a, b))
+                heapq.heappush(heap, (-mean, a, b))
     groups = []
     for i in range(n):
         if alive[i]:
@@ -268,24 +285,27 @@ def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> lis
     candidates then get their exact similarity. Cost grows with the items, not their pairs."""
     n = len(heads)
     vectors = [vec.of(item) for item in heads]
-    postings: dict[str, list[int]] = defaultdict(list)
+    postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
     for index, vector in enumerate(vectors):
-        for term in vector:
-            postings[term].append(index)
-    cap = max(MIN_POSTINGS, int(n * POSTING_SHARE))
+        for term, weight in vector.items():
+            indexes, weights = postings[term]
+            indexes.append(index)
+            weights.append(weight)
+    cap = max(MIN_POSTINGS, min(int(n * POSTING_SHARE), MAX_POSTINGS))
     limit = params.hours * 3600
     stamps = [item.when.timestamp() for item in heads]
     sums: list[dict[int, float]] = [{} for _ in range(n)]
     for i, vector in enumerate(vectors):
-        partial: dict[int, float] = defaultdict(float)
+        dots: dict[int, float] = defaultdict(float)
         for term, weight in vector.items():
-            indexes = postings[term]
+            indexes, weights = postings[term]
             if len(indexes) > cap:
                 continue
-            for j in indexes:
-                if j > i:
-                    partial[j] += weight * vectors[j][term]
-        best = heapq.nlargest(NEIGHBOURS, partial.items(), key=lambda kv: kv[1])
+            later = bisect_right(indexes, i)  # each pair once: only items after this one
+            for j, other in zip(indexes[later:], weights[later:], strict=False):  # same length
+                dots[j] += weight * other
+        # what heapq.nlargest gives (its documented equivalent), with the key in C
+        best = sorted(dots.items(), key=itemgetter(1), reverse=True)[:NEIGHBOURS]
         for j, _ in best:
             if abs(stamps[i] - stamps[j]) > limit:
                 continue
@@ -312,16 +332,16 @@ class _Linker:
 
     def find(self, group: list[Item]) -> str | None:
         """The known story whose mean similarity to the group reaches link_threshold, if any."""
-        partial: dict[str, float] = defaultdict(float)
+        scores: dict[str, float] = defaultdict(float)
         for item in group:
             for term, weight in self.vec.of(item).items():
                 stories = self.postings.get(term, ())
                 if len(stories) <= self.cap:
                     for story_id in stories:
-                        partial[story_id] += weight
+                        scores[story_id] += weight
         best, best_sim = None, self.params.link_threshold
         limit = self.params.hours * 3600
-        for story_id, _ in heapq.nlargest(LINK_CANDIDATES, partial.items(), key=lambda kv: kv[1]):
+        for story_id, _ in heapq.nlargest(LINK_CANDIDATES, scores.items(), key=lambda kv: kv[1]):
             items = self.known[story_id]
             sims = [
                 _continues(a, b, self.vec)

@@ -18,6 +18,7 @@ from typing import Any
 from ..config import Config, SectionConfig
 from ..models import Item, Story
 from .digests import digest
+from .split import split_map
 
 TITLE_WEIGHT = 3.0
 RULE_BLEND = 0.3  # how much an unsure rule score (scaled to 0..1) adds to a section's similarity
@@ -243,8 +244,8 @@ class Classifier:
         """Place every story; with the embedding classifier, the rules' unsure stories go to
         the section whose description and examples they are closest to."""
         unsure = []
-        for story in stories:
-            self.assign(story)
+        for story, placed in zip(stories, split_map(self.placement, stories), strict=True):
+            story.section, story.score, story.tags = placed  # (a large day's on two cores)
             if self.embedding and not self._confident(story):
                 unsure.append(story)
         if unsure:
@@ -276,14 +277,16 @@ class Classifier:
     def assign(self, story: Story) -> None:
         """Set the story's section, score and tags (other sections that also match). A section
         must reach its `min_score` on keywords alone; context terms only rank those that do."""
+        story.section, story.score, story.tags = self.placement(story)
+
+    def placement(self, story: Story) -> tuple[str, float, list[str]]:
+        """The section, score and tags `assign` sets."""
         passing = []
         for rule, (sid, score, found, _) in zip(self._scored, self.explain(story), strict=True):
             own = sum(m.points for m in found if not m.context)
             if score > 0 and own >= rule.config.min_score:
                 passing.append((sid, score))
         if not passing:
-            story.section, story.score, story.tags = self.catch_all, 0.0, []
-            return
+            return self.catch_all, 0.0, []
         best = max(passing, key=lambda p: p[1])  # max keeps the first of equals: config order
-        story.section, story.score = best
-        story.tags = [sid for sid, _ in passing if sid != best[0]]
+        return best[0], best[1], [sid for sid, _ in passing if sid != best[0]]

@@ -51,7 +51,8 @@ def html_to_text(markup: str | None, limit: int = MAX_BODY) -> str:
     """Plain text with paragraph breaks kept as blank lines."""
     if not markup:
         return ""
-    text = _SURROGATE.sub("\ufffd", markup)  # a JSON "\ud800" escape: nh3 cannot hold it
+    # a JSON "\ud800" escape: nh3 cannot hold it
+    text = markup if markup.isascii() else _SURROGATE.sub("\ufffd", markup)
     for _ in range(3):  # entity-encoded tags ("&lt;script&gt;") get a second pass, and a third
         if "<" not in text and "&" not in text:
             break
@@ -67,9 +68,12 @@ def plain(text: str | None, limit: int, keep_paragraphs: bool = False) -> str:
     """Normalise untrusted plain text: NFC, no control/invisible characters, tidy spaces."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = _OTHER.sub(" ", text)
-    if not text.isascii():  # unassigned code points, checked one by one (rare, and only these)
+    if text.isascii():  # already NFC, and holds no invisible or unassigned character
+        text = _OTHER.sub(" ", text)
+    else:
+        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+        text = _OTHER.sub(" ", text)
+        # unassigned code points, checked one by one (rare, and only these)
         text = _NON_ASCII.sub(_assigned, text)
     if keep_paragraphs:
         paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -15,8 +16,15 @@ _TRACKING = re.compile(
 )
 _UNPRINTABLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.", re.I)
+_AMP = re.compile(r"(/amp/?|\.amp|/amp\.html)$", re.I)
+# an address canonical_url leaves as it is (but for its scheme): lower-case host, no port,
+# query or fragment, a path of plain characters
+_PLAIN_URL = re.compile(
+    r"https?://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?\Z"
+)
 
 
+@functools.lru_cache(maxsize=65_536)  # a feed's links are checked several times each
 def safe_url(url: str | None) -> str | None:
     """Keep only absolute http(s) links; anything else (javascript:, file:, data:) is dropped."""
     if not url:
@@ -31,9 +39,20 @@ def safe_url(url: str | None) -> str | None:
     return url[:2000]
 
 
+@functools.lru_cache(maxsize=65_536)
 def canonical_url(url: str | None) -> str | None:
     """Lower-case scheme and host, no fragment, tracking parameters, AMP/mobile variants or
     trailing slash: two spellings of one article's address become one string."""
+    if url is not None and len(url) <= 2000:  # most links are canonical already: say so fast
+        plain = _PLAIN_URL.match(url)
+        if plain and not _MOBILE_HOST.match(plain.group(1)):
+            path = plain.group(2) or "/"
+            if "//" not in path and (path == "/" or path[-1] != "/") and not _AMP.search(path):
+                return "https://" + plain.group(1) + path
+    return _canonical(url)
+
+
+def _canonical(url: str | None) -> str | None:
     url = safe_url(url)
     if url is None:
         return None
@@ -46,7 +65,7 @@ def canonical_url(url: str | None) -> str | None:
     ):
         host = f"{host}:{parts.port}"
     path = re.sub(r"/+", "/", parts.path or "/")
-    path = re.sub(r"(/amp/?|\.amp|/amp\.html)$", "", path, flags=re.I) or "/"
+    path = _AMP.sub("", path) or "/"
     if len(path) > 1:
         path = path.rstrip("/")
     query = [

@@ -40,6 +40,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
 _OPEN_DOUBLE = "“«"
 _CLOSE_DOUBLE = "”»"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
+_CURLY_DOUBLE = re.compile("[“«”»]")
 _DATELINE = re.compile(
     # KYIV, May 28 (Reuters) - | WASHINGTON (AP) — | WASHINGTON, June 2. /TASS/. | Moscow:
     r"^(?:[A-Z][A-Z .,'’-]{2,40}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\([^)]{2,30}\))?\s*[-—–]+"
@@ -104,6 +105,8 @@ def _ends_here(sentence: str, match: re.Match[str], rest: str) -> bool:
 
 def balanced(text: str) -> bool:
     """Whether every double quotation opened in `text` is closed (straight quotes pair up)."""
+    if not _CURLY_DOUBLE.search(text):
+        return text.count('"') % 2 == 0
     depth = 0
     for char in text:
         if char in _OPEN_DOUBLE:

@@ -48,11 +48,21 @@ def stem(word: str) -> str:
     return w
 
 
+_COUNTED: dict[str, str] = {}  # a word as written -> its stem, or "" when it is not counted
+
+
 def words(text: str) -> list[str]:
     out = []
+    counted = _COUNTED
     for raw in _WORD.findall(text):
-        w = stem(raw)
-        if len(w) > 1 and w not in STOPWORDS and not (w.isdigit() and len(w) < 2):
+        w = counted.get(raw)
+        if w is None:
+            w = stem(raw)
+            if not (len(w) > 1 and w not in STOPWORDS and not (w.isdigit() and len(w) < 2)):
+                w = ""
+            if len(counted) < 200_000:
+                counted[raw] = w
+        if w:
             out.append(w)
     return out
 
@@ -74,6 +84,7 @@ class Vectorizer:
     def __init__(self, n: int, df: dict[str, int]) -> None:
         self.n = n
         self.df = df
+        self._idf: dict[str, float] = {}  # each term's weight, computed once
 
     @classmethod
     def from_bags(cls, bags: Iterable[Counter[str]]) -> Vectorizer:
@@ -85,7 +96,11 @@ class Vectorizer:
         return cls(n, df)
 
     def idf(self, term: str) -> float:
-        return math.log((self.n + 1) / (self.df.get(term, 0) + 1)) + 0.05
+        weight = self._idf.get(term)
+        if weight is None:
+            weight = math.log((self.n + 1) / (self.df.get(term, 0) + 1)) + 0.05
+            self._idf[term] = weight
+        return weight
 
     def vector(self, bag: Counter[str]) -> dict[str, float]:
         weights = {t: (1 + math.log(c)) * self.idf(t) for t, c in bag.items()}
