@@ -133,3 +133,44 @@ def test_split_map_gives_the_map_with_or_without_a_child() -> None:
     global PARENT
     PARENT = os.getpid()
     assert split.split_map(_dies_in_child, jobs) == expected
+
+
+def test_a_large_day_clusters_the_same_on_one_core_and_two() -> None:
+    """A day large enough for facts and candidate rows to be shared with a forked child gives
+    the stories one process gives (a running thread keeps it all in this process)."""
+    import threading
+    from dataclasses import replace
+    from zoneinfo import ZoneInfo
+
+    from briefing.quality.labels import load_labels
+    from briefing.stories import split
+    from briefing.stories.cluster import StoryParams, make_stories
+    from briefing.text.similarity import Vectorizer, terms
+
+    samples = [lab.item for lab in load_labels(ROOT / "samples" / "stories.jsonl", ZoneInfo("UTC"))]
+    day = datetime(2025, 5, 28, 6, tzinfo=UTC)
+    items = []
+    for copy in range((split.MIN_JOBS * 2) // len(samples) + 1):
+        for n, item in enumerate(samples):  # each copy its own wording and hour
+            body = f"{item.body} Copy {copy} note {n * 7 + copy}."
+            when = day + timedelta(minutes=(n * 37 + copy * 11) % 900)
+            items.append(replace(item, id=f"{item.id}-{copy}", body=body, published=when))
+    params = StoryParams()
+    vectorizer = Vectorizer.from_bags(terms(i, params.lead_words) for i in items)
+
+    def stories() -> list[tuple[str, ...]]:
+        result = make_stories(items, {}, {}, {}, vectorizer, "2025-05-28", params)
+        return sorted(tuple(sorted(i.id for i in s.items)) for s in result.stories)
+
+    two = stories()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        one = stories()
+    finally:
+        stop.set()
+        other.join()
+    assert len(items) >= 2 * split.MIN_JOBS
+    assert 1 < len(two) < len(items)
+    assert two == one

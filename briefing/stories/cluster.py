@@ -35,7 +35,7 @@ from ..models import Item, Story
 from ..text.identity import normal_title
 from ..text.similarity import ItemVectors, Vectorizer, cosine
 from .digests import attach, digest
-from .events import Relation, facts, relate
+from .events import Relation, facts, read_ahead, relate
 from .split import split_map
 from .summary import View, apply_view, make_story
 
@@ -160,6 +160,7 @@ def _agglomerate(
     """Average-link clustering of units over a sparse graph of candidate pairs."""
     n = len(units)
     heads = [u[0] for u in units]
+    read_ahead(heads)
     sums = _neighbours(heads, vec, params)
     size = [1] * n
     alive = [True] * n
@@ -294,10 +295,12 @@ def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> lis
     cap = max(MIN_POSTINGS, min(int(n * POSTING_SHARE), MAX_POSTINGS))
     limit = params.hours * 3600
     stamps = [item.when.timestamp() for item in heads]
-    sums: list[dict[int, float]] = [{} for _ in range(n)]
-    for i, vector in enumerate(vectors):
+    floor, edge = params.threshold * FACTS_FLOOR, params.threshold * MIN_EDGE
+
+    def row(i: int) -> list[tuple[int, float]]:
+        """Item i's edges to later items."""
         dots: dict[int, float] = defaultdict(float)
-        for term, weight in vector.items():
+        for term, weight in vectors[i].items():
             indexes, weights = postings[term]
             if len(indexes) > cap:
                 continue
@@ -306,12 +309,22 @@ def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> lis
                 dots[j] += weight * other
         # what heapq.nlargest gives (its documented equivalent), with the key in C
         best = sorted(dots.items(), key=itemgetter(1), reverse=True)[:NEIGHBOURS]
+        edges = []
         for j, _ in best:
-            if abs(stamps[i] - stamps[j]) > limit:
-                continue
-            sim = _similarity(heads[i], heads[j], vec, params.threshold * FACTS_FLOOR)
-            if sim >= params.threshold * MIN_EDGE or sim < 0:
-                sums[i][j] = sums[j][i] = sim
+            if abs(stamps[i] - stamps[j]) <= limit:
+                sim = _similarity(heads[i], heads[j], vec, floor)
+                if sim >= edge or sim < 0:
+                    edges.append((j, sim))
+        return edges
+
+    # rows alternate between the halves split_map shares out: early items have more later
+    # items to meet, so both halves get the same work
+    order = [*range(0, n, 2), *range(1, n, 2)]
+    rows = dict(zip(order, split_map(row, order), strict=True))
+    sums: list[dict[int, float]] = [{} for _ in range(n)]
+    for i in range(n):
+        for j, sim in rows[i]:
+            sums[i][j] = sums[j][i] = sim
     return sums
 
 

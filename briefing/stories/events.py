@@ -22,19 +22,36 @@ say: a follow-up written a day later in other words restates when and how many.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from ..models import Item
 from ..text.facts import Facts, read_facts
+from .split import MIN_JOBS, split_map
 
 NAMES_APART = 0.2  # below this share of names mentioned both ways, two reports are two events
 
 
-@functools.lru_cache(maxsize=20_000)
+_AHEAD: dict[Item, Facts] = {}  # the facts of the latest large day, read on two cores
+
+
 def facts(item: Item) -> Facts:
     """An item's facts, read once: the outlet's own name is no name of the event."""
+    found = _AHEAD.get(item)
+    return found if found is not None else _read(item)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _read(item: Item) -> Facts:
     return read_facts(item.title, item.body, item.when.date(), item.outlet)
+
+
+def read_ahead(items: Sequence[Item]) -> None:
+    """Read a large day's facts at once, half of them in a forked child (split.py): on a
+    10,000-item day reading them is the largest part of clustering."""
+    _AHEAD.clear()
+    if len(items) >= MIN_JOBS:
+        _AHEAD.update(zip(items, split_map(_read, items), strict=True))
 
 
 class Relation:
