@@ -1,13 +1,14 @@
 """The PDF child process: a briefing's HTML laid out by WeasyPrint, and nothing else.
 
-`python -m briefing.pdfworker --worker` is the child render/pdf.py starts (see there): it reads
-a warm-up page, imports WeasyPrint, says it is ready (one byte, "R"), lays the page out while it
+`python -m briefing.pdfworker --worker` is the child render/pdf.py uses (see there): it imports
+WeasyPrint, reads a warm-up page, says it is ready (one byte, "R"), lays the page out while it
 waits, then lays out the one briefing it is sent and writes the PDF to stdout (a one-line
 reason to stderr when it cannot). Messages are JSON with their length first. Without
 `--worker` it reads one job, the whole of stdin, and writes its PDF.
 
 It lives outside `briefing.render` so that starting it imports WeasyPrint and this module only,
-not the templates and the other renderers.
+not the templates and the other renderers; and so that `briefing build` can start it
+(`start_early`) before it imports anything else of its own.
 
 WeasyPrint's fetcher serves `data:` URLs and files inside the template directories (a logo or
 font a template author put there, found relative to them) and nothing else: rendering never
@@ -19,7 +20,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import select
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,41 @@ from urllib.request import url2pathname
 from .errors import WorkError
 
 WARM_UP = "<h1>Briefing</h1><h2>Section</h2><h3>Story</h3><p>Text <em>and</em> a source.</p>"
+_EARLY: list[subprocess.Popen[bytes]] = []  # a child started before the build knew its formats
+
+
+def spawn() -> subprocess.Popen[bytes]:
+    """A new worker (`serve`), importing WeasyPrint at once."""
+    package_root = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
+    return subprocess.Popen(
+        [sys.executable, "-m", "briefing.pdfworker", "--worker"],
+        env={**os.environ, "PYTHONPATH": path},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+
+
+def start_early() -> None:
+    """Start a worker now, for a build that will probably write a PDF: its imports then overlap
+    the build's own (about half a second before it has read its config). `take_early` hands it
+    to the build; `discard_early` ends it if the build did not want it."""
+    discard_early()
+    _EARLY.append(spawn())
+
+
+def take_early() -> subprocess.Popen[bytes] | None:
+    return _EARLY.pop() if _EARLY else None
+
+
+def discard_early() -> None:
+    while _EARLY:
+        proc = _EARLY.pop()
+        proc.kill()
+        with contextlib.suppress(ValueError, OSError, subprocess.TimeoutExpired):
+            proc.communicate(timeout=10)
 
 
 def render_pdf(html: str, css: str, roots: list[Path]) -> bytes:
@@ -72,14 +110,14 @@ def received(stream: Any) -> dict[str, Any] | None:
 def serve() -> int:
     """The worker (`python -m briefing.pdfworker --worker`): warm up, say so, lay out one job."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    warm = received(stdin)
-    if warm is None:
-        return 0
     try:
         import weasyprint  # noqa: F401
     except (ImportError, OSError) as exc:
         sys.stderr.write(f"PDF output needs WeasyPrint and Pango: {exc}\n")
         return 3
+    warm = received(stdin)
+    if warm is None:
+        return 0
     stdout.write(b"R")
     stdout.flush()
     if not select.select([stdin], [], [], 0)[0]:  # idle: lay out a page while we wait

@@ -79,3 +79,43 @@ def test_the_build_starts_the_worker_before_collecting_and_ends_it(
     with pytest.raises(UsageError):  # a day whose window has not opened: refused, worker ended
         build_module.build(config, date(2999, 1, 1), ["pdf"])
     assert len(started) == 2 and started[1].proc.poll() is not None
+
+
+def _children() -> set[int]:
+    """This process's living child processes (Linux)."""
+    pids: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        pids |= {int(p) for p in (task / "children").read_text().split()}
+    return pids
+
+
+def test_briefing_build_starts_its_worker_first_and_ends_an_unwanted_one(
+    write_config, cli, monkeypatch, tmp_path
+) -> None:
+    """`briefing build` starts the worker before it reads its config; the build takes that one
+    (one worker in all), and a config whose formats hold no PDF ends it."""
+    from briefing import pdfworker
+
+    spawned: list[int] = []
+    real_spawn = pdfworker.spawn
+
+    def spawn():
+        proc = real_spawn()
+        spawned.append(proc.pid)
+        return proc
+
+    monkeypatch.setattr(pdfworker, "spawn", spawn)
+    before = _children()
+    out = tmp_path / "out"
+    args = ["build", "--no-collect", "--date", "2025-05-28", "--config"]
+    with_pdf = write_config({"output": {"dir": str(out), "formats": ["md", "pdf"]}})
+    code, _, err = cli(*args, str(with_pdf))
+    assert code == 0, err
+    assert (out / "2025-05-28" / "briefing-2025-05-28.pdf").read_bytes().startswith(b"%PDF")
+    assert len(spawned) == 1  # the early worker laid the PDF out
+
+    without = write_config({"output": {"dir": str(tmp_path / "md"), "formats": ["md"]}})
+    code, _, err = cli(*args, str(without))
+    assert code == 0, err
+    assert len(spawned) == 2 and not pdfworker._EARLY
+    assert not (set(spawned) & _children() - before)  # none outlives its build

@@ -52,6 +52,23 @@ def build(
 ) -> None:
     """Collect, then build the briefing for one day (today's, while its window is open, is
     provisional)."""
+    from .. import pdfworker
+
+    if formats is None or "pdf" in formats:  # its imports overlap ours (pdfworker.start_early)
+        pdfworker.start_early()
+    try:
+        _build(day, config_path, formats, no_collect, rebuild)
+    finally:
+        pdfworker.discard_early()  # (the build did not want it)
+
+
+def _build(
+    day: date | None,
+    config_path: str | None,
+    formats: list[str] | None,
+    no_collect: bool,
+    rebuild: bool,
+) -> None:
     from ..pipeline import build as run_build
     from ..pipeline.archive import write_archive
     from ..runner import locked

@@ -10,7 +10,8 @@ The child is forked while this process runs no other thread (cheap); otherwise (
 runs cycles in threads) it is a fresh interpreter, because forking a threaded process can copy a
 lock some other thread holds.
 
-A build that writes a PDF starts its child first of all (`PdfWorker`): a fresh interpreter that
+A build that writes a PDF starts its child first of all (`PdfWorker`; `briefing build` even
+before it reads its config, `pdfworker.start_early`): a fresh interpreter that
 imports WeasyPrint and lays out a small page with the print stylesheet (fonts found, caches
 filled) while the build collects, clusters and renders the other formats, then waits for the
 briefing. The time limit counts from when the briefing is sent, so it still stops a runaway
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WorkError
-from ..pdfworker import WARM_UP, framed, main, render_pdf
+from ..pdfworker import WARM_UP, framed, main, render_pdf, spawn, take_early
 
 __all__ = ["PdfTimeout", "PdfWorker", "render_pdf", "render_pdf_within"]
 
@@ -118,16 +119,7 @@ class PdfWorker:
     docstring). `render` sends it the briefing; `close` ends it, whatever happened."""
 
     def __init__(self, css: str, roots: list[Path]) -> None:
-        package_root = str(Path(__file__).resolve().parents[2])
-        path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "briefing.pdfworker", "--worker"],
-            env={**os.environ, "PYTHONPATH": path},
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            bufsize=0,
-        )
+        self.proc = take_early() or spawn()
         warm = {"html": WARM_UP, "css": css, "roots": [str(r) for r in roots]}
         assert self.proc.stdin is not None
         with contextlib.suppress(BrokenPipeError):  # (a worker that died says why in `render`)
