@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from briefing.models import Item
 from briefing.store import Store
-from briefing.store.items import _item_row, _sqlite_insert
+from briefing.store.rows import item_row, sqlite_insert
 from briefing.store.schema import dialect_insert, items
 from briefing.text.identity import _canonical, canonical_url
 
@@ -80,11 +80,11 @@ def test_sqlite_insert_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
         for n in range(12)
     ]
     stored = datetime(2025, 5, 28, 12, 0, 0, 7, tzinfo=UTC)
-    rows = [_item_row(i, stored) for i in made]
+    rows = [item_row(i, stored) for i in made]
     paths = tmp_path / "driver.db", tmp_path / "sqlalchemy.db"
     with Store(f"sqlite:///{paths[0]}") as store, store.begin() as conn:
-        ours = _sqlite_insert(conn, rows)
-        again = _sqlite_insert(conn, rows[:3])
+        ours = sqlite_insert(conn, rows)
+        again = sqlite_insert(conn, rows[:3])
     with Store(f"sqlite:///{paths[1]}") as store, store.begin() as conn:
         stmt = dialect_insert(conn)(items).on_conflict_do_nothing().returning(items.c.id)
         theirs = {row[0] for row in conn.execute(stmt, rows)}

@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Collection, Iterable
-from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -21,6 +20,7 @@ from ..errors import WorkError
 from ..models import Item, SourceReport
 from .engine import MIGRATION_LOCK, Guard, db_reason, mask_url, open_engine
 from .records import BriefingRecords
+from .rows import item_row, row_item, sqlite_insert
 from .schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -128,7 +128,7 @@ class Store(BriefingRecords):
         now = clock.now()
         with self.begin() as conn:
             insert = dialect_insert(conn)
-            if conn.dialect.name == "sqlite":  # the write lock first: see _sqlite_insert
+            if conn.dialect.name == "sqlite":  # the write lock first: see rows.sqlite_insert
                 conn.exec_driver_sql("UPDATE meta SET value = value WHERE 0")
             for start in range(0, len(batch), 500):
                 chunk = batch[start : start + 500]
@@ -141,11 +141,11 @@ class Store(BriefingRecords):
                 # rows in id order: writers that share items lock them in one order, no deadlock
                 unseen = sorted((i for i in chunk if i.id not in stored), key=lambda i: i.id)
                 if unseen and conn.dialect.name == "sqlite":
-                    added = _sqlite_insert(conn, [_item_row(i, now) for i in unseen])
+                    added = sqlite_insert(conn, [item_row(i, now) for i in unseen])
                     fresh += [i for i in chunk if i.id in added]
                 elif unseen:
                     stmt = insert(items).on_conflict_do_nothing().returning(items.c.id)
-                    rows = conn.execute(stmt, [_item_row(i, now) for i in unseen])
+                    rows = conn.execute(stmt, [item_row(i, now) for i in unseen])
                     added = {row[0] for row in rows}
                     fresh += [i for i in chunk if i.id in added]
                 links = [
@@ -194,7 +194,7 @@ class Store(BriefingRecords):
             .order_by(items.c.sort_time, items.c.id)
         )
         with self.connect() as conn:
-            return [_row_item(row) for row in conn.execute(self._mine(query)).mappings()]
+            return [row_item(row) for row in conn.execute(self._mine(query)).mappings()]
 
     def _mine(self, query: sa.Select) -> sa.Select:
         """Only the items one of this desk's sources delivered (all items without `sources`)."""
@@ -299,7 +299,7 @@ class Store(BriefingRecords):
         with self.connect() as conn:
             for start in range(0, len(wanted), 500):
                 query = sa.select(items).where(items.c.id.in_(wanted[start : start + 500]))
-                found += [_row_item(row) for row in conn.execute(query).mappings()]
+                found += [row_item(row) for row in conn.execute(query).mappings()]
         return sorted(found, key=lambda i: (i.when, i.id))
 
     def unassigned_between(self, start: datetime, end: datetime) -> list[Item]:
@@ -313,7 +313,7 @@ class Store(BriefingRecords):
             .order_by(items.c.sort_time, items.c.id)
         )
         with self.connect() as conn:
-            return [_row_item(row) for row in conn.execute(self._mine(query)).mappings()]
+            return [row_item(row) for row in conn.execute(self._mine(query)).mappings()]
 
     def story_members(self, since: date, before: date) -> dict[str, list[Item]]:
         """Stories of the briefings dated [since, before), with their items."""
@@ -327,7 +327,7 @@ class Store(BriefingRecords):
         out: dict[str, list[Item]] = {}
         with self.connect() as conn:
             for row in conn.execute(query).mappings():
-                out.setdefault(row["story_id"], []).append(_row_item(row))
+                out.setdefault(row["story_id"], []).append(row_item(row))
         return out
 
     def begin(self) -> Guard:
@@ -337,78 +337,3 @@ class Store(BriefingRecords):
     def connect(self) -> Guard:
         """A connection for reading, with the same errors."""
         return Guard(self.engine.connect, self.url)
-
-
-def _sqlite_insert(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
-    """INSERT the rows whose id is not stored on the driver's cursor, each value converted by
-    its column type as SQLAlchemy converts it; the ids inserted. The transaction holds SQLite's
-    write lock from its start, so no other writer comes between the look-up and the insert
-    and the rows looked up as new are the rows inserted. (SQLAlchemy's many-row INSERT ...
-    RETURNING costs several times as much in Python, in collection's one storing thread.)"""
-    columns = list(items.columns)
-    dialect = conn.dialect
-    convert = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
-    names = ", ".join(c.name for c in columns)
-    sql = f"INSERT INTO items ({names}) VALUES ({', '.join('?' * len(columns))})"
-    seen: dict[tuple[str, Any], Any] = {}  # one conversion per value: many rows share times
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        ids = [row["id"] for row in rows]
-        marks = ", ".join("?" * len(ids))
-        stored = {r[0] for r in cursor.execute(f"SELECT id FROM items WHERE id IN ({marks})", ids)}
-        new = [row for row in rows if row["id"] not in stored]
-        values = []
-        for row in new:
-            value = []
-            for name, f in convert:
-                v = row[name]
-                if f is not None and v is not None:
-                    if (name, v) not in seen:
-                        seen[name, v] = f(v)
-                    v = seen[name, v]
-                value.append(v)
-            values.append(value)
-        cursor.executemany(sql, values)
-    except dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy raises it (a locked store...)
-        raise sa.exc.DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
-    finally:
-        cursor.close()
-    return {row["id"] for row in new}
-
-
-def _item_row(item: Item, stored: datetime) -> dict[str, Any]:
-    offset = item.published.utcoffset() if item.published else None
-    return {
-        "id": item.id,
-        "source": item.source,
-        "outlet": item.outlet,
-        "url": item.url,
-        "title": item.title,
-        "body": item.body,
-        "published": item.published,
-        "published_offset": int(offset.total_seconds()) if offset is not None else None,
-        "captured": item.captured,
-        "sort_time": item.when,
-        "lang": item.lang,
-        "date_only": item.date_only,
-        "stored": stored,
-    }
-
-
-def _row_item(row: Any) -> Item:
-    published = row["published"]
-    if published is not None and row["published_offset"] is not None:
-        published = published.astimezone(timezone(timedelta(seconds=row["published_offset"])))
-    return Item(
-        id=row["id"],
-        source=row["source"],
-        outlet=row["outlet"],
-        url=row["url"],
-        title=row["title"],
-        body=row["body"],
-        published=published,
-        captured=row["captured"],
-        lang=row["lang"],
-        date_only=bool(row["date_only"]),
-        stored=row["stored"],
-    )
