@@ -7,8 +7,10 @@ The labelled items (the devset's JSON lines: outlet, url, published, headline, b
 offtopic) are stored and built day by day exactly as `briefing build` would, and every day's
 briefing is read for:
 - headlines cut ("…") or opening with a dateline or agency tag ("KYIV, June 2 (Reuters) -");
+- headlines that end inside the phrase introducing their sentence ("According to the head of
+  the ministry, Boris Pistorius", "On 18 November 2024, during a Security Council briefing");
 - summary sentences that are label fragments ("Read also:"), only say who spoke ("…, he wrote
-  on X."), leave a quotation open or do not end like a sentence;
+  on X."), open with a dateline, leave a quotation open or do not end like a sentence;
 - summaries that give the same figures twice;
 - key developments that list one labelled event twice, or miss one of the day's three events
   most outlets reported (events reported by one outlet only are no one's top event).
@@ -44,7 +46,28 @@ DATELINE = re.compile(  # "KYIV, June 2 (Reuters) -", "(AP) —", "/TASS/", "(ME
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z][a-z]{2,8}\.? \d{1,2}\b)"
     r"|/[A-Z]{2,}/|\((?:Reuters|AP|AFP)\)"
 )
+# "(MENAFN- Kuwait News Agency (KUNA)) BRUSSELS", "MOSCOW, Nov 19 - RIA Novosti.",
+# "Rio de Janeiro, Nov. 19, (dpa/GNA) –"
+SENTENCE_DATELINE = re.compile(
+    r"^\(MENAFN-|^[A-Z][A-Za-z]+(?: (?:de|da|do|del|[A-Z][a-z]+))*, [A-Z][a-z]{2,8}\.? \d{1,2},? "
+    r"(?:\([^)]{2,30}\) )?[-–—:]"
+)
+INTRODUCED = re.compile(r"(?:On|In|By|At|Since|Until) ")  # "On Monday, November 18, …"
 ENDS = re.compile(r"[.!?…][\"'”’)\]]*$")
+# "According to X, Y", "On the night of November 17", "On 18 November, during a briefing":
+# phrases that introduce a sentence, and dates in apposition ("Monday, November 18")
+INTRO = re.compile(
+    r"(?i:according to|on|in|at|during|following|after|before|amid|as|while|since|speaking|from)"
+    r"\b|(?:\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d)"
+)
+INTRODUCED = re.compile(r"(?:On|In|By|At|Since|Until) ")  # "On Monday, November 18, …"
+ENDS = re.compile(r"[.!?…][\"'”’)\]]*$")
+# "According to X, Y", "On the night of November 17", "In all regions on Monday, November 18":
+# an introduction with no main clause after it (fewer than four words after its last comma)
+INTRO_ONLY = re.compile(
+    r"^(?:According to|On|In|At|During|Following|After|Amid|As|While|Since|Speaking)\b"
+    r"(?:[^,]*,)*(?:\s*\S+){0,3}\s*$"
+)
 TOP_EVENTS = 3
 
 
@@ -85,10 +108,16 @@ def read(
         head = story.headline
         if head.endswith(("…", "...")) or DATELINE.search(head):
             found["headline cut or with a dateline"].append(f"{day} {head}")
+        if intro_only(head):
+            found["headline only an introduction"].append(f"{day} {head}")
         for sentence in story.summary:
             text = sentence.text
             if is_label(text) or points_elsewhere(text):
                 found["label or pointer sentence"].append(f"{day} {text[:100]}")
+            if not INTRODUCED.match(text) and (
+                DATELINE.search(text) or SENTENCE_DATELINE.search(text)
+            ):
+                found["summary sentence with a dateline"].append(f"{day} {text[:100]}")
             if not balanced(text) or not (sentence.cut or ENDS.search(text)):
                 found["broken sentence"].append(f"{day} {text[:100]}")
         facts = [facts_of(s.text) for s in story.summary]
@@ -104,6 +133,18 @@ def read(
         if n >= floor and event not in events:
             found["key developments: a top event missing"].append(f"{day} {event}")
     return found
+
+
+def intro_only(head: str) -> bool:
+    """A headline that is only its sentence's introduction: every part after the first is an
+    introduction too, or a name in apposition (three words at most); a headline of one part
+    that opens with an introduction and has no comma is one if it is short."""
+    first, *rest = head.split(", ")
+    if not INTRO.match(first):
+        return False
+    if not rest:
+        return len(head.split()) <= 8
+    return all(INTRO.match(part) or len(part.split()) <= 3 for part in rest)
 
 
 def _event(story, event_of: dict[str, str]) -> str | None:  # type: ignore[no-untyped-def]
@@ -137,7 +178,9 @@ def main() -> int:
     print(f"{len(built)} briefings, {stories} stories shown, {len(labelled)} labelled items")
     for kind in (
         "headline cut or with a dateline",
+        "headline only an introduction",
         "label or pointer sentence",
+        "summary sentence with a dateline",
         "broken sentence",
         "figures given twice in a summary",
         "key developments: one event twice",

@@ -31,10 +31,26 @@ _OPINION = re.compile(
 # where a clause may end: punctuation, or before a word that opens a subordinate clause
 _CLAUSE_END = re.compile(  # a comma before an auxiliary closes a subject, not a clause
     r"(?:,(?!\s+(?:has|have|had|is|are|was|were|will|would|can|could|should|may|might|must|"
-    r"does|did|do)\b)|[;:])\s|\s[–—-]\s|\s(?=(?:after|as|because|but|amid|although|since|while|when|where|"
-    r"which|who|despite|following|saying|adding)\s)"
+    r"does|did|do)\b)|[;:])\s|\s[–—-]\s|(?<!known)(?<!such)(?<!well)(?<!same)(?<!soon)"
+    r"(?<!\bso)(?<!\bfar)\s(?=(?:after|as|because|but|amid|although|since|while|when|where|which|who|"
+    r"despite|following|saying|adding)\s)"
 )
 _SPECIFIC = re.compile(r"\d|^[A-ZА-ЯІЇЄҐ]")
+# words that open an introductory phrase ("According to X,", "On 18 November, during Y,"): a
+# headline never ends inside one, before its sentence's main clause has said anything
+_INTRO = frozenset(
+    """
+    according after against ahead amid amidst as at because before besides by despite during
+    earlier following for from here however if in last late later meanwhile moreover on once
+    over overnight separately since speaking citing commenting responding asked this through
+    today tonight under until upon while when with within without yesterday
+    """.split()  # noqa: SIM905
+)
+_DATE_WORD = re.compile(
+    r"(?i)(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day$)"
+)
+MAIN_WORDS = 4  # words of the main clause a made headline holds at least
 
 
 def is_printed(item: Item) -> bool:
@@ -96,17 +112,36 @@ def made_headline(sentence: str) -> str:
     words = text.split()
     if len(words) <= HEADLINE_WORDS:
         return text
-    for match in reversed(list(_CLAUSE_END.finditer(text))):
-        clause = text[: match.start()].rstrip()
+    main = _main_clause(text)
+    ends = [m.start() for m in _CLAUSE_END.finditer(text, main)]
+    ends = [end for end in ends if len(text[main:end].split()) >= MAIN_WORDS]
+    for end in reversed(ends):
+        clause = text[:end].rstrip()
         if MIN_CLAUSE_WORDS <= len(clause.split()) <= HEADLINE_WORDS:
             return clause
-    for match in _CLAUSE_END.finditer(text):  # else the shortest complete lead clause
-        clause = text[: match.start()].rstrip()
+    for end in ends:  # else the shortest complete lead clause
+        clause = text[:end].rstrip()
         if MIN_CLAUSE_WORDS <= len(clause.split()) <= WHOLE_WORDS:
             return clause
     if len(words) <= WHOLE_WORDS:
         return text
     return " ".join(words[: HEADLINE_WORDS - 2]) + " …"
+
+
+def _main_clause(text: str) -> int:
+    """Where the sentence's main clause starts: after its introductory phrases, each ended by a
+    comma ("On 18 November 2024, during a Security Council briefing, US Ambassador …"); a
+    phrase that only adds a date ("Monday, November 18, from 6:00") belongs to them."""
+    start = 0
+    while True:
+        first = text[start:].split(maxsplit=1)[:1]
+        word = first[0].strip("\"'“‘(") if first else ""
+        if not word or not (word.casefold() in _INTRO or _DATE_WORD.match(word)):
+            return start
+        comma = text.find(", ", start)
+        if comma < 0:
+            return start
+        start = comma + 2
 
 
 def _fold(text: str) -> str:

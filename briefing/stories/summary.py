@@ -15,7 +15,13 @@ from datetime import datetime
 
 from ..models import Item, Sentence, Story
 from ..text.digest import is_digest
-from ..text.sentences import balanced, points_elsewhere, sentences, strip_dateline
+from ..text.sentences import (
+    balanced,
+    is_dateline,
+    points_elsewhere,
+    sentences,
+    strip_dateline,
+)
 from ..text.similarity import ItemVectors, centroid, cosine, words
 from .headline import choose_headline
 from .sentence_facts import Facts, facts_of, is_label, leans_on, tolls
@@ -130,7 +136,7 @@ def _candidates(ranked: list[Item], centre: dict[str, float], vec: ItemVectors) 
             text = strip_dateline(text)
             if len(text.split()) < 5 or len(text) > SENTENCE_CHARS or not _ENDS.search(text):
                 continue
-            if not balanced(text) or points_elsewhere(text) or is_label(text):
+            if not balanced(text) or points_elsewhere(text) or is_label(text) or is_dateline(text):
                 continue  # a quotation cut in two, "…, he wrote on X.", "Read also: …"
             vector = vec.vectorizer.vector(_bag(text))
             facts = facts_of(text)

@@ -41,15 +41,23 @@ _OPEN_DOUBLE = "“«"
 _CLOSE_DOUBLE = "”»"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
 _CURLY_DOUBLE = re.compile("[“«”»]")
+_DASHES = r"[-—–―]"
+_AGENCY = r"(?:RIA Novosti|TASS|Interfax|Xinhua|IANS|ANI|UNN|Ukrinform|KUNA|EFE|dpa|AFP|AP|Reuters)"
+_CITY = r"[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|de|da|do|del|di|la|el))*"  # Rio de Janeiro
 _DATELINE = re.compile(
-    # KYIV, May 28 (Reuters) - | WASHINGTON (AP) — | WASHINGTON, June 2. /TASS/. | Moscow:
-    r"^(?:[A-Z][A-Z .,'’-]{2,40}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\([^)]{2,30}\))?\s*[-—–]+"
+    # KYIV, May 28 (Reuters) - | WASHINGTON (AP) — | PUGLIA, Italy ― | MOSCOW, Nov 19 - TASS.
+    rf"^(?:(?=[A-Z .'’-]*[A-Z]{{3}})[A-Z][A-Z .,'’-]{{2,40}}"
+    rf"(?:,\s*[A-Z][a-z]+\.? \d{{1,2}}|,\s*[A-Z][a-z]+)?\s*"
+    rf"(?:\([^)]{{2,30}}\))?\s*{_DASHES}+(?:\s*{_AGENCY}\.(?=\s|$))?"
+    # WASHINGTON, June 2. /TASS/.
     r"|[A-Z][A-Za-z .'’-]{2,40},\s*[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*/[A-Z][A-Za-z-]{1,20}/\.?"
-    r"|\((?:[A-Z][A-Za-z]*[-\s]*){1,3}\)\s*[-—–]?"
-    # Washington, Jan 10: | New Delhi, Nov 21 (IANS) -
-    r"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?,\s*"
-    + _MONTH
-    + r"\.?\s+\d{1,2}\s*(?:\([^)]{2,30}\))?\s*[:—–-]"
+    # (AP) — | (LONDON) -- | (MENAFN- Kuwait News Agency (KUNA))
+    rf"|\((?:[A-Z][A-Za-z]*[-\s]*){{1,3}}\)\s*{_DASHES}*"
+    r"|\(MENAFN-[^()]*(?:\([^()]*\)[^()]*)*\)"
+    # Washington, Jan 10: | New Delhi, Nov 21 (IANS) - | Istanbul, Mar 29 (EFE).- |
+    # Rio de Janeiro, Nov. 19, (dpa/GNA) –
+    rf"|{_CITY},\s*{_MONTH}\.?\s+\d{{1,2}},?\s*(?:\([^)]{{2,30}}\))?\.?\s*[:—–―-]+"
+    # Moscow:
     r"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?:(?=\s+[A-Z]))\s*"
 )
 _SAYING = (
@@ -116,14 +124,29 @@ def balanced(text: str) -> bool:
     return depth == 0 and text.count('"') % 2 == 0
 
 
+# "The rescuers reported this on Telegram.", "This was announced by the ministry."
+_REPORTED_THIS = re.compile(
+    r"(?i)\b(?:reported|announced|stated|wrote|posted|confirmed|said|noted|shared)\s+"
+    r"(?:this|these)(?:\s+(?:information|news|data))?\s*(?:[,.;]|on|in|at|via|to|by)\b"
+    r"|^(?:this|that) (?:was|is|has been) (?:reported|announced|stated|confirmed)\b"
+)
+
+
+def is_dateline(sentence: str) -> bool:
+    """A "sentence" that is only a dateline ("MOSCOW, Nov 19 - RIA Novosti.")."""
+    rest = _DATELINE.sub("", sentence, count=1)
+    return rest != sentence and not rest.strip(" .")
+
+
 def points_elsewhere(sentence: str) -> bool:
     """A sentence that only says who spoke and where ("Medvedev, deputy chairman of the
     Security Council, wrote on X.", "Peskov made a statement on the matter."), whose words are
-    elsewhere: on its own in a summary it tells the reader nothing. A report that names its
-    source ("Russia launched 40 drones, the air force said.") is not one."""
+    elsewhere, or that reports "this" ("Rescuers reported this on Telegram."): on its own in
+    a summary it tells the reader nothing. A report that names its source ("Russia launched 40
+    drones, the air force said.") is not one."""
     if any(q in sentence for q in '"“”«»'):
         return False
-    if _SAID_ALONE.match(sentence):
+    if _SAID_ALONE.match(sentence) or _REPORTED_THIS.search(sentence):
         return True
     head, _, last = sentence.rpartition(",")
     return bool(head) and len(head.split(",")[0].split()) <= 4 and bool(_SAID_AFTER.match(last))
@@ -139,8 +162,12 @@ def first_sentence(text: str) -> str:
 
 def strip_dateline(sentence: str) -> str:
     """'KYIV, May 28 (Reuters) - Russia said…' -> 'Russia said…' (still a verbatim substring)."""
-    rest = _DATELINE.sub("", sentence, count=1)
-    return rest if len(rest) > 20 and rest[:1].isupper() else sentence
+    for _ in range(3):  # "(MENAFN- KUNA) BRUSSELS, Nov 19 (KUNA) -- …" has two
+        rest = _DATELINE.sub("", sentence, count=1)
+        if rest == sentence or len(rest) <= 20 or not rest[:1].isupper():
+            break
+        sentence = rest
+    return sentence
 
 
 def first_words(text: str) -> str:

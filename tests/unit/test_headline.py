@@ -97,6 +97,30 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "The chancellor says her first aim at the European Council meeting in Brussels on "
             "Thursday is to agree a loan for Ukraine backed by Russia's immobilised assets",
         ),
+        (  # never ends inside the attribution that opens the sentence
+            "According to the regional governor, Ivan Petrenko, the overnight strike on the port "
+            "of Izmail damaged two grain terminals and a fuel depot.",
+            "According to the regional governor, Ivan Petrenko, the overnight strike on the port "
+            "of Izmail damaged two grain terminals and a fuel depot",
+        ),
+        (  # nor inside its introductory phrases of time and place: the main clause is kept
+            "On Tuesday evening, during a press conference in Brussels, the alliance's secretary "
+            "general said the summit would discuss air defence, adding that no date was set.",
+            "On Tuesday evening, during a press conference in Brussels, the alliance's secretary "
+            "general said the summit would discuss air defence",
+        ),
+        (  # a date in apposition ("Monday, November 18, from 6:00") is part of the introduction
+            "In all regions on Monday, November 18, from 6:00 to 22:00, the grid operator will "
+            "cut power for up to eight hours, it said on Sunday.",
+            "In all regions on Monday, November 18, from 6:00 to 22:00, the grid operator will "
+            "cut power for up to eight hours",
+        ),
+        (  # "such as" and "known as" open no clause
+            "Kyiv asked its partners for more modern air defence systems such as Patriot and "
+            "IRIS-T batteries and long-range interceptors to shield its energy grid.",
+            "Kyiv asked its partners for more modern air defence systems such as Patriot and "
+            "IRIS-T batteries and long-range interceptors to shield its energy grid",
+        ),
     ],
 )
 def test_a_made_headline_loses_its_dateline_and_keeps_its_lead_clause(

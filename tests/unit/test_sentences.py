@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.text.sentences import balanced, first_sentence, points_elsewhere, sentences
+from briefing.text.sentences import (
+    balanced,
+    first_sentence,
+    is_dateline,
+    points_elsewhere,
+    sentences,
+)
 
 
 @pytest.mark.parametrize(
@@ -82,6 +88,8 @@ def test_balanced_quotations(text: str, expected: bool) -> None:
         "Peskov made a statement on the matter.",
         "The Kremlin has responded.",
         "The minister told reporters.",
+        "The regional rescue service reported this on Telegram, according to the agency.",
+        "This was announced by the ministry of defence on Monday.",
     ],
 )
 def test_sentences_that_only_say_who_spoke(text: str) -> None:
@@ -95,7 +103,16 @@ def test_sentences_that_only_say_who_spoke(text: str) -> None:
         "The Kremlin said the talks would resume on Monday in Istanbul.",
         "Zelensky, speaking in Kyiv, said Ukraine was ready for a ceasefire.",
         '"We are ready," the minister wrote on X.',
+        "The governor reported this morning that six people were killed in the strike.",
+        "Officials said this was the largest attack on the capital since August.",
     ],
 )
 def test_sentences_that_carry_news_are_not_pointers(text: str) -> None:
     assert not points_elsewhere(text)
+
+
+def test_a_dateline_alone_is_no_sentence() -> None:
+    assert is_dateline("MOSCOW, Nov 19 - RIA Novosti.")
+    assert is_dateline("KYIV (AP) —")
+    assert not is_dateline("KYIV (AP) — Russia attacked the capital with drones overnight.")
+    assert not is_dateline("Russia attacked the capital with drones overnight.")

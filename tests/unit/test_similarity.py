@@ -156,7 +156,18 @@ def test_first_sentence_is_one_line_and_cut_after_its_word_limit() -> None:
 
 @pytest.mark.parametrize(
     "dateline",
-    ["KYIV, May 28 (Reuters) - ", "KYIV (AP) — ", "WASHINGTON - ", "NEW YORK, June 1 – "],
+    [
+        "KYIV, May 28 (Reuters) - ",
+        "KYIV (AP) — ",
+        "WASHINGTON - ",
+        "NEW YORK, June 1 – ",
+        "(LONDON) -- ",
+        "VILNIUS, Lithuania ― ",
+        "Rio de Janeiro, Nov. 19, (dpa/GNA) – ",
+        "Ankara, Mar 29 (EFE).- ",
+        "(MENAFN- Some News Agency (SNA)) BRUSSELS, Nov 19 (SNA) -- ",  # two, one after the other
+        "MOSCOW, Nov 19 - RIA Novosti. ",
+    ],
 )
 def test_strip_dateline_leaves_the_sentence_as_a_verbatim_tail(dateline: str) -> None:
     rest = "Russia said it would send a delegation to Istanbul on Monday."
@@ -169,6 +180,7 @@ def test_strip_dateline_leaves_the_sentence_as_a_verbatim_tail(dateline: str) ->
         "KYIV - Short one.",  # what is left is too short to stand alone
         "KYIV - russia said it would send a delegation to Istanbul on Monday.",  # no capital
         "Russia said it would send a delegation to Istanbul on Monday.",  # no dateline
+        "EU - Russia trade fell again in the first quarter, the statistics office said.",
     ],
 )
 def test_strip_dateline_keeps_sentences_it_cannot_safely_shorten(sentence: str) -> None:
