@@ -344,6 +344,16 @@ def test_facts_of_a_lead_say_who_reacts_and_whether_a_market_moves() -> None:
     assert [n.shown for n in declines.speaker] == ["Zelensky"]
     waits = facts(_item("z", "Bravo", "Kremlin has not yet received a reply", "Peskov spoke."))
     assert waits.speaker == ()  # a fact, not a reaction
+    subordinate = facts(
+        _item(
+            "s",
+            "Echo",
+            "",
+            "The president has authorised strikes with long-range missiles. Although Washington "
+            "has not publicly confirmed the decision, allies welcomed it on Monday.",
+        )
+    )
+    assert subordinate.speaker == ()  # "Although X has not confirmed…" leads with no reaction
     assert facts(_item("o", "Delta", "Oil prices jump 5% after sanctions", "Brent rose.")).market
     assert not facts(_item("p", "Delta", "US sanctions oil majors", "Prices rose.")).market
 

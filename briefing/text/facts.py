@@ -65,6 +65,14 @@ _FILLERS = frozenset(
 ) | frozenset(WEEKDAYS)
 _DECLINED = re.compile(r"(?:confirm|comment|say|specify|disclose|elaborate|answer|explain|rule)")
 _JOINERS = frozenset(["of", "'s", "’s", "jr", "jr."])
+# a sentence opening with one of these is a subordinate clause ("Although Biden has not
+# confirmed the decision, it has…"): its subject's verb is no reaction the report leads with
+_SUBORDINATE = frozenset(
+    """
+    although though while whereas if because since when after before despite as once unless
+    until
+    """.split()  # noqa: SIM905
+)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ASIDE = re.compile(r"\([^()]*\)")  # "(Reuters)", "(OVA)": sources and abbreviations
 _PART = re.compile(r"[^\W\d_][\w'’.]*[^\W_]|[^\W\d_]|\d[\d,.]*")
@@ -239,6 +247,8 @@ def _speaker(lead: list[str], lower: set[str], own: set[str]) -> tuple[Name, ...
         negated = False
         for token in _TOKEN.findall(_ASIDE.sub(" ", text)):
             folded = token.casefold()
+            if not subject and folded in _SUBORDINATE:
+                break
             if subject and (REACTION_VERBS.match(folded) or (negated and _DECLINED.match(folded))):
                 # "X slams …", and "X does not confirm …", "X would not say …": a response
                 names = {
