@@ -71,6 +71,24 @@ def is_label(sentence: str) -> bool:
     return bool(_LABEL.match(sentence))
 
 
+_HEADING = re.compile(r"^([A-Z][a-z]+(?: (?:and|&|of|[A-Za-z][a-z]+)){0,2}):\s+(?=[A-Z])")
+_HEADINGS = re.compile(
+    r"(?:^|\n|[.!?]\s+)[A-Z][a-z]+(?: (?:and|&|of|[A-Za-z][a-z]+)){0,2}:\s+(?=[A-Z])"
+)
+
+
+def without_heading(sentence: str, text: str) -> str:
+    """The sentence without a run-in heading ("Time and Location: The strike occurred…"), as
+    articles written in sections open their paragraphs. Only a text with two or more such
+    headings is written so: a single "Peskov: Moscow is ready…" keeps its speaker. What is
+    left is still a verbatim tail of the sentence."""
+    match = _HEADING.match(sentence)
+    if match is None or len(_HEADINGS.findall(text)) < 2:
+        return sentence
+    rest = sentence[match.end() :]
+    return rest if len(rest.split()) >= 5 else sentence
+
+
 def leans_on(sentence: str) -> tuple[str, str] | None:
     """What an unintroduced sentence leans on: ("thing", "video") for "The video was posted…",
     ("pronoun", "he") for "He added…"; None when it stands on its own."""

@@ -24,7 +24,7 @@ from ..text.sentences import (
 )
 from ..text.similarity import ItemVectors, centroid, cosine, words
 from .headline import choose_headline
-from .sentence_facts import Facts, facts_of, is_label, leans_on, tolls
+from .sentence_facts import Facts, facts_of, is_label, leans_on, tolls, without_heading
 
 SUMMARY_CHARS = 650
 SUMMARY_ITEMS = 6  # the most central items a summary draws from
@@ -133,7 +133,7 @@ def _candidates(ranked: list[Item], centre: dict[str, float], vec: ItemVectors) 
     found = []
     for rank, item in enumerate(ranked[:SUMMARY_ITEMS]):
         for position, text in enumerate(sentences(item.body, LEAD_SENTENCES)):
-            text = strip_dateline(text)
+            text = without_heading(strip_dateline(text), item.body)
             if len(text.split()) < 5 or len(text) > SENTENCE_CHARS or not _ENDS.search(text):
                 continue
             if not balanced(text) or points_elsewhere(text) or is_label(text) or is_dateline(text):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from briefing.models import Item
+from briefing.stories.sentence_facts import without_heading
 from briefing.stories.summary import make_story
 from briefing.text.similarity import ItemVectors, Vectorizer, terms
 
@@ -70,6 +71,35 @@ def test_label_fragments_and_sentences_that_lean_on_nothing_stay_out() -> None:
     )
     assert not any(s.startswith(("Details:", "Read also:", "The video")) for s in summary)
     assert any("Grain traders" in s for s in summary)
+
+
+def test_run_in_headings_and_lone_datelines_leave_the_summary() -> None:
+    """An article written in sections ("Time and Location: …") gives its sentences without
+    their headings; a dateline alone is no sentence."""
+    summary = story_of(
+        report(
+            1,
+            "Alpha Wire",
+            "Ukraine fired six long-range missiles at a depot in Bryansk region overnight. "
+            "Time and Location: The strike hit an arsenal near the border early on Tuesday. "
+            "Missile Interception: Russia said five of the six missiles were shot down.",
+        ),
+        report(
+            2,
+            "Bravo News",
+            "MOSCOW, Nov 19 - RIA Novosti. Peskov: Moscow will respond to the strike on the "
+            "Bryansk depot in a way it finds fitting.",
+        ),
+    )
+    assert any(s.startswith("The strike hit an arsenal") for s in summary), summary
+    assert not any(s.startswith(("Time and", "Missile Interception", "MOSCOW")) for s in summary)
+
+
+def test_one_run_in_colon_is_no_heading() -> None:
+    sentence = "Shelling: Two people died when shells hit the market on Tuesday morning."
+    assert without_heading(sentence, sentence + " Rescuers worked all day.") == sentence
+    sections = sentence + " Response: The governor declared a day of mourning in the region."
+    assert without_heading(sentence, sections) == sentence.removeprefix("Shelling: ")
 
 
 def test_outlets_that_disagree_on_a_toll_are_both_shown() -> None:
