@@ -7,10 +7,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import httpx
 from pydantic import Field
 
-from ..sources.http import make_client, post_json, refused
 from .registry import TARGET_TYPES, DeliveryError, Package, TargetConfig
 
 
@@ -73,6 +71,10 @@ def _slack(text: str) -> str:
 
 
 def _post_webhook(target: WebhookTarget, package: Package) -> str:
+    import httpx  # (here, not above: loading the config registers this target without it)
+
+    from ..sources.http import make_client, post_json, refused
+
     payload = webhook_payload(target, package)
     host = urlsplit(target.url).hostname or target.url
     try:

@@ -7,11 +7,12 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
-
-from .http import FetchError, fetch
 from .registry import Document, SourceConfig, SourceFailure
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_FILES = 5_000
 NO_FILE = "no file matches"  # a `path:` that names nothing: the config is what to fix
@@ -60,6 +61,8 @@ def _fetch(
     client: httpx.Client | None,
     validators: tuple[str | None, str | None],
 ) -> Fetched:
+    from .http import FetchError, fetch  # (httpx loads only for what fetches)
+
     if client is None or source.url is None:
         raise SourceFailure("no HTTP client available")
     try:
