@@ -47,9 +47,10 @@ DATELINE = re.compile(  # "KYIV, June 2 (Reuters) -", "(AP) —", "/TASS/", "(ME
     r"|/[A-Z]{2,}/|\((?:Reuters|AP|AFP)\)"
 )
 # "(MENAFN- Kuwait News Agency (KUNA)) BRUSSELS", "MOSCOW, Nov 19 - RIA Novosti.",
-# "Rio de Janeiro, Nov. 19, (dpa/GNA) –"
+# "Rio de Janeiro, Nov. 19, (dpa/GNA) –", "Washington — "
 SENTENCE_DATELINE = re.compile(
-    r"^\(MENAFN-|^[A-Z][A-Za-z]+(?: (?:de|da|do|del|[A-Z][a-z]+))*, [A-Z][a-z]{2,8}\.? \d{1,2},? "
+    r"^\(MENAFN-|^[A-Z][a-z]+(?: [A-Z][a-z]+)? [—―] "
+    r"|^[A-Z][A-Za-z]+(?: (?:de|da|do|del|[A-Z][a-z]+))*, [A-Z][a-z]{2,8}\.? \d{1,2},? "
     r"(?:\([^)]{2,30}\) )?[-–—:]"
 )
 INTRODUCED = re.compile(r"(?:On|In|By|At|Since|Until) ")  # "On Monday, November 18, …"

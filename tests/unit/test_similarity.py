@@ -167,6 +167,8 @@ def test_first_sentence_is_one_line_and_cut_after_its_word_limit() -> None:
         "Ankara, Mar 29 (EFE).- ",
         "(MENAFN- Some News Agency (SNA)) BRUSSELS, Nov 19 (SNA) -- ",  # two, one after the other
         "MOSCOW, Nov 19 - RIA Novosti. ",
+        "Washington — ",
+        "New Delhi ― ",
     ],
 )
 def test_strip_dateline_leaves_the_sentence_as_a_verbatim_tail(dateline: str) -> None:
