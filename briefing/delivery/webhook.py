@@ -7,10 +7,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import httpx
 from pydantic import Field
 
-from ..sources.http import make_client, post_json, refused
 from .registry import TARGET_TYPES, DeliveryError, Package, TargetConfig
 
 
@@ -75,6 +73,10 @@ def _slack(text: str) -> str:
 def _post_webhook(target: WebhookTarget, package: Package) -> str:
     payload = webhook_payload(target, package)
     host = urlsplit(target.url).hostname or target.url
+    import httpx  # (here: a config that names a webhook need not load httpx)
+
+    from ..sources.http import make_client, post_json, refused
+
     try:
         with make_client() as client:
             status = post_json(

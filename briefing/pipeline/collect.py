@@ -20,22 +20,22 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-import httpx
 
 from .. import clock
 from ..config import Config
 from ..models import Item, SourceReport
 from ..sources import Fetched, ParseContext, SourceConfig, SourceFailure, read_documents
 from ..sources.documents import NO_FILE
-from ..sources.http import fetch, make_client
 from ..sources.registry import OVER_MAX_ITEMS
 from ..store import Store
 from ..text.clean import truncate
 from ..text.identity import without_tracking
 from ..text.similarity import distinct_words, terms
+
+if TYPE_CHECKING:  # httpx loads only when a source fetches
+    import httpx
 
 log = logging.getLogger("briefing")
 CONCURRENCY = 16
@@ -88,7 +88,11 @@ def collect(
     pairs = sources if sources is not None else [(s, config) for s in config.sources]
     reading = {s.name: Reading.of(c) for s, c in pairs}
     every = [s for s, _ in pairs]
-    client = make_client() if any(s.needs_network() for s in every) else None
+    client = None
+    if any(s.needs_network() for s in every):
+        from ..sources.http import make_client
+
+        client = make_client()
     validators = {
         s.name: store.http_validators(s.url) if s.url and client else (None, None) for s in every
     }
@@ -233,6 +237,8 @@ def read_source(
         return report, [], fetched
     ctx = ParseContext(captured=captured, zone=ZoneInfo(reading.zone), known=known)
     if client is not None:
+        from ..sources.http import fetch
+
         ctx.fetch = lambda url: (
             fetch(
                 client,

@@ -7,11 +7,12 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
-
-from .http import FetchError, fetch
 from .registry import Document, SourceConfig, SourceFailure
+
+if TYPE_CHECKING:  # httpx loads only for a source that fetches
+    import httpx
 
 MAX_FILES = 5_000
 NO_FILE = "no file matches"  # a `path:` that names nothing: the config is what to fix
@@ -62,6 +63,8 @@ def _fetch(
 ) -> Fetched:
     if client is None or source.url is None:
         raise SourceFailure("no HTTP client available")
+    from .http import FetchError, fetch
+
     try:
         resp = fetch(
             client,
