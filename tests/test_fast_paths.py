@@ -4,6 +4,7 @@ a clustering of a day up to 5,000 items."""
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from briefing.models import Item, SourceReport
 from briefing.store import Store
 from briefing.store.rows import item_row, sqlite_store
-from briefing.store.schema import dialect_insert, item_sources, items
+from briefing.store.schema import dialect_insert, item_sources, items, term_stats
 from briefing.text.identity import _canonical, _safe, canonical_url, safe_url
 
 from conftest import ROOT
@@ -164,6 +165,29 @@ def test_a_source_run_stored_at_once_is_stored_as_in_two_steps(tmp_path: Path, m
             for path in paths
         ]
         assert dumps[0] == dumps[1] and dumps[0]
+
+
+def test_term_counts_on_the_drivers_cursor_are_sqlalchemys(tmp_path: Path) -> None:
+    """Word counts added through the driver are the counts SQLAlchemy's upsert adds, run after
+    run (two long words the column cuts to one are counted together either way)."""
+    long = "x" * 100
+    runs = [Counter({"kyiv": 2, "talks": 1, long + "a": 1, long + "b": 2}), Counter({"kyiv": 3})]
+    paths = tmp_path / "driver.db", tmp_path / "sqlalchemy.db"
+    with Store(f"sqlite:///{paths[0]}") as store:
+        for counts in runs:
+            store.add_term_counts(counts, 4)
+    with Store(f"sqlite:///{paths[1]}") as store, store.begin() as conn:
+        insert = dialect_insert(conn)(term_stats)
+        stmt = insert.on_conflict_do_update(
+            index_elements=["term"], set_={"df": term_stats.c.df + insert.excluded.df}
+        )
+        for counts in runs:
+            conn.execute(stmt, [{"term": t[:100], "df": n} for t, n in sorted(counts.items())])
+    dumps = [
+        sqlite3.connect(path).execute("SELECT * FROM term_stats ORDER BY term").fetchall()
+        for path in paths
+    ]
+    assert dumps[0] == dumps[1] == [("kyiv", 5), ("talks", 1), (long, 3)]
 
 
 def _square(n: int) -> int:

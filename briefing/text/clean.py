@@ -58,7 +58,7 @@ def html_to_text(markup: str | None, limit: int = MAX_BODY) -> str:
     for _ in range(3):  # entity-encoded tags ("&lt;script&gt;") get a second pass, and a third
         if "<" not in text and "&" not in text:
             break
-        marked = _BLOCK.sub(lambda m: "\n\n<" + m.group(1), text)
+        marked = _BLOCK.sub("\n\n<\\1", text)
         easy = _easy_text(marked)
         if easy is None:
             stripped = nh3.clean(marked, tags=set(), clean_content_tags={"script", "style"})
