@@ -190,6 +190,52 @@ def test_term_counts_on_the_drivers_cursor_are_sqlalchemys(tmp_path: Path) -> No
     assert dumps[0] == dumps[1] == [("kyiv", 5), ("talks", 1), (long, 3)]
 
 
+def test_word_counts_from_worker_processes_are_one_processs(tmp_path: Path) -> None:
+    """Sources parsed in worker processes (which count their items' words there) leave the
+    store's word counts as sources read in this process do, when all, some or none of a
+    source's items are new (entries shared between feeds, a second run)."""
+    import threading
+
+    import yaml
+
+    from briefing.config import load_config
+    from briefing.pipeline import collect_into_store
+    from briefing.pipeline.collect import PROCESS_MIN
+
+    sources = []
+    for n in range(PROCESS_MIN + 5):
+        entries = "".join(
+            f"<item><title>Talks in Kyiv, round {k} ({k % 3} of {n % 4})</title>"
+            f"<link>https://wire.example/{k}</link><description>Envoys met on day {k} "
+            f"in Geneva; {k * 7} delegates of {k % 5} states attended.</description></item>"
+            for k in range(n, n + 2 + n % 5)  # neighbours share entries, word for word
+        )
+        path = tmp_path / f"s{n}.xml"
+        path.write_text(f'<rss version="2.0"><channel><title>W</title>{entries}</channel></rss>')
+        sources.append({"name": f"s{n}", "type": "feed", "path": str(path)})
+    counts = []
+    for way in ("processes", "threads"):
+        data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+        data.update(topic={}, database=f"sqlite:///{tmp_path / way}.db")
+        for run in (sources[::3], sources):
+            data["sources"] = run
+            (tmp_path / f"{way}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+            stop = threading.Event()
+            other = threading.Thread(target=stop.wait)  # a running thread: no worker processes
+            if way == "threads":
+                other.start()
+            try:
+                collect_into_store(load_config(tmp_path / f"{way}.yaml"))
+            finally:
+                stop.set()
+                if way == "threads":
+                    other.join()
+        with sqlite3.connect(tmp_path / f"{way}.db") as conn:
+            counts.append(conn.execute("SELECT * FROM term_stats ORDER BY term").fetchall())
+            counts.append(conn.execute("SELECT value FROM meta WHERE key = 'docs'").fetchall())
+    assert counts[0] == counts[2] and counts[1] == counts[3] == [(str(PROCESS_MIN + 10),)]
+
+
 def _square(n: int) -> int:
     return n * n
 

@@ -128,12 +128,11 @@ def collect(
                     futures[threads.submit(read_source, *args, store.has_item)] = s
             for future in as_completed(futures):
                 source = futures[future]
-                vocabularies: dict[str, str] = {}
                 together: Counter[str] | None = None
                 fetched: Fetched | None = None
                 try:
                     if source in local:
-                        report, found, vocabularies, together = future.result()
+                        report, found, together = future.result()
                     else:
                         report, found, fetched = future.result()
                 except BrokenProcessPool:  # a worker died: parse this source here instead
@@ -143,7 +142,11 @@ def collect(
                 if fetched is not None and fetched.validators and source.url:
                     store.save_http_validators(source.url, *fetched.validators)
                 fresh = store.store_run(report, found)
-                _count_words(words, fresh, found, vocabularies, together, config)
+                if together is not None:
+                    _count_words(words, fresh, found, together, reading[source.name].lead_words)
+                else:
+                    for item in fresh:
+                        words.update(vocabulary(item, config))
                 documents += len(fresh)
                 _log(report, source)
                 if on_done is not None:
@@ -177,39 +180,35 @@ def _count_words(
     words: Counter[str],
     fresh: list[Item],
     found: list[Item],
-    vocabularies: dict[str, str],
-    together: Counter[str] | None,
-    config: Config,
+    together: Counter[str],
+    lead_words: int,
 ) -> None:
-    """Add the fresh items' distinct words to `words`. When most of a source's items are
-    fresh, a worker's count over all of them, less the known ones, is the cheaper sum."""
-    if together is not None and 2 * len(fresh) >= len(found):
+    """Add the fresh items' distinct words to `words`: when most of a source's items are
+    fresh, the worker's count over all of them less the known ones', else the fresh ones'
+    (whichever leaves fewer items to tokenise here)."""
+    if 2 * len(fresh) >= len(found):
         fresh_ids = {item.id for item in fresh}
         counts = together.copy()
         for item in found:
             if item.id not in fresh_ids:
-                counts.subtract(vocabularies[item.id].split())
+                counts.subtract(_distinct(item, lead_words))
         words.update(+counts)
         return
     for item in fresh:
-        known = vocabularies.get(item.id)
-        words.update(known.split() if known is not None else vocabulary(item, config))
+        words.update(_distinct(item, lead_words))
 
 
 def _read_local(
     source: SourceConfig, reading: Reading, captured: datetime
-) -> tuple[SourceReport, list[Item], dict[str, str], Counter[str]]:
-    """In a worker process: read and parse local files, and tokenise the items there too
-    (each item's distinct words, space-separated: one string pickles faster than a set, and
-    how many items hold each word)."""
+) -> tuple[SourceReport, list[Item], Counter[str]]:
+    """In a worker process: read and parse local files, and count there how many of the items
+    hold each word (the storing process then tokenises only the fewer of the fresh and the
+    known items)."""
     report, found, _ = read_source(source, reading, None, captured, (None, None), None)
     together: Counter[str] = Counter()
-    vocabularies = {}
     for item in found:
-        distinct = _distinct(item, reading.lead_words)
-        together.update(distinct)
-        vocabularies[item.id] = " ".join(distinct)
-    return report, found, vocabularies, together
+        together.update(_distinct(item, reading.lead_words))
+    return report, found, together
 
 
 def _distinct(item: Item, lead_words: int) -> set[str]:
