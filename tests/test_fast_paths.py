@@ -4,17 +4,20 @@ a clustering of a day up to 5,000 items."""
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.models import Item
+from briefing.models import Item, SourceReport
 from briefing.store import Store
-from briefing.store.rows import item_row, sqlite_insert
-from briefing.store.schema import dialect_insert, items
-from briefing.text.identity import _canonical, canonical_url
+from briefing.store.rows import item_row, sqlite_store
+from briefing.store.schema import dialect_insert, item_sources, items, term_stats
+from briefing.text.identity import _canonical, _safe, canonical_url, safe_url
 
 from conftest import ROOT
 
@@ -42,6 +45,17 @@ def _outcome(canonical, url: str) -> tuple[str, object]:
         return "raises", type(exc)
 
 
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+@given(
+    scheme=st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "//", "", " https://"]),
+    host=st.lists(_PART, max_size=5).map("".join),
+    path=st.lists(_PART, max_size=8).map("".join),
+)
+def test_the_safe_link_shortcut_gives_the_long_way(scheme: str, host: str, path: str) -> None:
+    url = scheme + host + path
+    assert safe_url.__wrapped__(url) == _safe(url), url
+
+
 def test_the_canonical_shortcut_on_real_links() -> None:
     import re
 
@@ -58,13 +72,12 @@ def test_the_canonical_shortcut_on_real_links() -> None:
     assert len(links) > 20
     for link in links:
         assert canonical_url.__wrapped__(link) == _canonical(link), link
+        assert safe_url.__wrapped__(link) == _safe(link), link
 
 
-def test_sqlite_insert_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
-    """Rows inserted on the driver's cursor are the rows SQLAlchemy's INSERT stores, byte for
-    byte (times in its text format, booleans as integers), and the same ids count as new."""
+def _made(count: int) -> list[Item]:
     start = datetime(2025, 5, 28, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=3)))
-    made = [
+    return [
         Item(
             id=f"i{n}",
             source="wire",
@@ -77,23 +90,150 @@ def test_sqlite_insert_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
             lang="en" if n % 2 else None,
             date_only=n % 5 == 0,
         )
-        for n in range(12)
+        for n in range(count)
     ]
+
+
+def _through_sqlalchemy(conn, chunk: list[Item], stored: datetime) -> set[str]:
+    """What Store.insert_new does on PostgreSQL: SQLAlchemy's INSERTs, ON CONFLICT DO NOTHING."""
+    insert = dialect_insert(conn)
+    ids = [i.id for i in chunk]
+    query = sa.select(item_sources.c.item_id, item_sources.c.source)
+    pairs = {(r[0], r[1]) for r in conn.execute(query.where(item_sources.c.item_id.in_(ids)))}
+    unseen = sorted((i for i in chunk if i.id not in {p[0] for p in pairs}), key=lambda i: i.id)
+    added: set[str] = set()
+    if unseen:
+        stmt = insert(items).on_conflict_do_nothing().returning(items.c.id)
+        added = {r[0] for r in conn.execute(stmt, [item_row(i, stored) for i in unseen])}
+    links = [
+        {"item_id": i.id, "source": i.source}
+        for i in sorted(chunk, key=lambda i: i.id)
+        if (i.id, i.source) not in pairs
+    ]
+    if links:
+        conn.execute(insert(item_sources).on_conflict_do_nothing(), links)
+    return added
+
+
+def test_sqlite_store_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
+    """Items and links inserted on the driver's cursor are the rows SQLAlchemy's INSERTs store,
+    byte for byte (times in its text format, booleans as integers), and the same ids count as
+    new: in an empty store, again, from a second source, and for an item stored without a
+    link (a store older than links)."""
+    made = _made(12)
     stored = datetime(2025, 5, 28, 12, 0, 0, 7, tzinfo=UTC)
-    rows = [item_row(i, stored) for i in made]
+    batches = [made[1:], made[:3], [replace(i, source="agency") for i in made[2:6]]]
     paths = tmp_path / "driver.db", tmp_path / "sqlalchemy.db"
-    with Store(f"sqlite:///{paths[0]}") as store, store.begin() as conn:
-        ours = sqlite_insert(conn, rows)
-        again = sqlite_insert(conn, rows[:3])
+    added = []
+    for path, way in zip(paths, (sqlite_store, _through_sqlalchemy), strict=True):
+        with Store(f"sqlite:///{path}") as store, store.begin() as conn:
+            conn.execute(sa.insert(items).values(item_row(made[0], stored)))  # no link
+            added.append([way(conn, batch, stored) for batch in batches])
+    assert added[0] == added[1] == [{i.id for i in made[1:]}, set(), set()]
+    for table in ("items", "item_sources"):
+        dumps = [
+            sqlite3.connect(path).execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for path in paths
+        ]
+        assert dumps[0] == dumps[1] and len(dumps[0]) >= 12
+
+
+def test_a_source_run_stored_at_once_is_stored_as_in_two_steps(tmp_path: Path, monkeypatch):
+    """Store.store_run (items and the run's record in one transaction) leaves the store and the
+    report as insert_new and record_source one after the other, run after run."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748430000")
+    made = _made(9)
+    runs = [made[:5], made[3:], []]
+    paths = tmp_path / "once.db", tmp_path / "twice.db"
+    reports: list[list[SourceReport]] = [[], []]
+    for path, kept in zip(paths, reports, strict=True):
+        with Store(f"sqlite:///{path}") as store:
+            for found in runs:
+                report = SourceReport("wire", "feed", "ok", fetched=len(found))
+                if kept is reports[0]:
+                    store.store_run(report, found)
+                else:
+                    report.new = len(store.insert_new(found))
+                    report.known = len(found) - report.new
+                    store.record_source(report)
+                kept.append(report)
+    assert reports[0] == reports[1]
+    assert [(r.new, r.known) for r in reports[0]] == [(5, 0), (4, 2), (0, 0)]
+    for table in ("items", "item_sources", "source_state", "source_runs"):
+        dumps = [
+            sqlite3.connect(path).execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for path in paths
+        ]
+        assert dumps[0] == dumps[1] and dumps[0]
+
+
+def test_term_counts_on_the_drivers_cursor_are_sqlalchemys(tmp_path: Path) -> None:
+    """Word counts added through the driver are the counts SQLAlchemy's upsert adds, run after
+    run (two long words the column cuts to one are counted together either way)."""
+    long = "x" * 100
+    runs = [Counter({"kyiv": 2, "talks": 1, long + "a": 1, long + "b": 2}), Counter({"kyiv": 3})]
+    paths = tmp_path / "driver.db", tmp_path / "sqlalchemy.db"
+    with Store(f"sqlite:///{paths[0]}") as store:
+        for counts in runs:
+            store.add_term_counts(counts, 4)
     with Store(f"sqlite:///{paths[1]}") as store, store.begin() as conn:
-        stmt = dialect_insert(conn)(items).on_conflict_do_nothing().returning(items.c.id)
-        theirs = {row[0] for row in conn.execute(stmt, rows)}
-    assert ours == theirs == {i.id for i in made} and again == set()
+        insert = dialect_insert(conn)(term_stats)
+        stmt = insert.on_conflict_do_update(
+            index_elements=["term"], set_={"df": term_stats.c.df + insert.excluded.df}
+        )
+        for counts in runs:
+            conn.execute(stmt, [{"term": t[:100], "df": n} for t, n in sorted(counts.items())])
     dumps = [
-        sqlite3.connect(path).execute("SELECT * FROM items ORDER BY id").fetchall()
+        sqlite3.connect(path).execute("SELECT * FROM term_stats ORDER BY term").fetchall()
         for path in paths
     ]
-    assert dumps[0] == dumps[1]
+    assert dumps[0] == dumps[1] == [("kyiv", 5), ("talks", 1), (long, 3)]
+
+
+def test_word_counts_from_worker_processes_are_one_processs(tmp_path: Path) -> None:
+    """Sources parsed in worker processes (which count their items' words there) leave the
+    store's word counts as sources read in this process do, when all, some or none of a
+    source's items are new (entries shared between feeds, a second run)."""
+    import threading
+
+    import yaml
+
+    from briefing.config import load_config
+    from briefing.pipeline import collect_into_store
+    from briefing.pipeline.collect import PROCESS_MIN
+
+    sources = []
+    for n in range(PROCESS_MIN + 5):
+        entries = "".join(
+            f"<item><title>Talks in Kyiv, round {k} ({k % 3} of {n % 4})</title>"
+            f"<link>https://wire.example/{k}</link><description>Envoys met on day {k} "
+            f"in Geneva; {k * 7} delegates of {k % 5} states attended.</description></item>"
+            for k in range(n, n + 2 + n % 5)  # neighbours share entries, word for word
+        )
+        path = tmp_path / f"s{n}.xml"
+        path.write_text(f'<rss version="2.0"><channel><title>W</title>{entries}</channel></rss>')
+        sources.append({"name": f"s{n}", "type": "feed", "path": str(path)})
+    counts = []
+    for way in ("processes", "threads"):
+        data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+        data.update(topic={}, database=f"sqlite:///{tmp_path / way}.db")
+        for run in (sources[::3], sources):
+            data["sources"] = run
+            (tmp_path / f"{way}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+            stop = threading.Event()
+            other = threading.Thread(target=stop.wait)  # a running thread: no worker processes
+            if way == "threads":
+                other.start()
+            try:
+                collect_into_store(load_config(tmp_path / f"{way}.yaml"))
+            finally:
+                stop.set()
+                if way == "threads":
+                    other.join()
+        with sqlite3.connect(tmp_path / f"{way}.db") as conn:
+            counts.append(conn.execute("SELECT * FROM term_stats ORDER BY term").fetchall())
+            counts.append(conn.execute("SELECT value FROM meta WHERE key = 'docs'").fetchall())
+    assert counts[0] == counts[2] and counts[1] == counts[3] == [(str(PROCESS_MIN + 10),)]
 
 
 def _square(n: int) -> int:

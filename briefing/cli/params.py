@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..files import FORMATS
-from ..text.dates import FIRST_YEAR, LAST_YEAR
+from ..text.stamps import FIRST_YEAR, LAST_YEAR
 
 if TYPE_CHECKING:
     from ..config import Config

@@ -11,19 +11,19 @@ import html
 import logging
 import os
 import re
-import smtplib
-import ssl
 import time
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from pathlib import Path
-from typing import Literal, NoReturn
+from typing import TYPE_CHECKING, Literal, NoReturn
 
-import jinja2
 from pydantic import ConfigDict, Field, field_validator
 
 from ..text.plural import plural
 from .registry import TARGET_TYPES, DeliveryError, Package, TargetConfig, read_built
+
+if TYPE_CHECKING:  # smtplib and jinja2 load only when a briefing is sent
+    import smtplib
 
 log = logging.getLogger("briefing")
 
@@ -123,6 +123,8 @@ def message_id(package: Package, key: str) -> str:
 
 def render_subject(target: EmailTarget, package: Package) -> str:
     """The subject from the target's template; one line whatever the template produces."""
+    import jinja2  # (here: loading a config that names an email target need not load it)
+
     env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)
     context = {
         "title": package.title,
@@ -233,6 +235,9 @@ def _smtp_send(
     target: EmailTarget, password: str | None, msg: EmailMessage, sender: str, rcpt: str
 ) -> None:
     """One attempt; raise _Temporary or DeliveryError(retryable=False)."""
+    import smtplib
+    import ssl
+
     where = f"{target.host}:{target.port}"
     smtp: smtplib.SMTP | None = None
     try:
@@ -282,6 +287,8 @@ def _fail(code: int, reply: bytes | str, where: str) -> NoReturn:
 
 def _quit(smtp: smtplib.SMTP) -> None:
     """Close politely; a failing QUIT after the message was accepted is not a failed send."""
+    import smtplib
+
     try:
         smtp.quit()
     except (smtplib.SMTPException, OSError):

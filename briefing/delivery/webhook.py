@@ -71,12 +71,12 @@ def _slack(text: str) -> str:
 
 
 def _post_webhook(target: WebhookTarget, package: Package) -> str:
-    import httpx  # (here, not above: loading the config registers this target without it)
+    payload = webhook_payload(target, package)
+    host = urlsplit(target.url).hostname or target.url
+    import httpx  # (here: a config that names a webhook need not load httpx)
 
     from ..sources.http import make_client, post_json, refused
 
-    payload = webhook_payload(target, package)
-    host = urlsplit(target.url).hostname or target.url
     try:
         with make_client() as client:
             status = post_json(

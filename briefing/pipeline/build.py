@@ -14,18 +14,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import clock
 from ..config import Config
 from ..errors import UsageError
 from ..files import output_paths, write_all
 from ..models import BuildResult
-from ..render import Templates, render_all
 from ..store import Store
-from ..stories import Classifier, Selection, compose, day_window
-from ..stories.assemble import assemble
 from .collect import Progress, collect
+
+if TYPE_CHECKING:  # rendering and stories load when a briefing is built, not to collect
+    from ..render import Templates
+    from ..stories import Selection
 
 log = logging.getLogger("briefing")
 CATCH_UP_DAYS = 31  # how far back unbuilt days are recorded before the day asked for
@@ -50,6 +51,8 @@ def build(
 ) -> BuildResult:
     """Build the briefing for `day` and write its files; return what was written. `rebuild`
     re-opens a recorded day: it is built as if for the first time."""
+    from ..render import Templates
+
     formats = list(formats or config.output.formats)
     templates = Templates(config.templates_dir, config.zone)
     worker = None
@@ -74,6 +77,10 @@ def _build(
     rebuild: bool,
     worker: Any,
 ) -> BuildResult:
+    from ..render import render_all
+    from ..stories import Classifier, compose, day_window
+    from ..stories.assemble import assemble
+
     now = clock.now()
     opens, closes = day_window(config, day)
     if now < opens:
@@ -125,6 +132,8 @@ def catch_up(store: Store, config: Config, day: date) -> list[date]:
     """Record, oldest first, the closed days before `day` that hold items but were never built,
     as far back as stories may continue (`stories.lookback_days` without such a day ends the
     walk): building days out of order then gives what building them in order gives."""
+    from ..stories.assemble import assemble
+
     gap, missing = 0, []
     for back in range(1, CATCH_UP_DAYS + 1):
         earlier = day - timedelta(days=back)
@@ -144,6 +153,8 @@ def catch_up(store: Store, config: Config, day: date) -> list[date]:
 
 
 def _holds_items(store: Store, config: Config, day: date) -> bool:
+    from ..stories import day_window
+
     start, end = day_window(config, day)
     return store.has_items_between(start, end)
 

@@ -32,9 +32,9 @@ from ..sources.registry import OVER_MAX_ITEMS
 from ..store import Store
 from ..text.clean import truncate
 from ..text.identity import without_tracking
-from ..text.similarity import terms, words
+from ..text.similarity import distinct_words, terms
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # httpx loads only when a source fetches
     import httpx
 
 log = logging.getLogger("briefing")
@@ -89,7 +89,7 @@ def collect(
     reading = {s.name: Reading.of(c) for s, c in pairs}
     every = [s for s, _ in pairs]
     client = None
-    if any(s.needs_network() for s in every):  # (httpx loads only for a source that fetches)
+    if any(s.needs_network() for s in every):
         from ..sources.http import make_client
 
         client = make_client()
@@ -128,26 +128,26 @@ def collect(
                     futures[threads.submit(read_source, *args, store.has_item)] = s
             for future in as_completed(futures):
                 source = futures[future]
-                vocabularies: dict[str, frozenset[str]] = {}
                 together: Counter[str] | None = None
                 fetched: Fetched | None = None
                 try:
                     if source in local:
-                        report, found, vocabularies, together = future.result()
+                        report, found, together = future.result()
                     else:
                         report, found, fetched = future.result()
                 except BrokenProcessPool:  # a worker died: parse this source here instead
                     report, found, fetched = read_source(
                         source, reading[source.name], None, captured, (None, None), store.has_item
                     )
-                fresh = store.insert_new(found) if found else []
-                report.new = len(fresh)
-                report.known = len(found) - report.new
-                _count_words(words, fresh, found, vocabularies, together, config)
-                documents += len(fresh)
                 if fetched is not None and fetched.validators and source.url:
                     store.save_http_validators(source.url, *fetched.validators)
-                store.record_source(report)
+                fresh = store.store_run(report, found)
+                if together is not None:
+                    _count_words(words, fresh, found, together, reading[source.name].lead_words)
+                else:
+                    for item in fresh:
+                        words.update(vocabulary(item, config))
+                documents += len(fresh)
                 _log(report, source)
                 if on_done is not None:
                     on_done(report)
@@ -180,41 +180,40 @@ def _count_words(
     words: Counter[str],
     fresh: list[Item],
     found: list[Item],
-    vocabularies: dict[str, frozenset[str]],
-    together: Counter[str] | None,
-    config: Config,
+    together: Counter[str],
+    lead_words: int,
 ) -> None:
-    """Add the fresh items' distinct words to `words`. When most of a source's items are
-    fresh, a worker's count over all of them, less the known ones, is the cheaper sum."""
-    if together is not None and 2 * len(fresh) >= len(found):
+    """Add the fresh items' distinct words to `words`: when most of a source's items are
+    fresh, the worker's count over all of them less the known ones', else the fresh ones'
+    (whichever leaves fewer items to tokenise here)."""
+    if 2 * len(fresh) >= len(found):
         fresh_ids = {item.id for item in fresh}
         counts = together.copy()
         for item in found:
             if item.id not in fresh_ids:
-                counts.subtract(vocabularies[item.id])
+                counts.subtract(_distinct(item, lead_words))
         words.update(+counts)
         return
     for item in fresh:
-        words.update(vocabularies.get(item.id) or vocabulary(item, config))
+        words.update(_distinct(item, lead_words))
 
 
 def _read_local(
     source: SourceConfig, reading: Reading, captured: datetime
-) -> tuple[SourceReport, list[Item], dict[str, frozenset[str]], Counter[str]]:
-    """In a worker process: read and parse local files, and tokenise the items there too
-    (each item's distinct words, and how many items hold each)."""
+) -> tuple[SourceReport, list[Item], Counter[str]]:
+    """In a worker process: read and parse local files, and count there how many of the items
+    hold each word (the storing process then tokenises only the fewer of the fresh and the
+    known items)."""
     report, found, _ = read_source(source, reading, None, captured, (None, None), None)
-    vocabularies = {item.id: _distinct(item, reading.lead_words) for item in found}
     together: Counter[str] = Counter()
-    for vocabulary_ in vocabularies.values():
-        together.update(vocabulary_)
-    return report, found, vocabularies, together
+    for item in found:
+        together.update(_distinct(item, reading.lead_words))
+    return report, found, together
 
 
-def _distinct(item: Item, lead_words: int) -> frozenset[str]:
-    """The words `terms` counts in an item, without counting them."""
-    lead = " ".join(item.body.split()[:lead_words])
-    return frozenset(words(item.title)).union(words(lead))
+def _distinct(item: Item, lead_words: int) -> set[str]:
+    """The words `terms` counts in an item, without counting them (no word holds a space)."""
+    return distinct_words(item.title.split() + item.body.split(None, lead_words)[:lead_words])
 
 
 def read_source(

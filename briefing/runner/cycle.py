@@ -17,9 +17,7 @@ from ..config import Config
 from ..delivery import DeliveryError, Package
 from ..errors import UsageError
 from ..pipeline import build, collect_into_store
-from ..pipeline.archive import write_archive
 from ..store import FAILED, PENDING, SENT, Ledger
-from ..stories import day_window
 from .locks import locked
 from .windows import due_windows, latest_closed
 
@@ -56,6 +54,8 @@ def cycle(
 ) -> CycleReport:
     """Collect once (unless a multi-desk run collected already), then build and deliver every
     window that is due and not yet delivered."""
+    from ..pipeline.archive import write_archive  # (rendering loads when a cycle builds)
+
     now = now or clock.now()
     report = CycleReport()
     with locked(config, wait):
@@ -74,6 +74,9 @@ def cycle(
 def deliver(config: Config, day: date, force: bool = False, wait: bool = False) -> CycleReport:
     """Send what is not yet delivered for `day`, building it first if it never was. A window
     still open is refused: what is delivered is recorded, and an open day is not yet."""
+    from ..pipeline.archive import write_archive
+    from ..stories import day_window
+
     closes = day_window(config, day)[1]
     if clock.now() < closes:
         when = closes.strftime("%Y-%m-%d %H:%M")

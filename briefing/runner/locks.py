@@ -7,14 +7,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from filelock import FileLock, Timeout
 
 from ..config import Config
 from ..errors import BriefingError, WorkError
 from ..store import open_engine
 from ..store.engine import Guard
+
+if TYPE_CHECKING:  # filelock loads only when a lock is taken
+    from filelock import FileLock
 
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 
@@ -24,6 +27,8 @@ class LockedError(BriefingError):
 
 
 def lock(config: Config, wait: bool = False) -> FileLock:
+    from filelock import FileLock
+
     try:
         config.output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file in the way, a read-only or full disk
@@ -34,6 +39,8 @@ def lock(config: Config, wait: bool = False) -> FileLock:
 @contextlib.contextmanager
 def locked(config: Config, wait: bool) -> Iterator[None]:
     """Hold the output directory's lock for the whole cycle (or wait for it with --wait)."""
+    from filelock import Timeout
+
     the_lock = lock(config, wait)
     try:
         the_lock.acquire()

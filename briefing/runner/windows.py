@@ -14,12 +14,13 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from ..config import Config
-from ..stories import day_window
 
 _DAY = timedelta(days=1)
 
 
 def _end_utc(config: Config, day: date) -> datetime:
+    from ..stories import day_window  # (the stories package loads when a window is due)
+
     return day_window(config, day)[1].astimezone(UTC)
 
 

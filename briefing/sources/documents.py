@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .registry import Document, SourceConfig, SourceFailure
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # httpx loads only for a source that fetches
     import httpx
 
 MAX_FILES = 5_000
@@ -61,10 +61,10 @@ def _fetch(
     client: httpx.Client | None,
     validators: tuple[str | None, str | None],
 ) -> Fetched:
-    from .http import FetchError, fetch  # (httpx loads only for what fetches)
-
     if client is None or source.url is None:
         raise SourceFailure("no HTTP client available")
+    from .http import FetchError, fetch
+
     try:
         resp = fetch(
             client,

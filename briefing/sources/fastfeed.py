@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from ..text.dates import parse_timestamp
+from ..text.stamps import parse_timestamp
 from .entries import Entry
 from .feedrules import (
     ATOM,
@@ -54,6 +54,7 @@ from .feedrules import (
     join_base,
     looks_like_html,
     markup,
+    names_a_base,
     namespaces,
     repaired,
     resolve,
@@ -65,7 +66,6 @@ __all__ = ["FastFeed", "Unsure", "read"]
 
 XHTML = "application/xhtml+xml"
 TEXT_TYPES = frozenset({"text/plain", "text/html", XHTML})
-_BASE = re.compile(rb"""[\s:]base\s*=""", re.I)
 _QUERY_AMP = re.compile(r"&([A-Za-z0-9_]+);")
 IMAGE_PARTS = frozenset({"title", "link", "description", "url", "href", "width", "height"})
 TEXTINPUT_PARTS = frozenset({"title", "link", "description", "name"})
@@ -148,7 +148,7 @@ class _Reader:
         self.language = lang.replace("_", "-") if lang else None
         self.bases = [join_base(url or "", attrs.get("xml:base", attrs.get("base")))]
         self.exact: dict[Any, str] | None = None  # each element's base, when they differ
-        if _BASE.search(body):
+        if names_a_base(body):
             self.exact = every_base(root, url or "")
 
     def feed(self) -> FastFeed:

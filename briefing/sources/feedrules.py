@@ -19,14 +19,14 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from feedparser.encodings import RE_XML_DECLARATION, RE_XML_PI_ENCODING
+from feedparser.encodings import RE_XML_DECLARATION
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
 from feedparser.sanitizer import _HTMLSanitizer, _sanitize_html
 from feedparser.urls import _urifixer, _urljoin, make_safe_absolute_uri, resolve_relative_uris
 from lxml import etree
 
-from ..text.dates import in_range
+from ..text.stamps import in_range
 
 UTF8_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
 
@@ -99,11 +99,11 @@ def utf8(data: bytes, url: str | None) -> bytes:
         data = data[3:]
     if b"\x00" in data[:4]:
         raise Unsure("UTF-16 or UTF-32")
-    declared = RE_XML_PI_ENCODING.match(data)
-    name = declared.group(1).lower() if declared else (b"iso-8859-1" if url else b"utf-8")
+    declared = declared_encoding(data)
+    name = declared.lower() if declared is not None else b"iso-8859-1" if url else b"utf-8"
     if name in (b"utf-8", b"utf8"):
         try:
-            data.decode("utf-8")
+            data.isascii() or data.decode("utf-8")
         except UnicodeDecodeError:
             raise Unsure("not valid UTF-8") from None
         return data
@@ -117,6 +117,25 @@ def utf8(data: bytes, url: str | None) -> bytes:
     else:
         text = f"{UTF8_DECLARATION}\n{text}"
     return text.encode("utf-8")
+
+
+def declared_encoding(data: bytes) -> bytes | None:
+    """What feedparser's `RE_XML_PI_ENCODING` finds, without its backtracking over the whole
+    first line (a feed written on one line is one line): the last `encoding=` and a quote, on
+    a first line that starts `<?`, after which a quote and then `?>` follow."""
+    end = data.find(b"\n")
+    line = data if end < 0 else data[:end]
+    closing = line.rfind(b"?>")
+    if not line.startswith(b"<?") or closing < 0:
+        return None
+    at = len(line)
+    while (at := line.rfind(b"encoding=", 2, at)) >= 0:
+        start = at + 10
+        if line[start - 1 : start] in (b"'", b'"'):
+            quotes = [q for q in (line.find(b"'", start), line.find(b'"', start)) if q >= 0]
+            if quotes and min(quotes) < closing:
+                return line[start : min(quotes)]
+    return None
 
 
 def join_base(base: str, given: str | None) -> str:
@@ -152,7 +171,7 @@ def namespaces(body: bytes) -> tuple[dict[str, str], dict[str, str]]:
     prefixes: dict[str, str] = {}
     renamed: dict[str, str] = {}
     bound: dict[str, str] = {}
-    for given, double, single in _XMLNS.findall(body):
+    for given, double, single in declarations(body):
         uri_bytes = double or single
         if not uri_bytes:
             continue
@@ -177,6 +196,34 @@ def namespaces(body: bytes) -> tuple[dict[str, str], dict[str, str]]:
 
 
 _XMLNS = re.compile(rb"""\sxmlns(?::([^\s=/>]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_XMLNS_WORD = re.compile(_XMLNS.pattern[2:])  # the same without the space before: found fast
+_SPACE = frozenset(b" \t\n\r\f\v")  # what \s matches in a bytes pattern
+
+
+def declarations(body: bytes) -> list[tuple[bytes, ...]]:
+    """`_XMLNS.findall(body)`, found by the word `xmlns` (a pattern that starts with a literal
+    is searched for many times faster): when every match of the word follows a space, the
+    matches are the same; otherwise the pattern itself decides."""
+    found = []
+    for match in _XMLNS_WORD.finditer(body):
+        start = match.start()
+        if not start or body[start - 1] not in _SPACE:
+            return _XMLNS.findall(body)
+        found.append(match.groups(b""))
+    return found
+
+
+_BASE = re.compile(rb"""base\s*=""")  # in the lower-cased document, after a space or ":"
+
+
+def names_a_base(body: bytes) -> bool:
+    """Whether an attribute may name a base: `[\\s:]base\\s*=` in any case, found as the
+    lower-case word (a pattern that starts with a literal is searched for many times faster)."""
+    lower = body.lower()
+    return any(m.start() and lower[m.start() - 1] in _SPACE_OR_COLON for m in _BASE.finditer(lower))
+
+
+_SPACE_OR_COLON = frozenset(b" \t\n\r\f\v:")
 
 
 def attributes(element: Any) -> dict[str, str]:

@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from ..models import Item
 from ..text.clean import title_text
-from ..text.dates import parse_timestamp
 from ..text.plural import plural
+from ..text.stamps import parse_timestamp
 from .entries import Entry, entry_items
 from .feedrules import struct_date
 from .registry import OVER_MAX_ITEMS, SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig

@@ -13,9 +13,9 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..models import Item
-from ..text.dates import parse_timestamp
 from ..text.identity import item_id, safe_url
 from ..text.sentences import first_words
+from ..text.stamps import parse_timestamp
 from .htmlpage import (
     as_str,
     class_names,

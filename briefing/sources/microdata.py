@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
-from ..text.dates import parse_timestamp
+from ..text.stamps import parse_timestamp
 from .htmlpage import class_names, markup_of, plain_text, title_of
 from .liveblog import Post, post_url, strip_chrome
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import lxml.html
 
-from ..text.dates import parse_timestamp
+from ..text.stamps import parse_timestamp
 from .htmlpage import as_str, meta_content
 
 SCAN_CHARS = 2_000_000  # markup searched for the same instant stated with an offset

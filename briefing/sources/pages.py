@@ -40,9 +40,9 @@ from lxml import etree
 
 from ..models import Item
 from ..text.clean import MAX_BODY, MAX_TITLE, truncate
-from ..text.dates import parse_timestamp
 from ..text.identity import item_id, normal_title, safe_url
 from ..text.sentences import first_words
+from ..text.stamps import parse_timestamp
 from .blocked import block_reason
 from .htmlpage import (
     ARTICLE_TYPES,

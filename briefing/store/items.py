@@ -20,7 +20,7 @@ from ..errors import WorkError
 from ..models import Item, SourceReport
 from .engine import MIGRATION_LOCK, Guard, db_reason, mask_url, open_engine
 from .records import BriefingRecords
-from .rows import item_row, row_item, sqlite_insert
+from .rows import item_row, row_item, sqlite_store
 from .schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -118,6 +118,21 @@ class Store(BriefingRecords):
         source. New is what the database inserted (ON CONFLICT DO NOTHING ... RETURNING), so two
         collectors storing the same item at once store it once and count it once; the lookup
         first only spares sending rows that are stored already."""
+        with self.begin() as conn:
+            return self._insert(conn, new_items)
+
+    def store_run(self, report: SourceReport, found: list[Item]) -> list[Item]:
+        """A source run's items (as `insert_new`) and its record (as `record_source`) in one
+        transaction, one commit: `report.new` and `report.known` count what was inserted."""
+        with self.begin() as conn:
+            fresh = self._insert(conn, found)
+            report.new = len(fresh)
+            report.known = len(found) - report.new
+            self._record(conn, report)
+            report.barren_runs = self._barren([report.name], conn).get(report.name, 0)
+        return fresh
+
+    def _insert(self, conn: Connection, new_items: Iterable[Item]) -> list[Item]:
         first: dict[str, Item] = {}
         for item in new_items:
             first.setdefault(item.id, item)  # the same id twice in one batch: the first wins
@@ -126,35 +141,35 @@ class Store(BriefingRecords):
         if not batch:
             return fresh
         now = clock.now()
-        with self.begin() as conn:
-            insert = dialect_insert(conn)
-            if conn.dialect.name == "sqlite":  # the write lock first: see rows.sqlite_insert
-                conn.exec_driver_sql("UPDATE meta SET value = value WHERE 0")
-            for start in range(0, len(batch), 500):
-                chunk = batch[start : start + 500]
-                ids = [i.id for i in chunk]
-                query = sa.select(item_sources.c.item_id, item_sources.c.source).where(
-                    item_sources.c.item_id.in_(ids)
-                )
-                pairs = {(row[0], row[1]) for row in conn.execute(query)}
-                stored = {pair[0] for pair in pairs}
-                # rows in id order: writers that share items lock them in one order, no deadlock
-                unseen = sorted((i for i in chunk if i.id not in stored), key=lambda i: i.id)
-                if unseen and conn.dialect.name == "sqlite":
-                    added = sqlite_insert(conn, [item_row(i, now) for i in unseen])
-                    fresh += [i for i in chunk if i.id in added]
-                elif unseen:
-                    stmt = insert(items).on_conflict_do_nothing().returning(items.c.id)
-                    rows = conn.execute(stmt, [item_row(i, now) for i in unseen])
-                    added = {row[0] for row in rows}
-                    fresh += [i for i in chunk if i.id in added]
-                links = [
-                    {"item_id": i.id, "source": i.source}
-                    for i in sorted(chunk, key=lambda i: i.id)
-                    if (i.id, i.source) not in pairs
-                ]
-                if links:
-                    conn.execute(insert(item_sources).on_conflict_do_nothing(), links)
+        insert = dialect_insert(conn)
+        if conn.dialect.name == "sqlite":  # the write lock first: see rows.sqlite_store
+            conn.exec_driver_sql("UPDATE meta SET value = value WHERE 0")
+        for start in range(0, len(batch), 500):
+            chunk = batch[start : start + 500]
+            if conn.dialect.name == "sqlite":
+                added = sqlite_store(conn, chunk, now)
+                fresh += [i for i in chunk if i.id in added]
+                continue
+            ids = [i.id for i in chunk]
+            query = sa.select(item_sources.c.item_id, item_sources.c.source).where(
+                item_sources.c.item_id.in_(ids)
+            )
+            pairs = {(row[0], row[1]) for row in conn.execute(query)}
+            stored = {pair[0] for pair in pairs}
+            # rows in id order: writers that share items lock them in one order, no deadlock
+            unseen = sorted((i for i in chunk if i.id not in stored), key=lambda i: i.id)
+            if unseen:
+                stmt = insert(items).on_conflict_do_nothing().returning(items.c.id)
+                rows = conn.execute(stmt, [item_row(i, now) for i in unseen])
+                added = {row[0] for row in rows}
+                fresh += [i for i in chunk if i.id in added]
+            links = [
+                {"item_id": i.id, "source": i.source}
+                for i in sorted(chunk, key=lambda i: i.id)
+                if (i.id, i.source) not in pairs
+            ]
+            if links:
+                conn.execute(insert(item_sources).on_conflict_do_nothing(), links)
         return fresh
 
     def add_term_counts(self, counts: Counter[str], documents: int) -> None:
@@ -166,7 +181,11 @@ class Store(BriefingRecords):
             stmt = insert.on_conflict_do_update(
                 index_elements=["term"], set_={"df": term_stats.c.df + insert.excluded.df}
             )
-            conn.execute(stmt, [{"term": t[:100], "df": n} for t, n in sorted(counts.items())])
+            rows = [(t[:100], n) for t, n in sorted(counts.items())]
+            if conn.dialect.name == "sqlite":  # SQLAlchemy's per-row parameters cost 3x as much
+                conn.exec_driver_sql(str(stmt.compile(dialect=conn.dialect)), rows)
+            else:
+                conn.execute(stmt, [{"term": t, "df": n} for t, n in rows])
             # added in the database, not read and written back: concurrent collectors both count
             conn.execute(insert_ignore(conn, meta, {"key": "docs", "value": "0"}))
             total = sa.cast(sa.cast(meta.c.value, sa.Integer) + documents, sa.Text)
@@ -223,6 +242,12 @@ class Store(BriefingRecords):
     def record_source(self, report: SourceReport) -> None:
         """Keep a source run's status and accounting, as its latest state and in its history;
         set `report.barren_runs` from that history."""
+        with self.begin() as conn:
+            self._record(conn, report)
+        report.barren_runs = self._barren([report.name]).get(report.name, 0)
+
+    @staticmethod
+    def _record(conn: Connection, report: SourceReport) -> None:
         row = {
             "name": report.name,
             "type": report.type,
@@ -236,14 +261,10 @@ class Store(BriefingRecords):
             "refusals": json.dumps(report.refusals, ensure_ascii=False, sort_keys=True)[:4000],
             "checked": _now(),
         }
-        with self.begin() as conn:
-            conn.execute(upsert(conn, source_state, row, "name"))
-            conn.execute(
-                sa.insert(source_runs).values(**{k: v for k, v in row.items() if k != "type"})
-            )
-        report.barren_runs = self._barren([report.name]).get(report.name, 0)
+        conn.execute(upsert(conn, source_state, row, "name"))
+        conn.execute(sa.insert(source_runs).values(**{k: v for k, v in row.items() if k != "type"}))
 
-    def _barren(self, names: list[str]) -> dict[str, int]:
+    def _barren(self, names: list[str], conn: Connection | None = None) -> dict[str, int]:
         """Sources that have never given a new item: name -> how many runs they had."""
         runs = sa.func.count().label("runs")
         query = (
@@ -252,8 +273,10 @@ class Store(BriefingRecords):
             .group_by(source_runs.c.name)
             .having(sa.func.sum(source_runs.c.new) == 0)
         )
-        with self.connect() as conn:
+        if conn is not None:
             return {row[0]: row[1] for row in conn.execute(query)}
+        with self.connect() as reading:
+            return {row[0]: row[1] for row in reading.execute(query)}
 
     def http_validators(self, url: str) -> tuple[str | None, str | None]:
         """The ETag and Last-Modified last seen for `url`, for a conditional GET."""

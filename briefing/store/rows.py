@@ -12,41 +12,69 @@ from ..models import Item
 from .schema import items
 
 
-def sqlite_insert(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
-    """INSERT the rows whose id is not stored on the driver's cursor, each value converted by
-    its column type as SQLAlchemy converts it; the ids inserted. The transaction holds SQLite's
-    write lock from its start, so no other writer comes between the look-up and the insert
-    and the rows looked up as new are the rows inserted. (SQLAlchemy's many-row INSERT ...
-    RETURNING costs several times as much in Python, in collection's one storing thread.)"""
-    columns = list(items.columns)
+def sqlite_store(conn: Connection, chunk: list[Item], stored: datetime) -> set[str]:
+    """On SQLite, what `Store.insert_new` does with a chunk of items (distinct ids), on the
+    driver's cursor: INSERT the items whose id no source has delivered yet and that are not
+    stored (each value converted by its column type as SQLAlchemy converts it), then link every
+    item to its source; the ids inserted. The transaction holds SQLite's write lock from its
+    start, so no other writer comes between the look-ups and the inserts. (SQLAlchemy's
+    many-row INSERT ... RETURNING costs several times as much in Python, in collection's one
+    storing thread.)"""
     dialect = conn.dialect
-    convert = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
-    names = ", ".join(c.name for c in columns)
-    sql = f"INSERT INTO items ({names}) VALUES ({', '.join('?' * len(columns))})"
-    seen: dict[tuple[str, Any], Any] = {}  # one conversion per value: many rows share times
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    sql = _LINK_SQL
     try:
-        ids = [row["id"] for row in rows]
+        ids = [item.id for item in chunk]
         marks = ", ".join("?" * len(ids))
-        stored = {r[0] for r in cursor.execute(f"SELECT id FROM items WHERE id IN ({marks})", ids)}
-        new = [row for row in rows if row["id"] not in stored]
-        values = []
-        for row in new:
-            value = []
-            for name, f in convert:
-                v = row[name]
-                if f is not None and v is not None:
-                    if (name, v) not in seen:
-                        seen[name, v] = f(v)
-                    v = seen[name, v]
-                value.append(v)
-            values.append(value)
-        cursor.executemany(sql, values)
+        query = f"SELECT item_id, source FROM item_sources WHERE item_id IN ({marks})"
+        pairs = set(cursor.execute(query, ids))
+        delivered = {pair[0] for pair in pairs}
+        # rows in id order: writers that share items lock them in one order, no deadlock
+        unseen = sorted((i for i in chunk if i.id not in delivered), key=lambda i: i.id)
+        added = _insert_items(cursor, dialect, unseen, stored) if unseen else set()
+        links = [
+            (i.id, i.source)
+            for i in sorted(chunk, key=lambda i: i.id)
+            if (i.id, i.source) not in pairs
+        ]
+        if links:
+            cursor.executemany(sql, links)
     except dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy raises it (a locked store...)
         raise sa.exc.DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
     finally:
         cursor.close()
-    return {row["id"] for row in new}
+    return added
+
+
+_LINK_SQL = "INSERT INTO item_sources (item_id, source) VALUES (?, ?) ON CONFLICT DO NOTHING"
+
+
+def _insert_items(cursor: Any, dialect: Any, unseen: list[Item], stored: datetime) -> set[str]:
+    """INSERT the items whose id is not in `items`; the ids inserted."""
+    columns = list(items.columns)
+    convert = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
+    names = ", ".join(c.name for c in columns)
+    sql = f"INSERT INTO items ({names}) VALUES ({', '.join('?' * len(columns))})"
+    ids = [item.id for item in unseen]
+    marks = ", ".join("?" * len(ids))
+    known = {r[0] for r in cursor.execute(f"SELECT id FROM items WHERE id IN ({marks})", ids)}
+    seen: dict[tuple[str, Any], Any] = {}  # one conversion per value: many rows share times
+    values = []
+    for item in unseen:
+        if item.id in known:
+            continue
+        row = item_row(item, stored)
+        value = []
+        for name, f in convert:
+            v = row[name]
+            if f is not None and v is not None:
+                if (name, v) not in seen:
+                    seen[name, v] = f(v)
+                v = seen[name, v]
+            value.append(v)
+        values.append(value)
+    cursor.executemany(sql, values)
+    return {value[0] for value in values}
 
 
 def item_row(item: Item, stored: datetime) -> dict[str, Any]:

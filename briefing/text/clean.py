@@ -7,6 +7,7 @@ renderers only ever escape; they never have to sanitise.
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 import unicodedata
 
@@ -39,6 +40,7 @@ _OTHER = re.compile(
 )
 
 
+_ASCII_OTHER = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # _OTHER's ASCII characters
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -56,12 +58,56 @@ def html_to_text(markup: str | None, limit: int = MAX_BODY) -> str:
     for _ in range(3):  # entity-encoded tags ("&lt;script&gt;") get a second pass, and a third
         if "<" not in text and "&" not in text:
             break
-        marked = _BLOCK.sub(lambda m: "\n\n<" + m.group(1), text)
-        stripped = nh3.clean(marked, tags=set(), clean_content_tags={"script", "style"})
-        text = html.unescape(stripped)
+        marked = _BLOCK.sub("\n\n<\\1", text)
+        easy = _easy_text(marked)
+        if easy is None:
+            stripped = nh3.clean(marked, tags=set(), clean_content_tags={"script", "style"})
+            easy = html.unescape(stripped)
+        text = easy
         if not _TAG.search(text):
             break
     return plain(text, limit, keep_paragraphs=True)
+
+
+# tags an HTML parser reads as nothing but a tag, wherever they stand (no raw text, no table,
+# no newline dropped after them, no foreign content), with quoted attributes or none
+_EASY_TAG = (
+    r"</?(?:a|abbr|address|article|aside|b|bdi|bdo|big|blockquote|br|center|cite|code|data|dd|"
+    r"del|dfn|div|dl|dt|em|figcaption|figure|font|footer|h[1-6]|header|hgroup|hr|i|img|ins|kbd|"
+    r"li|main|mark|nav|ol|p|q|rp|rt|ruby|s|samp|section|small|span|strike|strong|sub|summary|"
+    r"sup|time|tt|u|ul|var|wbr)"
+    r"(?:[ \t\n\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*"  # attributes: name="value", 'value' or none
+    r"""(?:[ \t\n\f]*=[ \t\n\f]*(?:"[^"<>&]*"|'[^'<>&]*'))?)*[ \t\n\f]*/?>"""
+)
+_EASY_TAGS = re.compile(_EASY_TAG, re.I)
+_REFERENCE = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"
+_EASY = re.compile(
+    rf"(?:[^<&\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]++|{_EASY_TAG}|{_REFERENCE})*+", re.I
+)
+_REFERENCES = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9a-fA-F]+)|([a-zA-Z0-9]+));")
+_NAMED = frozenset(html.entities.name2codepoint) | {"apos"}  # one character each
+_ORDINARY = ((9, 10), (0x20, 0x7E), (0xA0, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF))
+
+
+def _easy_text(marked: str) -> str | None:
+    """What nh3 and unescaping make of markup that holds only text, ordinary character
+    references and simple tags: the text, tags dropped, references decoded (None for any
+    other markup, which goes the long way). tests/test_fast_paths.py holds it to nh3."""
+    if not _EASY.fullmatch(marked):
+        return None
+    text = _EASY_TAGS.sub("", marked) if "<" in marked else marked
+    if "&" not in text:
+        return text
+    for match in _REFERENCES.finditer(text):
+        decimal, hexadecimal, name = match.groups()
+        if name is not None:
+            if name not in _NAMED:
+                return None
+            continue
+        code = int(decimal) if decimal is not None else int(hexadecimal, 16)
+        if not any(low <= code <= high for low, high in _ORDINARY):
+            return None
+    return html.unescape(text)
 
 
 def plain(text: str | None, limit: int, keep_paragraphs: bool = False) -> str:
@@ -69,15 +115,14 @@ def plain(text: str | None, limit: int, keep_paragraphs: bool = False) -> str:
     if not text:
         return ""
     if text.isascii():  # already NFC, and holds no invisible or unassigned character
-        text = _OTHER.sub(" ", text)
+        text = _ASCII_OTHER.sub(" ", text)
     else:
         text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
         text = _OTHER.sub(" ", text)
         # unassigned code points, checked one by one (rare, and only these)
         text = _NON_ASCII.sub(_assigned, text)
-    if keep_paragraphs:
-        paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text)]
-        text = "\n\n".join(p for p in paras if p)
+    if keep_paragraphs:  # each line a paragraph; blank lines are none
+        text = "\n\n".join(filter(None, [" ".join(line.split()) for line in text.split("\n")]))
     else:
         text = " ".join(text.split())
     return truncate(text, limit)
@@ -100,4 +145,14 @@ def truncate(text: str, limit: int) -> str:
 
 def title_text(markup: str | None) -> str:
     """A one-line title from a field that may hold markup."""
+    if (
+        markup is not None
+        and markup.isascii()
+        and len(markup) <= MAX_TITLE * 4
+        and not _NOT_PLAIN_TITLE.search(markup)
+    ):  # plain ASCII on one line: what the long way leaves of it, said fast
+        return truncate(" ".join(markup.split()), MAX_TITLE)
     return truncate(" ".join(html_to_text(markup, MAX_TITLE * 4).split()), MAX_TITLE)
+
+
+_NOT_PLAIN_TITLE = re.compile("[\x00-\x08\x0a-\x1f\x7f<&]")  # markup, a newline, a control

@@ -16,13 +16,11 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from email.utils import parsedate_to_datetime
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-FIRST_YEAR, LAST_YEAR = 1990, 2100  # a date outside these years is a misdating, not news
-EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
-LATEST = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)
+from .stamps import in_range
+
 MAX_AGO_DAYS = 36_500  # "99999999 days ago" must not overflow
 
 MONTHS = {
@@ -152,27 +150,6 @@ class Reference:
 class When:
     published: datetime
     date_only: bool
-
-
-def in_range(moment: datetime) -> bool:
-    return EARLIEST <= moment < LATEST
-
-
-def parse_timestamp(value: str | None, zone: tzinfo = UTC) -> tuple[datetime | None, bool]:
-    """(time, day only) from ISO 8601 or RFC 822, keeping the offset given; a naive time is in
-    `zone`, a bare day is noon that day; a time outside EARLIEST..LATEST is no time."""
-    value = (value or "").strip()
-    day_only = bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
-    try:
-        result = datetime.fromisoformat(value.replace("z", "Z"))
-        result = result.replace(hour=12) if day_only else result
-    except ValueError:
-        try:
-            result = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None, False
-    result = result if result.tzinfo else result.replace(tzinfo=zone)
-    return (result, day_only) if in_range(result) else (None, False)
 
 
 def noon(day: date, zone: ZoneInfo) -> datetime:

@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from ..models import Item
 
@@ -57,14 +58,55 @@ def words(text: str) -> list[str]:
     for raw in _WORD.findall(text):
         w = counted.get(raw)
         if w is None:
-            w = stem(raw)
-            if not (len(w) > 1 and w not in STOPWORDS and not (w.isdigit() and len(w) < 2)):
-                w = ""
-            if len(counted) < 200_000:
-                counted[raw] = w
+            w = _count(raw)
         if w:
             out.append(w)
     return out
+
+
+def distinct_words(pieces: list[str]) -> set[str]:
+    """The distinct `words` of a text split at whitespace: no word spans whitespace, so the
+    text's words are its pieces' words, and a piece's words are looked up once per process
+    (most pieces hold one word, remembered as that word; a piece of several, as a tuple)."""
+    several: set[tuple[str, ...]]
+    try:
+        found: set[Any] = set(map(_PIECES.__getitem__, pieces))
+    except KeyError:  # a piece not seen before
+        found = set(map(_piece, pieces))
+        several = {words_ for words_ in found if isinstance(words_, tuple)}
+    else:
+        several = found & _SEVERAL if not found.isdisjoint(_SEVERAL) else set()
+    found.discard("")
+    for words_ in several:
+        found.remove(words_)
+        found.update(words_)
+    return found
+
+
+_PIECES: dict[str, str | tuple[str, ...]] = {}  # a piece as written -> its word(s), or ""
+_SEVERAL: set[tuple[str, ...]] = set()  # the pieces' words that are several words
+
+
+def _piece(piece: str) -> str | tuple[str, ...]:
+    found = _PIECES.get(piece)
+    if found is None:
+        listed = words(piece)
+        found = listed[0] if len(listed) == 1 else tuple(listed) if listed else ""
+        if len(_PIECES) < 200_000:
+            _PIECES[piece] = found
+            if isinstance(found, tuple):
+                _SEVERAL.add(found)
+    return found
+
+
+def _count(raw: str) -> str:
+    """A word as written -> its stem, or "" when it is not counted (remembered)."""
+    w = stem(raw)
+    if not (len(w) > 1 and w not in STOPWORDS and not (w.isdigit() and len(w) < 2)):
+        w = ""
+    if len(_COUNTED) < 200_000:
+        _COUNTED[raw] = w
+    return w
 
 
 @functools.lru_cache(maxsize=20_000)
