@@ -166,8 +166,13 @@ def strip_dateline(sentence: str) -> str:
         rest = _DATELINE.sub("", sentence, count=1)
         if rest == sentence or len(rest) <= 20 or not rest[:1].isupper():
             break
+        if sentence[: len(sentence) - len(rest)].rstrip().endswith(":") and _SPEECH.match(rest):
+            break  # "Peskov: We are ready…" is someone speaking, not a dateline
         sentence = rest
     return sentence
+
+
+_SPEECH = re.compile(r"(?:I|We|Our|My|Us)\b")
 
 
 def first_words(text: str) -> str:

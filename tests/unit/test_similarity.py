@@ -183,6 +183,7 @@ def test_strip_dateline_leaves_the_sentence_as_a_verbatim_tail(dateline: str) ->
         "KYIV - russia said it would send a delegation to Istanbul on Monday.",  # no capital
         "Russia said it would send a delegation to Istanbul on Monday.",  # no dateline
         "EU - Russia trade fell again in the first quarter, the statistics office said.",
+        "Peskov: We are ready to continue the talks in Istanbul next week.",  # speech
     ],
 )
 def test_strip_dateline_keeps_sentences_it_cannot_safely_shorten(sentence: str) -> None:
