@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from briefing.models import Item, SourceReport
 from briefing.store import Store
-from briefing.store.rows import item_row, sqlite_store
-from briefing.store.schema import dialect_insert, item_sources, items, term_stats
+from briefing.store.rows import item_row, sqlalchemy_store, sqlite_store
+from briefing.store.schema import dialect_insert, items, term_stats
 from briefing.text.identity import _canonical, _safe, canonical_url, safe_url
 
 from conftest import ROOT
@@ -94,27 +94,6 @@ def _made(count: int) -> list[Item]:
     ]
 
 
-def _through_sqlalchemy(conn, chunk: list[Item], stored: datetime) -> set[str]:
-    """What Store.insert_new does on PostgreSQL: SQLAlchemy's INSERTs, ON CONFLICT DO NOTHING."""
-    insert = dialect_insert(conn)
-    ids = [i.id for i in chunk]
-    query = sa.select(item_sources.c.item_id, item_sources.c.source)
-    pairs = {(r[0], r[1]) for r in conn.execute(query.where(item_sources.c.item_id.in_(ids)))}
-    unseen = sorted((i for i in chunk if i.id not in {p[0] for p in pairs}), key=lambda i: i.id)
-    added: set[str] = set()
-    if unseen:
-        stmt = insert(items).on_conflict_do_nothing().returning(items.c.id)
-        added = {r[0] for r in conn.execute(stmt, [item_row(i, stored) for i in unseen])}
-    links = [
-        {"item_id": i.id, "source": i.source}
-        for i in sorted(chunk, key=lambda i: i.id)
-        if (i.id, i.source) not in pairs
-    ]
-    if links:
-        conn.execute(insert(item_sources).on_conflict_do_nothing(), links)
-    return added
-
-
 def test_sqlite_store_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
     """Items and links inserted on the driver's cursor are the rows SQLAlchemy's INSERTs store,
     byte for byte (times in its text format, booleans as integers), and the same ids count as
@@ -125,7 +104,7 @@ def test_sqlite_store_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
     batches = [made[1:], made[:3], [replace(i, source="agency") for i in made[2:6]]]
     paths = tmp_path / "driver.db", tmp_path / "sqlalchemy.db"
     added = []
-    for path, way in zip(paths, (sqlite_store, _through_sqlalchemy), strict=True):
+    for path, way in zip(paths, (sqlite_store, sqlalchemy_store), strict=True):
         with Store(f"sqlite:///{path}") as store, store.begin() as conn:
             conn.execute(sa.insert(items).values(item_row(made[0], stored)))  # no link
             added.append([way(conn, batch, stored) for batch in batches])

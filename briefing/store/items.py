@@ -20,7 +20,7 @@ from ..errors import WorkError
 from ..models import Item, SourceReport
 from .engine import MIGRATION_LOCK, Guard, db_reason, mask_url, open_engine
 from .records import BriefingRecords
-from .rows import item_row, row_item, sqlite_store
+from .rows import row_item, sqlalchemy_store, sqlite_store
 from .schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -141,35 +141,14 @@ class Store(BriefingRecords):
         if not batch:
             return fresh
         now = clock.now()
-        insert = dialect_insert(conn)
+        way = sqlalchemy_store
         if conn.dialect.name == "sqlite":  # the write lock first: see rows.sqlite_store
             conn.exec_driver_sql("UPDATE meta SET value = value WHERE 0")
+            way = sqlite_store
         for start in range(0, len(batch), 500):
             chunk = batch[start : start + 500]
-            if conn.dialect.name == "sqlite":
-                added = sqlite_store(conn, chunk, now)
-                fresh += [i for i in chunk if i.id in added]
-                continue
-            ids = [i.id for i in chunk]
-            query = sa.select(item_sources.c.item_id, item_sources.c.source).where(
-                item_sources.c.item_id.in_(ids)
-            )
-            pairs = {(row[0], row[1]) for row in conn.execute(query)}
-            stored = {pair[0] for pair in pairs}
-            # rows in id order: writers that share items lock them in one order, no deadlock
-            unseen = sorted((i for i in chunk if i.id not in stored), key=lambda i: i.id)
-            if unseen:
-                stmt = insert(items).on_conflict_do_nothing().returning(items.c.id)
-                rows = conn.execute(stmt, [item_row(i, now) for i in unseen])
-                added = {row[0] for row in rows}
-                fresh += [i for i in chunk if i.id in added]
-            links = [
-                {"item_id": i.id, "source": i.source}
-                for i in sorted(chunk, key=lambda i: i.id)
-                if (i.id, i.source) not in pairs
-            ]
-            if links:
-                conn.execute(insert(item_sources).on_conflict_do_nothing(), links)
+            added = way(conn, chunk, now)
+            fresh += [i for i in chunk if i.id in added]
         return fresh
 
     def add_term_counts(self, counts: Counter[str], documents: int) -> None:

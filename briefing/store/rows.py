@@ -9,7 +9,31 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..models import Item
-from .schema import items
+from .schema import dialect_insert, item_sources, items
+
+
+def sqlalchemy_store(conn: Connection, chunk: list[Item], stored: datetime) -> set[str]:
+    """Insert the chunk's unstored items and its missing item-source links with SQLAlchemy's
+    INSERT ... ON CONFLICT DO NOTHING (the way on PostgreSQL); the ids inserted. Rows go in id
+    order: writers that share items lock them in one order, so they never deadlock."""
+    insert = dialect_insert(conn)
+    ids = [i.id for i in chunk]
+    query = sa.select(item_sources.c.item_id, item_sources.c.source)
+    pairs = {(r[0], r[1]) for r in conn.execute(query.where(item_sources.c.item_id.in_(ids)))}
+    stored_ids = {pair[0] for pair in pairs}
+    unseen = sorted((i for i in chunk if i.id not in stored_ids), key=lambda i: i.id)
+    added: set[str] = set()
+    if unseen:
+        stmt = insert(items).on_conflict_do_nothing().returning(items.c.id)
+        added = {r[0] for r in conn.execute(stmt, [item_row(i, stored) for i in unseen])}
+    links = [
+        {"item_id": i.id, "source": i.source}
+        for i in sorted(chunk, key=lambda i: i.id)
+        if (i.id, i.source) not in pairs
+    ]
+    if links:
+        conn.execute(insert(item_sources).on_conflict_do_nothing(), links)
+    return added
 
 
 def sqlite_store(conn: Connection, chunk: list[Item], stored: datetime) -> set[str]:
