@@ -347,6 +347,23 @@ def test_a_utc_time_takes_the_offset_the_page_states_for_the_same_instant() -> N
     assert unrelated.published.utcoffset() == timedelta(0)  # another instant is not this one
 
 
+def test_a_re_dated_page_has_the_day_most_of_its_statements_give() -> None:
+    re_dated = fixture("utc_stamp_local_day.html").replace(
+        '"datePublished": "2025-05-28T02:40:12Z"', '"datePublished": "2025-05-19T08:00:00Z"'
+    )
+    [item] = parse("inline.html", data=re_dated.encode()).items
+    assert item.published.date().isoformat() == "2025-05-27"  # its meta and shown time agree
+    assert item.published == datetime(2025, 5, 28, 2, 40, 12, tzinfo=UTC)
+    shown_only = re_dated.replace(
+        '<meta property="article:published_time" content="2025-05-28T02:40:12+00:00">', ""
+    )
+    [first] = parse("inline.html", data=shown_only.encode()).items
+    assert first.published == datetime(2025, 5, 19, 8, tzinfo=UTC)  # one against one: the first
+    dated = shown_only.replace("</title>", '</title><meta name="date" content="2025-05-27">')
+    [agreed] = parse("inline.html", data=dated.encode()).items
+    assert agreed.published.date().isoformat() == "2025-05-27"  # shown time and meta date agree
+
+
 def test_a_stray_angle_bracket_in_the_text_costs_at_most_its_line() -> None:
     page = fixture("inline_css_article.html").replace(
         "<p>Port officials said",

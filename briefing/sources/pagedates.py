@@ -1,7 +1,9 @@
 """When a page says its article was published.
 
 Times are trusted only from the page's own metadata, in this order: JSON-LD `datePublished`
-(`dateCreated`), `article:published_time`, then a `<time datetime>` in the `<article>`.
+(`dateCreated`), `article:published_time`, `<meta name="date">` (and its Dublin Core kin),
+then the first `<time datetime>` in the `<article>`. Where they disagree, the time most of them
+agree on wins (see `_agreed`).
 
 A time stated in UTC ("...Z", "+00:00") is the right instant but often not the publisher's
 day: a New York paper's 21:25 on 24 February is 02:25Z on the 25th. Many pages state the same
@@ -32,23 +34,44 @@ _STAMP = re.compile(
 )
 _RFC_2822 = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}\b")
 _LONGEST_OFFSET = timedelta(hours=14)
+_A_DAY = timedelta(days=1)
+_DATE_META = ("datePublished", "date", "DC.date.issued", "dcterms.issued", "pubdate")
 
 
 def article_date(root: Any, node: dict[str, Any], zone: tzinfo) -> tuple[datetime | None, bool]:
     """(time, day only) the page states for its article; see the module."""
-    stamps = [as_str(node.get("datePublished")), as_str(node.get("dateCreated"))]
-    stamps += [
-        meta_content(root, "article:published_time", "og:article:published_time", "datePublished")
-    ]
     article = root.find(".//article")
-    stamps += [el.get("datetime") for el in article.iter("time")] if article is not None else []
-    for stamp in stamps:
-        published, day_only = parse_timestamp(stamp, zone)
-        if published is not None:
-            if not day_only and published.utcoffset() == timedelta(0):
-                published = local_offset(published, root)
-            return published, day_only
-    return None, False
+    shown = [el.get("datetime") for el in article.iter("time")] if article is not None else []
+    statements = [
+        [as_str(node.get("datePublished")), as_str(node.get("dateCreated"))],
+        [meta_content(root, "article:published_time", "og:article:published_time")],
+        [meta_content(root, *_DATE_META)],
+        shown,
+    ]
+    found = []
+    for stamps in statements:
+        for published, day_only in (parse_timestamp(stamp, zone) for stamp in stamps):
+            if published is not None:
+                found.append((published, day_only))
+                break
+    if not found:
+        return None, False
+    published, day_only = _agreed(found)
+    if not day_only and published.utcoffset() == timedelta(0):
+        published = local_offset(published, root)
+    return published, day_only
+
+
+def _agreed(found: list[tuple[datetime, bool]]) -> tuple[datetime, bool]:
+    """The first statement, unless more of the page's statements agree on another time.
+
+    A re-dated page often keeps its first `datePublished` in JSON-LD while its
+    `article:published_time`, its `<meta name=date>` and the time it shows all say when it
+    was published again; the page's readers see that day. Statements within a day of
+    each other agree, as one instant given in UTC and in the newsroom's offset does.
+    """
+    support = [sum(abs(a - b) < _A_DAY for b, _ in found) for a, _ in found]
+    return found[support.index(max(support))]
 
 
 def local_offset(published: datetime, root: Any) -> datetime:
