@@ -14,6 +14,7 @@ from .sections import IMPLICIT_CATCH_ALL
 KEY_DEVELOPMENTS = 5
 DEVELOPING = 0.75  # a continued story weighs less: only what is new about it is news today
 LATE = 0.5  # a story whose items all belong to an earlier window (they arrived late)
+RETOLD = 0.85  # share of a story's headline-and-lead words that a chosen story's summary tells
 SAME_EVENT = 0.5  # headline-and-lead words shared (Jaccard) when two stories tell one event
 
 
@@ -74,7 +75,9 @@ def compose(
 def key_developments(sections: list[Section], opens: datetime) -> list[Story]:
     """The day's main events: the shown stories ranked by distinct outlets times their section's
     `priority` (less for a story continued from an earlier day or only late today), then
-    freshness; a story that tells the same event as one already chosen is left out."""
+    freshness; a story that tells the same event as one already chosen (the same headline and
+    lead, or a lead that the chosen story's summary already tells) is left out of this list,
+    never out of its section."""
     weight = {
         story.id: len(story.outlets)
         * section.priority
@@ -89,12 +92,16 @@ def key_developments(sections: list[Section], opens: datetime) -> list[Story]:
     )
     chosen: list[Story] = []
     seen: list[set[str]] = []
+    told: list[set[str]] = []
     for story in ranked:
         gist = set(words(" ".join([story.headline, *(s.text for s in story.summary[:1])])))
         if any(len(gist & other) >= SAME_EVENT * len(gist | other) for other in seen):
             continue  # the same event told twice (two stories clustering kept apart)
+        if any(len(gist & other) >= RETOLD * len(gist) for other in told):
+            continue  # a short report whose every point a chosen story's summary already makes
         chosen.append(story)
         seen.append(gist)
+        told.append(set(words(" ".join([story.headline, *(s.text for s in story.summary)]))))
         if len(chosen) == KEY_DEVELOPMENTS:
             break
     return chosen

@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 
 from briefing import __version__
-from briefing.models import Briefing, Item, Section, SourceReport, Story, story_rank
+from briefing.models import (
+    Briefing,
+    Item,
+    Section,
+    Sentence,
+    SourceReport,
+    Story,
+    story_rank,
+)
 from briefing.stories.compose import compose
 from briefing.stories.sections import Classifier
 
@@ -155,6 +163,35 @@ def test_key_developments_never_tell_one_event_twice(tmp_path: Path) -> None:
     other = story("s1", "sanctions", "A")
     other.headline = "EU prepares 18th sanctions package"
     assert ids(build(tmp_path, [first, again, other]).key_developments) == ["t1", "s1"]
+
+
+def test_a_short_report_a_chosen_story_already_tells_is_not_listed_again(
+    tmp_path: Path,
+) -> None:
+    def told(story_id: str, section: str, outlets: list[str], *sentences: str) -> Story:
+        made = story(story_id, section, *outlets)
+        made.headline = sentences[0]
+        made.summary = [Sentence(s, f"{story_id}-0", None, outlets[0]) for s in sentences]
+        return made
+
+    strike = told(
+        "b1",
+        "talks",
+        ["A", "B", "C"],
+        "Russia fires 120 missiles and 90 drones at Ukraine's power grid",
+        "On Sunday morning Russia launched a massive attack on energy sites across Ukraine.",
+        "Two people were killed in the Lviv region, officials said.",
+    )
+    local = told(
+        "b2", "talks", ["D"], "On Sunday morning Russia launched a massive attack on Ukraine"
+    )
+    sumy = told("b3", "sanctions", ["E"], "Missile strike on a Sumy apartment block kills eight")
+    chosen = build(tmp_path, [strike, local, sumy]).key_developments
+    assert ids(chosen) == ["b1", "b3"]  # the local report of the same attack is not listed again
+    assert [s.id for sec in build(tmp_path, [strike, local]).sections for s in sec.stories] == [
+        "b1",
+        "b2",
+    ]  # it stays in its section
 
 
 def test_a_continued_story_weighs_less_than_a_new_one(tmp_path: Path) -> None:
