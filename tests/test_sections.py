@@ -186,6 +186,8 @@ def test_max_stories_keeps_the_best_and_counts_the_rest(write_config) -> None:
         ("Ukrainian boxer wins heavyweight title fight", "The undisputed champion won.", False),
         ("US and China resume tariff talks", "Negotiators met in Geneva.", False),
         ("Gaza and Ukraine top the agenda", "Kyiv asked for air defence; Russia objected.", True),
+        ("Senate passes aid for Ukraine and Israel", "", True),  # a tie keeps the item
+        ("Israel and Hezbollah agree truce", "Ukraine was also on the agenda.", False),
         (  # a foreign election that names Russia and NATO in passing
             "Pro-Western candidate wins presidential runoff in Romania",
             "Voters chose the centrist mayor of Bucharest in Sunday's runoff election, with "

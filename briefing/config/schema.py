@@ -53,7 +53,7 @@ class TopicConfig(Strict):
 
     exclude: list[str | dict[str, float]] = []
     """Terms of look-alike topics; an item whose matches of these outweigh its `require_any`
-    matches is dropped."""
+    matches is dropped; a tie keeps it."""
 
     min_score: float = Field(1.0, ge=0)
     """Weighted `require_any` matches (title 3, body 1) an item needs to pass."""

@@ -173,7 +173,7 @@ class TopicGate:
         exc, excluded = self.exclude.score(item.title, item.body)
         if not self.require.terms:
             return GateDecision(exc == 0, req, matched, excluded)
-        return GateDecision(req >= self.min_score and req > exc, req, matched, excluded)
+        return GateDecision(req >= self.min_score and req >= exc, req, matched, excluded)
 
 
 def implicit_catch_all_id(taken: set[str]) -> str:
