@@ -51,6 +51,11 @@ _DATE_WORD = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day$)"
 )
 MAIN_WORDS = 4  # words of the main clause a made headline holds at least
+_OPENING_DATE = re.compile(
+    r"(?i)^(?:(?:early|late)\s+)?on\s+(?:the\s+(?:morning|afternoon|evening|night)\s+of\s+)?"
+    r"([^,]{1,40}),\s+(?=\S)"
+)
+_DATE_FILLERS = frozenset({"the", "of", "st", "nd", "rd", "th"})
 
 
 def is_printed(item: Item) -> bool:
@@ -107,7 +112,7 @@ def _worth(title: str, rank: int) -> float:
 def made_headline(sentence: str) -> str:
     """A headline made from a sentence: its dateline and agency tag stripped, its final stop
     dropped, and if it is long, its lead clause (or its first words, marked " …")."""
-    text = strip_dateline(sentence).strip()
+    text = _without_date(strip_dateline(sentence).strip())
     text = re.sub(r"[.!]+([\"'”’)\]]*)$", r"\1", text).strip()
     words = text.split()
     if len(words) <= HEADLINE_WORDS:
@@ -126,6 +131,20 @@ def made_headline(sentence: str) -> str:
     if len(words) <= WHOLE_WORDS:
         return text
     return " ".join(words[: HEADLINE_WORDS - 2]) + " …"
+
+
+def _without_date(text: str) -> str:
+    """The sentence without an opening phrase that only dates it ("On 18 November 2024,", "On
+    the morning of November 17,"): a headline does not open with its date."""
+    found = _OPENING_DATE.match(text)
+    if found is None or not all(
+        _DATE_WORD.match(w) or w.casefold() in _DATE_FILLERS for w in found[1].split()
+    ):
+        return text
+    rest = text[found.end() :]
+    if len(rest.split()) < MAIN_WORDS:
+        return text
+    return rest[0].upper() + rest[1:]
 
 
 def _main_clause(text: str) -> int:

@@ -115,6 +115,20 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "In all regions on Monday, November 18, from 6:00 to 22:00, the grid operator will "
             "cut power for up to eight hours",
         ),
+        (  # a headline does not open with its date
+            "On the morning of November 17, Russia launched a massive attack on Ukraine.",
+            "Russia launched a massive attack on Ukraine",
+        ),
+        (
+            "On 18 November 2024, during a Security Council briefing, the US ambassador "
+            "condemned the invasion, now in its thousandth day, and promised more aid.",
+            "During a Security Council briefing, the US ambassador condemned the invasion, now "
+            "in its thousandth day",
+        ),
+        (  # an opening phrase that is not only a date stays
+            "On behalf of the government, the minister signed the accord with Kyiv.",
+            "On behalf of the government, the minister signed the accord with Kyiv",
+        ),
         (  # "such as" and "known as" open no clause
             "Kyiv asked its partners for more modern air defence systems such as Patriot and "
             "IRIS-T batteries and long-range interceptors to shield its energy grid.",
