@@ -55,6 +55,7 @@ _OPENING_DATE = re.compile(
     r"(?i)^(?:(?:early|late)\s+)?on\s+(?:the\s+(?:morning|afternoon|evening|night)\s+of\s+)?"
     r"([^,]{1,40}),\s+(?=\S)"
 )
+_DATE_APPOSITION = re.compile(r"([^,]{1,30}),\s+(?=\S)")
 _DATE_FILLERS = frozenset({"the", "of", "st", "nd", "rd", "th"})
 
 
@@ -137,14 +138,18 @@ def _without_date(text: str) -> str:
     """The sentence without an opening phrase that only dates it ("On 18 November 2024,", "On
     the morning of November 17,"): a headline does not open with its date."""
     found = _OPENING_DATE.match(text)
-    if found is None or not all(
-        _DATE_WORD.match(w) or w.casefold() in _DATE_FILLERS for w in found[1].split()
-    ):
+    if found is None or not _only_date(found[1]):
         return text
     rest = text[found.end() :]
+    while (more := _DATE_APPOSITION.match(rest)) and _only_date(more[1]):
+        rest = rest[more.end() :]  # "On Monday, November 18, …"
     if len(rest.split()) < MAIN_WORDS:
         return text
     return rest[0].upper() + rest[1:]
+
+
+def _only_date(phrase: str) -> bool:
+    return all(_DATE_WORD.match(w) or w.casefold() in _DATE_FILLERS for w in phrase.split())
 
 
 def _main_clause(text: str) -> int:

@@ -125,6 +125,10 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "During a Security Council briefing, the US ambassador condemned the invasion, now "
             "in its thousandth day",
         ),
+        (
+            "On Monday, November 18, 2024, the grid operator cut power in four regions.",
+            "The grid operator cut power in four regions",
+        ),
         (  # an opening phrase that is not only a date stays
             "On behalf of the government, the minister signed the accord with Kyiv.",
             "On behalf of the government, the minister signed the accord with Kyiv",
