@@ -116,18 +116,20 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "cut power for up to eight hours",
         ),
         (  # a headline does not open with its date
-            "On the morning of November 17, Russia launched a massive attack on Ukraine.",
-            "Russia launched a massive attack on Ukraine",
+            "On the evening of May 26, Russian drones struck a fuel depot near Odesa.",
+            "Russian drones struck a fuel depot near Odesa",
         ),
         (
-            "On 18 November 2024, during a Security Council briefing, the US ambassador "
-            "condemned the invasion, now in its thousandth day, and promised more aid.",
-            "During a Security Council briefing, the US ambassador condemned the invasion, now "
-            "in its thousandth day",
+            "On 2 June 2025, at the talks in Istanbul, the two delegations agreed to hand over "
+            "the bodies of fallen soldiers.",
+            "At the talks in Istanbul, the two delegations agreed to hand over the bodies of "
+            "fallen soldiers",
         ),
         (
-            "On Monday, November 18, 2024, the grid operator cut power in four regions.",
-            "The grid operator cut power in four regions",
+            "On Friday, June 6, 2025, the regional governor ordered families with children to "
+            "leave three frontline villages.",
+            "The regional governor ordered families with children to leave three frontline "
+            "villages",
         ),
         (  # an opening phrase that is not only a date stays
             "On behalf of the government, the minister signed the accord with Kyiv.",
