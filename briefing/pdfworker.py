@@ -35,12 +35,13 @@ WARM_UP = "<h1>Briefing</h1><h2>Section</h2><h3>Story</h3><p>Text <em>and</em> a
 _EARLY: list[subprocess.Popen[bytes]] = []  # a child started before the build knew its formats
 
 
-def spawn() -> subprocess.Popen[bytes]:
-    """A new worker (`serve`), importing WeasyPrint at once."""
+def spawn(worker: bool = True) -> subprocess.Popen[bytes]:
+    """A new worker (`serve`), importing WeasyPrint at once; with `worker=False`, the one-job
+    child (`main`) that reads its job from stdin until it closes."""
     package_root = str(Path(__file__).resolve().parents[1])
     path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
     return subprocess.Popen(
-        [sys.executable, "-m", "briefing.pdfworker", "--worker"],
+        [sys.executable, "-m", "briefing.pdfworker", *(["--worker"] if worker else [])],
         env={**os.environ, "PYTHONPATH": path},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

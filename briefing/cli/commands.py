@@ -175,12 +175,9 @@ def _record_lines(result: BuildResult) -> list[str]:
             f"({result.briefing.timezone}); later items will join it"
         )
     if result.rebuilt:
-        lines.append(f"rebuilt {day}: +{_items(result.added)}, −{_items(result.removed)}")
+        added, removed = plural(result.added, "item"), plural(result.removed, "item")
+        lines.append(f"rebuilt {day}: +{added}, −{removed}")
     return lines
-
-
-def _items(count: int) -> str:
-    return plural(count, "item")
 
 
 def _report(report: CycleReport) -> None:

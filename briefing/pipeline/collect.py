@@ -32,7 +32,7 @@ from ..sources.registry import OVER_MAX_ITEMS
 from ..store import Store
 from ..text.clean import truncate
 from ..text.identity import without_tracking
-from ..text.similarity import distinct_words, terms
+from ..text.similarity import distinct_words
 
 if TYPE_CHECKING:  # httpx loads only when a source fetches
     import httpx
@@ -146,7 +146,7 @@ def collect(
                     _count_words(words, fresh, found, together, reading[source.name].lead_words)
                 else:
                     for item in fresh:
-                        words.update(vocabulary(item, config))
+                        words.update(_distinct(item, config.stories.lead_words))
                 documents += len(fresh)
                 _log(report, source)
                 if on_done is not None:
@@ -166,14 +166,9 @@ def store_items(store: Store, config: Config, items: Iterable[Item]) -> list[Ite
     fresh = store.insert_new(fit(item, reading) for item in items)
     words: Counter[str] = Counter()
     for item in fresh:
-        words.update(vocabulary(item, config))
+        words.update(_distinct(item, config.stories.lead_words))
     store.add_term_counts(words, len(fresh))
     return fresh
-
-
-def vocabulary(item: Item, config: Config) -> set[str]:
-    """An item's distinct words, as story similarity counts them."""
-    return set(terms(item, config.stories.lead_words))
 
 
 def _count_words(
@@ -212,7 +207,8 @@ def _read_local(
 
 
 def _distinct(item: Item, lead_words: int) -> set[str]:
-    """The words `terms` counts in an item, without counting them (no word holds a space)."""
+    """An item's distinct words as story similarity counts them (`terms`), without counting
+    them (no word holds a space)."""
     return distinct_words(item.title.split() + item.body.split(None, lead_words)[:lead_words])
 
 

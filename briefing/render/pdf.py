@@ -93,15 +93,7 @@ def _in_fresh_python(html: str, css: str, roots: list[Path], seconds: float) -> 
     """The same in a new interpreter (`python -m briefing.pdfworker`): the job travels as JSON on
     stdin, the PDF comes back on stdout, a one-line reason on stderr."""
     job = json.dumps({"html": html, "css": css, "roots": [str(r) for r in roots]})
-    package_root = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "briefing.pdfworker"],
-        env={**os.environ, "PYTHONPATH": path},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = spawn(worker=False)
     try:
         out, err = proc.communicate(job.encode("utf-8"), timeout=seconds)
     except subprocess.TimeoutExpired:

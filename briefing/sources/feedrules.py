@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import html.entities
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +25,7 @@ from feedparser.sanitizer import _HTMLSanitizer, _sanitize_html
 from feedparser.urls import _urifixer, _urljoin, make_safe_absolute_uri, resolve_relative_uris
 from lxml import etree
 
+from ..text.clean import ORDINARY, ordinary_references
 from ..text.stamps import in_range
 
 UTF8_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
@@ -295,9 +295,7 @@ SIMPLE_TAGS = frozenset(
 VOID = frozenset({"br", "hr", "img", "col"})
 _ATTRIBUTE = r"""\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))?"""
 _TAG = re.compile(rf"<(/?)([a-zA-Z][a-zA-Z0-9]{{0,15}})((?:{_ATTRIBUTE})*)\s*(/?)>")
-_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{1,31}));")
-_NAMED = frozenset(html.entities.name2codepoint) | {"apos"}
-_ORDINARY = ((9, 10), (13, 13), (0x20, 0x7E), (0xA0, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF))
+_ORDINARY = ((13, 13), *ORDINARY)  # a carriage return (&#13;) too
 
 
 def plain_markup(text: str) -> bool:
@@ -320,18 +318,7 @@ def plain_markup(text: str) -> bool:
     between = "".join(rest)
     if "<" in between:
         return False
-    if "&" not in between:
-        return True
-    for match in _REFERENCE.finditer(between):
-        decimal, hexadecimal, name = match.groups()
-        if name is not None:
-            if name not in _NAMED:
-                return False
-            continue
-        code = int(decimal) if decimal is not None else int(hexadecimal, 16)
-        if not any(low <= code <= high for low, high in _ORDINARY):
-            return False
-    return _REFERENCE.sub("", between).count("&") == 0
+    return "&" not in between or ordinary_references(between, _ORDINARY)
 
 
 def struct_date(value: Any) -> datetime | None:

@@ -71,10 +71,9 @@ def is_label(sentence: str) -> bool:
     return bool(_LABEL.match(sentence))
 
 
-_HEADING = re.compile(r"^([A-Z][a-z]+(?: (?:and|&|of|[A-Za-z][a-z]+)){0,2}):\s+(?=[A-Z])")
-_HEADINGS = re.compile(
-    r"(?:^|\n|[.!?]\s+)[A-Z][a-z]+(?: (?:and|&|of|[A-Za-z][a-z]+)){0,2}:\s+(?=[A-Z])"
-)
+_HEADING_WORDS = r"[A-Z][a-z]+(?: (?:and|&|of|[A-Za-z][a-z]+)){0,2}"  # "Time and Location"
+_HEADING = re.compile(rf"^({_HEADING_WORDS}):\s+(?=[A-Z])")
+_HEADINGS = re.compile(rf"(?:^|\n|[.!?]\s+){_HEADING_WORDS}:\s+(?=[A-Z])")
 
 
 def without_heading(sentence: str, text: str) -> str:

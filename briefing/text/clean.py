@@ -84,9 +84,26 @@ _REFERENCE = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});
 _EASY = re.compile(
     rf"(?:[^<&\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]++|{_EASY_TAG}|{_REFERENCE})*+", re.I
 )
-_REFERENCES = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9a-fA-F]+)|([a-zA-Z0-9]+));")
+_REFERENCES = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{1,31}));")
 _NAMED = frozenset(html.entities.name2codepoint) | {"apos"}  # one character each
-_ORDINARY = ((9, 10), (0x20, 0x7E), (0xA0, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF))
+ORDINARY = ((9, 10), (0x20, 0x7E), (0xA0, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF))
+
+
+def ordinary_references(text: str, ordinary: tuple[tuple[int, int], ...] = ORDINARY) -> bool:
+    """Whether every `&` in `text` starts a character reference to a known name or to a code
+    point in one of the `ordinary` ranges: what every HTML reader decodes to one character."""
+    found = 0
+    for match in _REFERENCES.finditer(text):
+        found += 1
+        decimal, hexadecimal, name = match.groups()
+        if name is not None:
+            if name not in _NAMED:
+                return False
+            continue
+        code = int(decimal) if decimal is not None else int(hexadecimal, 16)
+        if not any(low <= code <= high for low, high in ordinary):
+            return False
+    return found == text.count("&")  # (each reference holds one `&`)
 
 
 def _easy_text(marked: str) -> str | None:
@@ -98,16 +115,7 @@ def _easy_text(marked: str) -> str | None:
     text = _EASY_TAGS.sub("", marked) if "<" in marked else marked
     if "&" not in text:
         return text
-    for match in _REFERENCES.finditer(text):
-        decimal, hexadecimal, name = match.groups()
-        if name is not None:
-            if name not in _NAMED:
-                return None
-            continue
-        code = int(decimal) if decimal is not None else int(hexadecimal, 16)
-        if not any(low <= code <= high for low, high in _ORDINARY):
-            return None
-    return html.unescape(text)
+    return html.unescape(text) if ordinary_references(text) else None
 
 
 def plain(text: str | None, limit: int, keep_paragraphs: bool = False) -> str:

@@ -171,7 +171,7 @@ class ItemVectors:
         self.vectorizer = vectorizer
         self.lead_words = lead_words
         self._cache: dict[str, dict[str, float]] = {}
-        self.weight = functools.cache(vectorizer.idf)  # a word's rarity, read per pair
+        self.weight = vectorizer.idf  # a word's rarity, read per pair (computed once)
 
     def of(self, item: Item) -> dict[str, float]:
         if item.id not in self._cache:
