@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
-MIN_JOBS = 400  # below this the fork and the pickling cost more than they save
+MIN_JOBS = 100  # below this the fork and the pickling cost more than they save
 
 
 def split_map(work: Callable[[Job], Result], jobs: Sequence[Job]) -> list[Result]:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import Item, Sentence, Story
-from ..text.digest import is_digest
 from ..text.sentences import (
     balanced,
     is_dateline,
@@ -23,6 +22,7 @@ from ..text.sentences import (
     strip_dateline,
 )
 from ..text.similarity import ItemVectors, centroid, cosine, words
+from .digests import digest
 from .headline import choose_headline
 from .sentence_facts import Facts, facts_of, is_label, leans_on, tolls, without_heading
 
@@ -61,7 +61,7 @@ def make_story(
     items = sorted(items, key=lambda i: (i.when, i.id))
     # a digest (key points, a recap) sums up other events too: its words speak for the story
     # only when the story is nothing else
-    reports = [i for i in items if not is_digest(i.title, i.body)] or items
+    reports = [i for i in items if not digest(i)] or items
     centre = centroid([vec.of(i) for i in reports])
     # the most central report leads; one readers can click through to is preferred
     ranked = sorted(
