@@ -111,10 +111,12 @@ def relate(a: Facts, b: Facts, weight: Callable[[str], float]) -> Relation:
 
 def _covered(a: Facts, b: Facts, weight: Callable[[str], float]) -> float:
     """The share of a's lead names, by weight, that b mentions anywhere."""
-    total = sum(weight(n.term) for n in a.names)
+    weights = [weight(n.term) for n in a.names]
+    total = sum(weights)
     if not total:
         return 1.0
-    return sum(weight(n.term) for n in a.names if n.key in b.mentions) / total
+    mentions = b.mentions
+    return sum(w for n, w in zip(a.names, weights, strict=True) if n.key in mentions) / total
 
 
 def _unknown(a: Facts, b: Facts) -> list[str]:

@@ -79,6 +79,14 @@ class TermSet:
         self.terms = [t for t, _ in pairs]
         self.weights = dict(pairs)
         self._needs = [_needs(t) for t in self.terms]
+        # each term filed under one word it needs, so a text meets only the terms its words allow
+        self._by_word: dict[str, list[int]] = {}
+        self._unfiled: list[int] = []  # terms that need only the starts of words
+        for i, (exact, _) in enumerate(self._needs):
+            if exact:
+                self._by_word.setdefault(min(exact), []).append(i)
+            else:
+                self._unfiled.append(i)
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
 
     def _regex(self, indices: tuple[int, ...]) -> re.Pattern[str]:
@@ -98,10 +106,14 @@ class TermSet:
             i = bisect_left(ordered, start)
             return i < len(ordered) and ordered[i].startswith(start)
 
+        possible = [*self._unfiled]
+        for word in words & self._by_word.keys():
+            possible += self._by_word[word]
+        needs = self._needs
         return tuple(
             i
-            for i, (exact, prefixes) in enumerate(self._needs)
-            if exact <= words and all(has_prefix(p) for p in prefixes)
+            for i in sorted(possible)
+            if needs[i][0] <= words and all(has_prefix(p) for p in needs[i][1])
         )
 
     def counts(self, text: str) -> dict[str, int]:
