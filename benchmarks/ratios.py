@@ -64,15 +64,15 @@ with open(html, encoding="utf-8") as h, open(css, encoding="utf-8") as c:
 # figure inherited from the benchmark that forked it) into the file named first
 PEAK = """
 import sys
-from briefing.cli import main
+from briefing.cli import program
+peak_file, sys.argv[1:] = sys.argv[1], sys.argv[2:]
 try:
-    code = main(sys.argv[2:])
+    program()  # the `briefing` program itself, which exits
 finally:
     with open("/proc/self/status") as status:
         hwm = [line.split()[1] for line in status if line.startswith("VmHWM:")]
-    with open(sys.argv[1], "w") as out:
+    with open(peak_file, "w") as out:
         out.write(hwm[0] if hwm else "0")
-sys.exit(code)
 """
 
 Row = tuple[str, str, str, bool | None]
