@@ -9,6 +9,7 @@ from .. import __version__
 from ..config import Config
 from ..models import Briefing, Section, SourceLine, Story, story_rank
 from ..text.similarity import words
+from .digests import digest
 from .sections import IMPLICIT_CATCH_ALL
 
 KEY_DEVELOPMENTS = 5
@@ -77,7 +78,8 @@ def key_developments(sections: list[Section], opens: datetime) -> list[Story]:
     `priority` (less for a story continued from an earlier day or only late today), then
     freshness; a story that tells the same event as one already chosen (the same headline and
     lead, or a lead that the chosen story's summary already tells) is left out of this list,
-    never out of its section."""
+    never out of its section, and so is a story of digests alone (key points, a recap): it
+    sums up events, it is none."""
     weight = {
         story.id: len(story.outlets)
         * section.priority
@@ -87,7 +89,12 @@ def key_developments(sections: list[Section], opens: datetime) -> list[Story]:
         for story in section.visible
     }
     ranked = sorted(
-        (s for sec in sections for s in sec.visible if weight[s.id] > 0),
+        (
+            s
+            for sec in sections
+            for s in sec.visible
+            if weight[s.id] > 0 and not all(digest(i) for i in s.items)
+        ),
         key=lambda s: (-weight[s.id], -s.latest.timestamp(), s.id),
     )
     chosen: list[Story] = []

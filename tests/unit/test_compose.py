@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -190,6 +191,26 @@ def test_a_short_report_a_chosen_story_already_tells_is_not_listed_again(
         "b1",
         "b2",
     ]  # it stays in its section
+
+
+def test_a_story_of_digests_alone_is_no_key_development(tmp_path: Path) -> None:
+    def recaps(second_title: str, second_body: str) -> Story:
+        made = story("t1", "talks", "A", "B")
+        first, second = made.items
+        made.items = [
+            replace(first, title="War in Ukraine — key points"),
+            replace(second, title=second_title, body=second_body),
+        ]
+        return made
+
+    event = story("s1", "sanctions", "C")
+    event.headline = "EU adopts its 17th sanctions package"
+    joining = "If you are just joining us, here is what has happened so far."
+    briefing = build(tmp_path, [recaps("What we know so far", joining), event])
+    assert ids(briefing.key_developments) == ["s1"]  # two outlets' recaps sum up, report nothing
+    assert ids(briefing.sections[0].stories) == ["t1"]  # still in its section
+    reported = recaps("Delegations meet in Istanbul", "The two delegations met on Monday.")
+    assert ids(build(tmp_path, [reported, event]).key_developments) == ["t1", "s1"]
 
 
 def test_a_continued_story_weighs_less_than_a_new_one(tmp_path: Path) -> None:
