@@ -64,8 +64,7 @@ ZONE = ZoneInfo("UTC")
 
 def run_page_source(data: bytes, url: str | None, origin: str) -> tuple[list[Item], list[str]]:
     """Items and warnings of a `page` source reading these bytes (as fetched from `url`)."""
-    from briefing.sources import Document, ParseContext
-    from briefing.sources.pages import PageSource
+    from briefing.sources import Document, PageSource, ParseContext
 
     source = PageSource(name="corpus", type="page", url=url, path=None if url else origin)
     doc = Document(origin, data, url=url)
@@ -75,8 +74,7 @@ def run_page_source(data: bytes, url: str | None, origin: str) -> tuple[list[Ite
 
 def run_feed_source(data: bytes, origin: str) -> tuple[list[Item], list[str]]:
     """Items and warnings of a `feed` source reading this file."""
-    from briefing.sources import Document, ParseContext
-    from briefing.sources.feeds import FeedSource
+    from briefing.sources import Document, FeedSource, ParseContext
 
     source = FeedSource(name="corpus", type="feed", path=origin)
     parsed = source.parse(Document(origin, data), ParseContext(captured=CAPTURED, zone=ZONE))

@@ -88,6 +88,21 @@ def test_unwritable_output_fails_with_one_line_and_status_1(cli, write_config, t
     assert "Traceback" not in err and "internal error" not in err and str(blocker) in err
 
 
+def test_a_build_from_stored_items_loads_no_document_parser(cli, write_config) -> None:
+    path = str(write_config())
+    assert cli("collect", "--config", path)[0] == 0
+    code = (
+        "import sys; from briefing.cli import main\n"
+        f"main(['build', '--config', {path!r}, '--date', {SAMPLE_DAY!r}, '--no-collect',"
+        " '--format', 'md,html,json'])\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'feedparser', 'lxml', 'trafilatura', 'httpx', 'weasyprint'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "16 stories" in done.stdout and done.stdout.strip().endswith("[]")
+
+
 def test_help_is_fast_and_does_not_import_weasyprint() -> None:
     code = (
         "import sys; from briefing.cli import main\n"

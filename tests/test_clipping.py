@@ -16,13 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing.models import Item
-from briefing.sources import Document, ParseContext
+from briefing.sources import ClippingSource, Document, ParseContext
 from briefing.sources.clipping import (
-    ClippingSource,
     detect_layout,
     drop_repeat,
     live_blog_posts,
-    parse_clipping,
     tidy,
 )
 from briefing.sources.headlines import headline_boundary, split_headline
@@ -79,7 +77,7 @@ def parse(
     raw = data.read_bytes() if isinstance(data, Path) else data
     source = ClippingSource.model_validate({"name": "desk", "type": "clipping", **options})
     doc = Document("clip.txt", raw, modified=modified)
-    parsed = parse_clipping(doc, source, ParseContext(captured=RUN, zone=zone))
+    parsed = source.parse(doc, ParseContext(captured=RUN, zone=zone))
     return parsed.items, parsed.warnings
 
 

@@ -28,9 +28,9 @@ from hostile.test_render import hostile_feed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.sources import Document, ParseContext, fastfeed, feeds
+from briefing.sources import Document, FeedSource, ParseContext, fastfeed, feeds
 from briefing.sources.feedrules import SIMPLE_TAGS, plain_markup
-from briefing.sources.feeds import FeedSource, first_entries, parse_feed
+from briefing.sources.feeds import first_entries, parse_feed
 from briefing.text.clean import html_to_text, title_text
 
 from conftest import ROOT, shared

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytest_httpserver import HTTPServer
 
-from briefing.sources import Document, ParseContext, Parsed
-from briefing.sources.pages import MAX_POSTS, PageSource, article_from_html, parse_page
+from briefing.sources import Document, PageSource, ParseContext, Parsed
+from briefing.sources.pages import MAX_POSTS, article_from_html, parse_page
 from briefing.text.clean import MAX_BODY, TRUNCATED
 
 from conftest import section_of

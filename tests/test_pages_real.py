@@ -12,12 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from briefing.sources import Document, ParseContext, Parsed
+from briefing.sources import Document, PageSource, ParseContext, Parsed
 from briefing.sources.pages import (
     EXTRACT_CHARS,
     EXTRACT_NODES,
     MAX_POSTS,
-    PageSource,
     article_from_html,
     parse_page,
 )

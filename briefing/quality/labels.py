@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import UsageError
 from ..models import Item
-from ..sources import Document, ParseContext
-from ..sources.clipping import ClippingSource
+from ..sources import ClippingSource, Document, ParseContext
 from ..sources.entries import entry_item
 from ..text.clean import title_text
 

@@ -35,19 +35,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
-from typing import ClassVar, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import field_validator
-
 from ..models import Item
-from ..registry import known_zone
 from ..text.clean import MAX_BODY, plain, title_text
 from ..text.dates import Reference, When, find_stamps, noon, parse_clock, parse_when, reference
 from ..text.identity import item_id, safe_url
 from ..text.sentences import first_sentence
 from .headlines import split_headline
-from .registry import SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
+from .registry import Document, ParseContext, Parsed, SourceConfig
 
 MAX_ITEMS = 2_000
 MAX_LINE = 200_000  # characters of one line kept (a capture's line is a paragraph at most)
@@ -82,49 +78,12 @@ _OPEN_QUOTES = "'‘\"“«"
 _CLOSE_QUOTES = "'’\"”»"
 
 
-@SOURCE_TYPES.register
-class ClippingSource(SourceConfig):
-    type: Literal["clipping"]
-    """`clipping`: plain-text captures of news pages (aggregator listings, live pages)."""
-
-    captured: str | None = None
-    """When the text was captured (`2025-06-02` or `2025-06-02T08:30`); relative dates such as
-    "3 days ago" resolve against it. Default: the file's modification time."""
-
-    layout: Literal["auto", "listing", "live"] = "auto"
-    """`listing` (blocks of outlet, date, headline, body), `live` (a title, bullets and headed
-    posts) or `auto` to tell them apart."""
-
-    timezone: str | None = None
-    """Time zone of times printed in the text (e.g. `Europe/London`); default: the config's."""
-
-    url_is_label: ClassVar[bool] = True  # the text is read from `path:`; `url:` names the page
-
-    @field_validator("captured")
-    @classmethod
-    def _iso_time(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                datetime.fromisoformat(value)
-            except ValueError:
-                raise ValueError("expected a date like 2025-06-02 or 2025-06-02T08:30") from None
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str | None) -> str | None:
-        return known_zone(value) if value is not None else None
-
-    def parse(self, doc: Document, ctx: ParseContext) -> Parsed:
-        return parse_clipping(doc, self, ctx)
-
-
 @dataclass
 class _Builder:
     """Makes items with the source's identity rules, and notes each entry it leaves out (a
     repeat within the capture keeps its id, and collection counts it as merged)."""
 
-    source: ClippingSource
+    source: SourceConfig
     ref: Reference
     run: datetime  # when this collection run started: every item's `captured`
     items: list[Item] = field(default_factory=list)
@@ -157,11 +116,23 @@ class _Builder:
         )
 
 
-def parse_clipping(doc: Document, source: ClippingSource, ctx: ParseContext) -> Parsed:
-    zone = ZoneInfo(source.timezone) if source.timezone else ctx.zone
-    ref = reference(source.captured, zone, doc.modified, ctx.captured)
+@dataclass(frozen=True)
+class Layout:
+    """How a capture is read: a `clipping` source's `captured`, `layout` and `timezone`."""
+
+    captured: str | None = None
+    layout: str = "auto"
+    timezone: str | None = None
+
+
+def parse_clipping(
+    doc: Document, source: SourceConfig, ctx: ParseContext, how: Layout | None = None
+) -> Parsed:
+    how = how or Layout()
+    zone = ZoneInfo(how.timezone) if how.timezone else ctx.zone
+    ref = reference(how.captured, zone, doc.modified, ctx.captured)
     lines = _lines(doc.data)
-    layout = source.layout if source.layout != "auto" else detect_layout(lines, ref)
+    layout = how.layout if how.layout != "auto" else detect_layout(lines, ref)
     builder = _Builder(source, ref, ctx.captured)
     if layout == "listing":
         _listing(lines, builder)

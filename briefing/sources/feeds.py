@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from ..models import Item
 from ..text.clean import title_text
@@ -19,32 +19,19 @@ from ..text.plural import plural
 from ..text.stamps import parse_timestamp
 from .entries import Entry, entry_items
 from .feedrules import struct_date
-from .registry import OVER_MAX_ITEMS, SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
+from .registry import OVER_MAX_ITEMS, Document, ParseContext, Parsed, SourceConfig
 
 
-@SOURCE_TYPES.register
-class FeedSource(SourceConfig):
-    type: Literal["feed"]
-    """`feed`: RSS 0.9x/1.0/2.0, Atom or JSON Feed."""
-
-    expand: bool = False
-    """Fetch the full article for entries whose feed text is only a teaser."""
-
-    def needs_network(self) -> bool:
-        return self.fetches_url() or self.expand
-
-    def parse(self, doc: Document, ctx: ParseContext) -> Parsed:
-        return parse_feed(doc, self, ctx)
-
-
-def parse_feed(doc: Document, source: FeedSource, ctx: ParseContext) -> Parsed:
+def parse_feed(
+    doc: Document, source: SourceConfig, ctx: ParseContext, expand: bool = False
+) -> Parsed:
     captured = ctx.captured
     head = doc.data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):
         parsed = _json_feed(doc, source, captured)
     else:
         parsed = _xml_feed(doc, source, captured)
-    if source.expand and ctx.fetch is not None:
+    if expand and ctx.fetch is not None:
         parsed = _expand(parsed, ctx)
     return parsed
 
@@ -112,7 +99,7 @@ def first_entries(data: bytes, limit: int) -> tuple[bytes, int]:
     return head + closing, len(starts)
 
 
-def _xml_feed(doc: Document, source: FeedSource, captured: datetime) -> Parsed:
+def _xml_feed(doc: Document, source: SourceConfig, captured: datetime) -> Parsed:
     limit = source.max_items
     data, count = first_entries(doc.data, limit)
     read = _fast_feed(data, doc.url) or _feedparser_feed(data, doc.url)
@@ -189,7 +176,7 @@ def _whole(data: bytes) -> bool:
     return re.search(end_tag, data[-4096:]) is not None
 
 
-def _json_feed(doc: Document, source: FeedSource, captured: datetime) -> Parsed:
+def _json_feed(doc: Document, source: SourceConfig, captured: datetime) -> Parsed:
     try:
         data = json.loads(doc.data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:

@@ -34,7 +34,7 @@ import itertools
 from configparser import ConfigParser
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
-from typing import Any, Literal
+from typing import Any
 
 from lxml import etree
 
@@ -63,21 +63,12 @@ from .htmlpage import (
 from .liveblog import MAX_POSTS, jsonld_posts, markup_posts, post_items, strip_chrome
 from .microdata import has_live_blog, structured_posts
 from .pagedates import article_date
-from .registry import SOURCE_TYPES, Document, ParseContext, Parsed, SourceConfig
+from .registry import Document, ParseContext, Parsed, SourceConfig
 from .titles import site_keys, strip_site
 
 EXTRACT_CHARS = 300_000  # text handed to trafilatura (items keep MAX_BODY, 40,000)
 EXTRACT_NODES = 50_000
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
-
-
-@SOURCE_TYPES.register
-class PageSource(SourceConfig):
-    type: Literal["page"]
-    """`page`: an HTML article (one item) or a live blog (one item per post)."""
-
-    def parse(self, doc: Document, ctx: ParseContext) -> Parsed:
-        return parse_page(doc, self, ctx)
 
 
 @dataclass

@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 
 from briefing.models import Briefing, Item, Section, Sentence, SourceLine, Story
 from briefing.render import Templates, render_email, render_html, render_json, render_markdown
-from briefing.sources import Document, ParseContext
-from briefing.sources.clipping import ClippingSource, parse_clipping
-from briefing.sources.feeds import FeedSource, parse_feed
+from briefing.sources import ClippingSource, Document, FeedSource, ParseContext
+from briefing.sources.feeds import parse_feed
 from briefing.text.clean import html_to_text, title_text
 from briefing.text.identity import safe_url
 
@@ -155,7 +154,7 @@ def test_random_bytes_are_a_warning_or_sane_items(data: bytes) -> None:
         parsed = parse_feed(Document("fuzz.xml", prefix + data), FEED, CTX)
         for item in parsed.items:
             assert_sane(item)
-    clipped = parse_clipping(Document("fuzz.txt", data), CLIPPING, CTX)
+    clipped = CLIPPING.parse(Document("fuzz.txt", data), CTX)
     for item in clipped.items:
         assert_sane(item)
 
