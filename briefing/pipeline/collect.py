@@ -102,8 +102,8 @@ def collect(
     local = [s for s in every if s.path and not s.needs_network()]
     if len(local) < PROCESS_MIN or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
         local = []  # forking is safe only while this process runs no other thread
-    if local and any(s.type == "feed" for s in local):
-        from ..sources import fastfeed  # noqa: F401  (imported once here, not in each worker)
+    for kind in {type(s) for s in local}:
+        kind.preload()  # imported once here, not in each worker
     try:
         # Parsing local files is CPU work: other processes use the other cores. Network
         # sources wait on the network: threads overlap the waits.

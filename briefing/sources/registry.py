@@ -127,6 +127,11 @@ class SourceConfig(Strict):
         even from a local file)."""
         return self.fetches_url()
 
+    @classmethod
+    def preload(cls) -> None:
+        """Import what `parse` needs, if it imports it lazily: collection calls this before it
+        forks the processes that parse local files, so they inherit it."""
+
     def parse(self, doc: Document, ctx: ParseContext) -> Parsed:
         """One document's items, and warnings for what could not be read."""
         raise NotImplementedError(f"source type {self.type!r} has no parser")

@@ -47,6 +47,10 @@ class ClippingSource(SourceConfig):
     def _zone(cls, value: str | None) -> str | None:
         return known_zone(value) if value is not None else None
 
+    @classmethod
+    def preload(cls) -> None:
+        from . import clipping  # noqa: F401
+
     def parse(self, doc: Document, ctx: ParseContext) -> Parsed:
         from .clipping import Layout, parse_clipping
 
@@ -64,6 +68,10 @@ class FeedSource(SourceConfig):
     def needs_network(self) -> bool:
         return self.fetches_url() or self.expand
 
+    @classmethod
+    def preload(cls) -> None:
+        from . import fastfeed, feeds  # noqa: F401
+
     def parse(self, doc: Document, ctx: ParseContext) -> Parsed:
         from .feeds import parse_feed
 
@@ -74,6 +82,10 @@ class FeedSource(SourceConfig):
 class PageSource(SourceConfig):
     type: Literal["page"]
     """`page`: an HTML article (one item) or a live blog (one item per post)."""
+
+    @classmethod
+    def preload(cls) -> None:
+        from . import pages  # noqa: F401
 
     def parse(self, doc: Document, ctx: ParseContext) -> Parsed:
         from .pages import parse_page
