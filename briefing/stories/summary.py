@@ -21,7 +21,7 @@ from ..text.sentences import (
     sentences,
     strip_dateline,
 )
-from ..text.similarity import ItemVectors, centroid, cosine, words
+from ..text.similarity import STOPWORDS, ItemVectors, centroid, cosine, words
 from .digests import digest
 from .headline import choose_headline
 from .sentence_facts import Facts, facts_of, is_label, leans_on, tolls, without_heading
@@ -104,7 +104,9 @@ def summarise(
         text, cut = _clip((sentences(first.body, 1) or [""])[0])
         return [Sentence(text, first.id, first.url, first.outlet, cut)] if text else []
     fit = [c for c in candidates if leans_on(c.text) is None] or candidates
-    lead = next((c for c in fit if c.item is ranked[0] and c.position == 0), fit[0])
+    leading = [c for c in fit if c.item is ranked[0]]
+    lead = next((c for c in leading if not _vague(c)), None)
+    lead = lead or next((c for c in leading if c.position == 0), fit[0])
     chosen = [lead]
     used = len(lead.text)
     while len(chosen) < limit:
@@ -144,6 +146,13 @@ def _candidates(ranked: list[Item], centre: dict[str, float], vec: ItemVectors) 
             relevance = cosine(vector, centre) - 0.05 * position - 0.02 * rank + specific
             found.append(_Candidate(relevance, position, text, item, vector, facts))
     return found
+
+
+def _vague(cand: _Candidate) -> bool:
+    """A sentence that names nothing and counts nothing ("A lot hinges on this visit."): a
+    teaser, not a lead, when a sentence after it in the same report says what happened."""
+    first = cand.text.split(maxsplit=1)[0].strip("\"'“‘(").casefold()
+    return not (cand.facts.numbers or cand.facts.names) and first in STOPWORDS
 
 
 def _introduced(cand: _Candidate, chosen: list[_Candidate]) -> bool:

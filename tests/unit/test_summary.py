@@ -121,3 +121,22 @@ def test_outlets_that_disagree_on_a_toll_are_both_shown() -> None:
     )
     summary = story_of(*vectors_items)
     assert any("killed 3" in s for s in summary) and any("killing 4" in s for s in summary)
+
+
+def test_a_teaser_that_names_and_counts_nothing_does_not_lead() -> None:
+    teaser = report(
+        1,
+        "Alpha Wire",
+        "A great deal rides on this visit. The special envoy arrived in Kyiv on Wednesday for "
+        "talks with President Zelensky about a ceasefire.",
+        title="Envoy in Kyiv",
+    )
+    assert story_of(teaser)[0].startswith("The special envoy arrived in Kyiv")
+    plain = report(
+        2,
+        "Alpha Wire",
+        "Russia launched a wave of drones at Odesa overnight. The port's grain terminals "
+        "were hit, the governor said.",
+        title="Drones hit Odesa",
+    )
+    assert story_of(plain)[0].startswith("Russia launched a wave of drones")  # a name leads
