@@ -26,8 +26,6 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from .errors import WorkError
 
@@ -150,6 +148,9 @@ def main() -> int:
 
 
 def _fetcher(roots: list[Path]) -> Any:
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname  # (here: `briefing build` imports this module early)
+
     from weasyprint.urls import URLFetcher
 
     allowed = [root.resolve() for root in roots]
