@@ -142,11 +142,7 @@ def collect(
                 if fetched is not None and fetched.validators and source.url:
                     store.save_http_validators(source.url, *fetched.validators)
                 fresh = store.store_run(report, found)
-                if together is not None:
-                    _count_words(words, fresh, found, together, reading[source.name].lead_words)
-                else:
-                    for item in fresh:
-                        words.update(_distinct(item, config.stories.lead_words))
+                _count_words(words, fresh, found, together, reading[source.name].lead_words)
                 documents += len(fresh)
                 _log(report, source)
                 if on_done is not None:
@@ -175,13 +171,13 @@ def _count_words(
     words: Counter[str],
     fresh: list[Item],
     found: list[Item],
-    together: Counter[str],
+    together: Counter[str] | None,
     lead_words: int,
 ) -> None:
-    """Add the fresh items' distinct words to `words`: when most of a source's items are
-    fresh, the worker's count over all of them less the known ones', else the fresh ones'
-    (whichever leaves fewer items to tokenise here)."""
-    if 2 * len(fresh) >= len(found):
+    """Add the fresh items' distinct words to `words`: when a worker counted all of a
+    source's items (`together`) and most are fresh, its count less the known ones', else the
+    fresh ones' (whichever leaves fewer items to tokenise here)."""
+    if together is not None and 2 * len(fresh) >= len(found):
         fresh_ids = {item.id for item in fresh}
         counts = together.copy()
         for item in found:
