@@ -3,7 +3,6 @@ against the day's recorded stories and the recent days' ones, the result recorde
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -45,10 +44,9 @@ class Context:
     params: StoryParams
     recent: dict[str, list[Item]]  # stories of the earlier briefings within the lookback
     vectorizer: Vectorizer
-    bags: dict[str, Counter[str]]  # each item's words (`terms`), counted once for both uses
 
     def vectors(self) -> ItemVectors:
-        return ItemVectors(self.vectorizer, self.params.lead_words, self.bags)
+        return ItemVectors(self.vectorizer, self.params.lead_words)
 
 
 def context(store: Store, config: Config, day: date, kept: list[Item]) -> Context:
@@ -56,9 +54,8 @@ def context(store: Store, config: Config, day: date, kept: list[Item]) -> Contex
     params = StoryParams(**config.stories.model_dump())
     recent = store.story_members(day - timedelta(days=params.lookback_days), day)
     everyone = [*kept, *(i for items in recent.values() for i in items)]
-    bags = {i.id: terms(i, params.lead_words) for i in everyone}
-    vocabulary = {t for bag in bags.values() for t in bag}
-    return Context(params, recent, Vectorizer(*store.term_stats(vocabulary)), bags)
+    vocabulary = {t for i in everyone for t in terms(i, params.lead_words)}
+    return Context(params, recent, Vectorizer(*store.term_stats(vocabulary)))
 
 
 def _stories(
@@ -91,7 +88,6 @@ def _stories(
         day.isoformat(),
         ctx.params,
         views,
-        bags=ctx.bags,
     )
     assigned = {**result.assigned, **{i: "" for i in dropped if i not in chosen.recorded}}
     if record:

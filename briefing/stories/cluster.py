@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -97,16 +97,14 @@ def make_stories(
     day: str,
     params: StoryParams,
     views: dict[str, View] | None = None,
-    bags: dict[str, Counter[str]] | None = None,
 ) -> Clustering:
     """Stories for one briefing.
 
     `new_items` are not in any briefing yet; `recorded` are this briefing's stories as its first
     build made them (story id -> items); `recent` the stories of earlier briefings within the
     lookback; `origins` when and where each known story was first reported; `views` how this
-    briefing's first build showed its stories (kept, so a rebuild shows the same words); `bags`
-    the items' word counts, where the caller counted them already."""
-    vec = ItemVectors(vectorizer, params.lead_words, bags)
+    briefing's first build showed its stories (kept, so a rebuild shows the same words)."""
+    vec = ItemVectors(vectorizer, params.lead_words)
     digests = [item for item in new_items if digest(item)]
     reports = [item for item in new_items if not digest(item)]
     groups = _agglomerate(dedupe(reports), vec, params)

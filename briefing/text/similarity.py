@@ -165,22 +165,15 @@ def centroid(vectors: list[dict[str, float]]) -> dict[str, float]:
 
 
 class ItemVectors:
-    """Item vectors, computed once per item; from the items' word counts (`terms`, by item id)
-    when the caller counted them already, each used once and let go."""
+    """Item vectors, computed once per item."""
 
-    def __init__(
-        self, vectorizer: Vectorizer, lead_words: int, bags: dict[str, Counter[str]] | None = None
-    ) -> None:
+    def __init__(self, vectorizer: Vectorizer, lead_words: int) -> None:
         self.vectorizer = vectorizer
         self.lead_words = lead_words
         self._cache: dict[str, dict[str, float]] = {}
-        self._bags = bags if bags is not None else {}
         self.weight = vectorizer.idf  # a word's rarity, read per pair (computed once)
 
     def of(self, item: Item) -> dict[str, float]:
         if item.id not in self._cache:
-            bag = self._bags.pop(item.id, None)
-            if bag is None:
-                bag = terms(item, self.lead_words)
-            self._cache[item.id] = self.vectorizer.vector(bag)
+            self._cache[item.id] = self.vectorizer.vector(terms(item, self.lead_words))
         return self._cache[item.id]
