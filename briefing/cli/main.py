@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
 from typing import NoReturn
 
@@ -21,6 +22,8 @@ from .commands import build, check, collect, deliver, run, schedule
 from .db import db_group
 from .quality import eval_group, explain
 from .serve import serve
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -98,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if isinstance(exc, click.UsageError) else exc.exit_code
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
     except BriefingError as exc:
         if debug:
             raise
@@ -107,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         if debug:
             raise
@@ -133,5 +136,13 @@ def program() -> NoReturn:
     a large day's briefing is written by then, and freeing it cost about 0.3 s."""
     gc.set_threshold(FIRST_GENERATION, *gc.get_threshold()[1:])
     code = main()
+    if code == EXIT_INTERRUPTED:
+        # CPython ends a process by SIGINT, whatever main returned, when the interrupt landed
+        # inside exec'd code (a dataclass being made while a module loads): say 130, as
+        # documented, and skip the clean-up that main's own `finally` blocks have done
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(code)
     gc.freeze()
     sys.exit(code)
