@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -254,6 +255,52 @@ def test_split_map_gives_the_map_with_or_without_a_child() -> None:
     assert split.split_map(_dies_in_child, jobs) == expected
 
 
+def test_a_split_started_early_finishes_the_same_and_never_outlives_its_use() -> None:
+    """A split whose child starts before other work gives the map; one cancelled (or left by
+    an error in `reading_ahead`'s block) leaves no child running; a forked copy of a split
+    does the work itself instead of reading its parent's pipe."""
+    import multiprocessing
+
+    from briefing.stories import split
+    from briefing.stories.events import reading_ahead
+
+    jobs = list(range(split.MIN_JOBS + 7))
+    started = split.Split(_square, jobs, share=0.7)
+    assert started.child is not None and started.child.is_alive()
+    assert started.results() == [n * n for n in jobs]
+    cancelled = split.Split(_square, jobs)
+    cancelled.cancel()
+    assert multiprocessing.active_children() == []
+    with pytest.raises(RuntimeError), reading_ahead(_sample_items(split.MIN_JOBS)):
+        assert multiprocessing.active_children()
+        raise RuntimeError("the store failed")
+    assert multiprocessing.active_children() == []
+    copy = split.Split(_square, jobs)
+    child = copy.child
+    copy.parent = -1  # as a forked child sees the split its parent started
+    assert copy.results() == [n * n for n in jobs]
+    assert child.is_alive() or child.exitcode == 0  # the copy neither read nor stopped it
+    child.join()
+    copy.receive.close()
+
+
+def _sample_items(n: int) -> list[Item]:
+    when = datetime(2025, 5, 28, 6, tzinfo=UTC)
+    return [
+        Item(
+            f"i{k}",
+            "s",
+            "Outlet",
+            None,
+            f"Kyiv talks {k}",
+            f"Talks in Kyiv, round {k}.",
+            when,
+            when,
+        )
+        for k in range(n)
+    ]
+
+
 def test_a_large_day_clusters_the_same_on_one_core_and_two() -> None:
     """A day large enough for facts and candidate rows to be shared with a forked child gives
     the stories one process gives (a running thread keeps it all in this process)."""
@@ -264,6 +311,7 @@ def test_a_large_day_clusters_the_same_on_one_core_and_two() -> None:
     from briefing.quality.labels import load_labels
     from briefing.stories import split
     from briefing.stories.cluster import StoryParams, make_stories
+    from briefing.stories.events import reading_ahead
     from briefing.text.similarity import Vectorizer, terms
 
     samples = [lab.item for lab in load_labels(ROOT / "samples" / "stories.jsonl", ZoneInfo("UTC"))]
@@ -282,6 +330,8 @@ def test_a_large_day_clusters_the_same_on_one_core_and_two() -> None:
         return sorted(tuple(sorted(i.id for i in s.items)) for s in result.stories)
 
     two = stories()
+    with reading_ahead(items):  # facts started in a child before clustering, as builds do
+        ahead = stories()
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
@@ -293,3 +343,4 @@ def test_a_large_day_clusters_the_same_on_one_core_and_two() -> None:
     assert len(items) >= 2 * split.MIN_JOBS
     assert 1 < len(two) < len(items)
     assert two == one
+    assert ahead == one

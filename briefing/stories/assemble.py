@@ -11,6 +11,8 @@ from ..models import Item, Story
 from ..store import Store
 from ..text.similarity import ItemVectors, Vectorizer, terms
 from .cluster import StoryParams, make_stories
+from .digests import digest
+from .events import reading_ahead
 from .sections import TopicGate
 from .window import Selection, select_items
 
@@ -68,7 +70,6 @@ def _stories(
     record: bool = True,
 ) -> list[Story]:
     """Cluster the day's new items against its recorded and recent stories; record the result."""
-    ctx = context(store, config, day, kept)
     recorded: dict[str, list[Item]] = {}
     new_items: list[Item] = []
     for item in kept:
@@ -77,18 +78,21 @@ def _stories(
             recorded.setdefault(story_id, []).append(item)
         else:
             new_items.append(item)
-    origins = store.story_origins([*recorded, *ctx.recent])
-    views = store.story_views(day)
-    result = make_stories(
-        new_items,
-        recorded,
-        ctx.recent,
-        origins,
-        ctx.vectorizer,
-        day.isoformat(),
-        ctx.params,
-        views,
-    )
+    # a large day's facts are read in a second process meanwhile; clustering takes them in
+    with reading_ahead([i for i in new_items if not digest(i)]):
+        ctx = context(store, config, day, kept)
+        origins = store.story_origins([*recorded, *ctx.recent])
+        views = store.story_views(day)
+        result = make_stories(
+            new_items,
+            recorded,
+            ctx.recent,
+            origins,
+            ctx.vectorizer,
+            day.isoformat(),
+            ctx.params,
+            views,
+        )
     assigned = {**result.assigned, **{i: "" for i in dropped if i not in chosen.recorded}}
     if record:
         store.record_briefing(day, assigned, result.new_stories, {}, result.views)

@@ -21,23 +21,37 @@ say: a follow-up written a day later in other words restates when and how many.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..models import Item
 from ..text.facts import Facts, read_facts
-from .split import MIN_JOBS, split_map
+from .split import MIN_JOBS, Split
 
 NAMES_APART = 0.2  # below this share of names mentioned both ways, two reports are two events
 
 
-_AHEAD: dict[Item, Facts] = {}  # the facts of the latest large day, read on two cores
+AHEAD_SHARE = 0.55  # of a large day's facts read by the child when this process has other
+# work to do first (assemble.context: the day's word statistics, which facts do not need)
+
+
+@dataclass
+class _Ahead:
+    """The facts of the latest large day, read on two cores (split.py)."""
+
+    facts: dict[Item, Facts] = field(default_factory=dict)
+    pending: tuple[list[Item], frozenset[Item], Split[Item, Facts]] | None = None
+
+
+_AHEAD = _Ahead()
 
 
 def facts(item: Item) -> Facts:
     """An item's facts, read once: the outlet's own name is no name of the event."""
-    found = _AHEAD.get(item)
+    found = _AHEAD.facts.get(item)
     return found if found is not None else _read(item)
 
 
@@ -47,11 +61,35 @@ def _read(item: Item) -> Facts:
 
 
 def read_ahead(items: Sequence[Item]) -> None:
-    """Read a large day's facts at once, half of them in a forked child (split.py): on a
-    10,000-item day reading them is the largest part of clustering."""
-    _AHEAD.clear()
+    """Read a large day's facts at once, part of them in a forked child: on a 10,000-item day
+    reading them is the largest part of clustering. What `reading_ahead` started is finished
+    here, and not read again."""
+    if _AHEAD.pending is not None:
+        wanted, started, split = _AHEAD.pending
+        _AHEAD.pending = None
+        _AHEAD.facts = dict(zip(wanted, split.results(), strict=True))
+        if all(item in started for item in items):
+            return
+    _AHEAD.facts = {}
     if len(items) >= MIN_JOBS:
-        _AHEAD.update(zip(items, split_map(_read, items), strict=True))
+        _AHEAD.facts = dict(zip(items, Split(_read, items).results(), strict=True))
+
+
+@contextlib.contextmanager
+def reading_ahead(items: Sequence[Item]) -> Iterator[None]:
+    """Start reading `items`' facts in a forked child while the block does other work first;
+    the block's clustering (read_ahead) takes them in. A child still reading when the block
+    ends (an error came first) is stopped."""
+    wanted = list(items)
+    if len(wanted) >= MIN_JOBS:
+        _AHEAD.facts = {}
+        _AHEAD.pending = (wanted, frozenset(wanted), Split(_read, wanted, AHEAD_SHARE))
+    try:
+        yield
+    finally:
+        if _AHEAD.pending is not None:
+            _AHEAD.pending[2].cancel()
+            _AHEAD.pending = None
 
 
 class Relation:
