@@ -56,6 +56,13 @@ _OPENING_DATE = re.compile(
     r"([^,]{1,40}),\s+(?=\S)"
 )
 _DATE_APPOSITION = re.compile(r"([^,]{1,30}),\s+(?=\S)")
+# "In a recent development,", "In a major policy shift,", "In the latest escalation,": a frame
+# the writer puts around the news, which says nothing a headline needs
+_FRAMING = re.compile(
+    r"(?i)^in\s+(?:a|an|the|another)\s+(?:[\w-]+\s+){0,3}?(?:developments?|move|shift|"
+    r"escalation|turn|twist|step|reversal|u-turn|setback|breakthrough|blow|boost)"
+    r"(?:\s+of\s+events)?,\s+(?=\S)"
+)
 _DATE_FILLERS = frozenset({"the", "of", "st", "nd", "rd", "th"})
 
 
@@ -113,7 +120,7 @@ def _worth(title: str, rank: int) -> float:
 def made_headline(sentence: str) -> str:
     """A headline made from a sentence: its dateline and agency tag stripped, its final stop
     dropped, and if it is long, its lead clause (or its first words, marked " …")."""
-    text = _without_date(strip_dateline(sentence).strip())
+    text = _without_frame(_without_date(strip_dateline(sentence).strip()))
     text = re.sub(r"[.!]+([\"'”’)\]]*)$", r"\1", text).strip()
     words = text.split()
     if len(words) <= HEADLINE_WORDS:
@@ -143,6 +150,15 @@ def _without_date(text: str) -> str:
     rest = text[found.end() :]
     while (more := _DATE_APPOSITION.match(rest)) and _only_date(more[1]):
         rest = rest[more.end() :]  # "On Monday, November 18, …"
+    if len(rest.split()) < MAIN_WORDS:
+        return text
+    return rest[0].upper() + rest[1:]
+
+
+def _without_frame(text: str) -> str:
+    """The sentence without an opening frame ("In a recent development, …")."""
+    found = _FRAMING.match(text)
+    rest = text[found.end() :] if found else ""
     if len(rest.split()) < MAIN_WORDS:
         return text
     return rest[0].upper() + rest[1:]

@@ -131,6 +131,24 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "The regional governor ordered families with children to leave three frontline "
             "villages",
         ),
+        (  # nor with the frame a writer puts around the news
+            "In a recent development, the defence ministry said its air defences had downed "
+            "two cruise missiles over the Kursk region.",
+            "The defence ministry said its air defences had downed two cruise missiles over the "
+            "Kursk region",
+        ),
+        (
+            "In a major policy shift, the president has allowed Kyiv to strike targets inside "
+            "Russia with long-range missiles.",
+            "The president has allowed Kyiv to strike targets inside Russia with long-range "
+            "missiles",
+        ),
+        (  # where it was said is no frame: it stays
+            "In a statement on Telegram, the governor said two people were injured in the "
+            "attack on the port.",
+            "In a statement on Telegram, the governor said two people were injured in the "
+            "attack on the port",
+        ),
         (  # an opening phrase that is not only a date stays
             "On behalf of the government, the minister signed the accord with Kyiv.",
             "On behalf of the government, the minister signed the accord with Kyiv",
