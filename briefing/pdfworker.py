@@ -131,7 +131,10 @@ def serve() -> int:
         sys.stderr.write(f"{exc}\n")
         return 3
     stdout.write(pdf)
-    return 0
+    stdout.flush()
+    # the build waits for the end of this pipe, which comes with the process's end: leave now,
+    # without tearing down the laid-out document object by object (nothing else is open)
+    os._exit(0)
 
 
 def main() -> int:
@@ -144,7 +147,8 @@ def main() -> int:
         sys.stderr.write(f"{exc}\n")
         return 3
     sys.stdout.buffer.write(pdf)
-    return 0
+    sys.stdout.buffer.flush()
+    os._exit(0)  # (as `serve`: the caller reads until this process ends)
 
 
 def _fetcher(roots: list[Path]) -> Any:
