@@ -87,7 +87,7 @@ def _facts(a: Item, b: Item, pair: Pair) -> list[str]:
         lines.append(f"  both state: {', '.join(agree)}")
     if rel.reaction:
         lines.append(f"  reaction: {rel.reaction} (the other never names them)")
-    lines.append(f"  conflict: {rel.conflict or 'none'}")
+    lines.append(f"  conflict: {rel.reason or 'none'}")
     return lines
 
 

@@ -32,6 +32,7 @@ from ..text.facts import Facts, read_facts
 from .split import MIN_JOBS, Split
 
 NAMES_APART = 0.2  # below this share of names mentioned both ways, two reports are two events
+NAMES = "names"  # the conflict of two reports whose leads name others
 
 
 AHEAD_SHARE = 0.55  # of a large day's facts read by the child when this process has other
@@ -104,10 +105,15 @@ class Relation:
             there, back = _covered(a, b, weight), _covered(b, a, weight)
             self.coverage = min(there, back)
             if max(there, back) < NAMES_APART:
-                self.conflict = _names_apart(a, b)
+                self.conflict = NAMES  # (which names: `reason`, for explain)
         else:
             self.coverage = 0.0
         self.reaction = _reaction(a, b) or _reaction(b, a)
+
+    @property
+    def reason(self) -> str | None:
+        """The conflict, with the names each leads with that the other never mentions."""
+        return _names_apart(self.a, self.b) if self.conflict == NAMES else self.conflict
 
     @property
     def dates(self) -> list[date]:
@@ -149,12 +155,31 @@ def relate(a: Facts, b: Facts, weight: Callable[[str], float]) -> Relation:
 
 def _covered(a: Facts, b: Facts, weight: Callable[[str], float]) -> float:
     """The share of a's lead names, by weight, that b mentions anywhere."""
-    weights = [weight(n.term) for n in a.names]
-    total = sum(weights)
+    keys, weights, total = _weighed(a, weight)
     if not total:
         return 1.0
     mentions = b.mentions
-    return sum(w for n, w in zip(a.names, weights, strict=True) if n.key in mentions) / total
+    return sum(w for k, w in zip(keys, weights, strict=True) if k in mentions) / total
+
+
+_WEIGHED: dict[int, tuple[Facts, tuple[str, ...], tuple[float, ...], float]] = {}
+_WEIGHED_BY: list[Callable[[str], float]] = []
+
+
+def _weighed(
+    a: Facts, weight: Callable[[str], float]
+) -> tuple[tuple[str, ...], tuple[float, ...], float]:
+    """The keys of a's lead names, their weights and the weights' sum, kept while `weight` is
+    the one in use: a report is compared with a dozen others."""
+    if not _WEIGHED_BY or _WEIGHED_BY[0] is not weight:
+        _WEIGHED.clear()
+        _WEIGHED_BY[:] = [weight]
+    found = _WEIGHED.get(id(a))
+    if found is None or found[0] is not a:
+        weights = tuple(weight(n.term) for n in a.names)
+        found = (a, tuple(n.key for n in a.names), weights, sum(weights))
+        _WEIGHED[id(a)] = found
+    return found[1], found[2], found[3]
 
 
 def _unknown(a: Facts, b: Facts) -> list[str]:
