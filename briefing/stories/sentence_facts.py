@@ -51,15 +51,19 @@ class Facts:
         return self.numbers <= frozenset().union(*(o.numbers for o in others))
 
 
-_NUMBER_WORD = re.compile(  # "one" and "a" are too common to count
-    r"(?i)\b(" + "|".join(w for w, n in NUMBER_WORDS.items() if n > 1) + r")\b"
-)
+_COUNTING = frozenset(w for w, n in NUMBER_WORDS.items() if n > 1)  # "one", "a": too common
+_WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 
 
 def facts_of(sentence: str) -> Facts:
-    figures = _DATE.sub(" ", sentence)  # "on 2 June", "in 2025" date an event; they count nothing
-    numbers = {n.replace(",", "") for n in _NUMBER.findall(figures)}
-    numbers |= {str(NUMBER_WORDS[w.casefold()]) for w in _NUMBER_WORD.findall(figures)}
+    numbers: set[str] = set()
+    if _DIGIT.search(sentence):  # (dates and figures all hold a digit)
+        figures = _DATE.sub(" ", sentence)  # "on 2 June", "in 2025" date an event, count nothing
+        numbers = {n.replace(",", "") for n in _NUMBER.findall(figures)}
+    numbers |= {
+        str(NUMBER_WORDS[w]) for w in _COUNTING.intersection(_WORD.findall(sentence.casefold()))
+    }
     names = frozenset(
         re.sub(r"['’]s$", "", m).casefold() for m in _NAME.findall(sentence) if len(m) > 2
     )
