@@ -146,7 +146,10 @@ def points_elsewhere(sentence: str) -> bool:
     drones, the air force said.") is not one."""
     if any(q in sentence for q in '"“”«»'):
         return False
-    if _SAID_ALONE.match(sentence) or _REPORTED_THIS.search(sentence):
+    if _SAID_ALONE.match(sentence):
+        return True
+    folded = sentence.casefold()  # (the pattern needs one of these words: looked for first)
+    if any(w in folded for w in ("this", "these", "that")) and _REPORTED_THIS.search(sentence):
         return True
     head, _, last = sentence.rpartition(",")
     return bool(head) and len(head.split(",")[0].split()) <= 4 and bool(_SAID_AFTER.match(last))

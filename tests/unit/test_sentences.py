@@ -90,6 +90,8 @@ def test_balanced_quotations(text: str, expected: bool) -> None:
         "The minister told reporters.",
         "The regional rescue service reported this on Telegram, according to the agency.",
         "This was announced by the ministry of defence on Monday.",
+        "That was reported by the regional administration.",
+        "THE EMERGENCY SERVICE REPORTED THESE ON TELEGRAM.",
     ],
 )
 def test_sentences_that_only_say_who_spoke(text: str) -> None:
