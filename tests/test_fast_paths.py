@@ -255,7 +255,7 @@ def test_split_map_gives_the_map_with_or_without_a_child() -> None:
 
 
 EARLY_SPLIT = """
-import multiprocessing, threading
+import multiprocessing, os, threading, time
 from datetime import UTC, datetime
 from briefing.models import Item
 from briefing.stories import split
@@ -264,11 +264,24 @@ from briefing.stories.events import reading_ahead
 def square(n):
     return n * n
 
+def slow(n):
+    time.sleep(0.002)
+    return n, os.getpid()
+
 assert threading.active_count() == 1
 jobs = list(range(split.MIN_JOBS + 7))
-started = split.Split(square, jobs, share=0.7)
-assert started.child is not None and started.child.is_alive()
+started = split.Split(square, jobs)
+assert started.child is not None
 assert started.results() == [n * n for n in jobs]
+both = split.Split(slow, list(range(300))).results()
+assert [n for n, _ in both] == list(range(300))
+mine = sum(pid == os.getpid() for _, pid in both)
+assert 50 < mine < 250, mine  # both sides took jobs, about half each
+late = split.Split(slow, list(range(300)))
+time.sleep(0.3)  # this process busy with something else first: the child takes more
+after = late.results()
+assert [n for n, _ in after] == list(range(300))
+assert sum(pid == os.getpid() for _, pid in after) < 150
 cancelled = split.Split(square, jobs)
 assert cancelled.child is not None
 cancelled.cancel()
@@ -294,7 +307,8 @@ print("ok")
 
 
 def test_a_split_started_early_finishes_the_same_and_never_outlives_its_use() -> None:
-    """A split whose child starts before other work gives the map; one cancelled (or left by
+    """A split whose child starts before other work gives the map, the jobs shared about evenly
+    (the child taking more while this process is busy first); one cancelled (or left by
     an error in `reading_ahead`'s block) leaves no child running; a forked copy of a split
     does the work itself instead of reading its parent's pipe. (In a fresh interpreter: a
     process running threads never forks, and test runners run some.)"""

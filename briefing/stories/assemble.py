@@ -11,7 +11,6 @@ from ..models import Item, Story
 from ..store import Store
 from ..text.similarity import ItemVectors, Vectorizer, terms
 from .cluster import StoryParams, make_stories
-from .digests import digest
 from .events import reading_ahead
 from .sections import TopicGate
 from .window import Selection, select_items
@@ -78,8 +77,9 @@ def _stories(
             recorded.setdefault(story_id, []).append(item)
         else:
             new_items.append(item)
-    # a large day's facts are read in a second process meanwhile; clustering takes them in
-    with reading_ahead([i for i in new_items if not digest(i)]):
+    # a large day's facts are read in a second process meanwhile (digests too: telling them
+    # apart would hold the child back longer than their facts take); clustering takes them in
+    with reading_ahead(new_items):
         ctx = context(store, config, day, kept)
         origins = store.story_origins([*recorded, *ctx.recent])
         views = store.story_views(day)

@@ -317,10 +317,7 @@ def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> lis
                     edges.append((j, sim))
         return edges
 
-    # rows alternate between the halves split_map shares out: early items have more later
-    # items to meet, so both halves get the same work
-    order = [*range(0, n, 2), *range(1, n, 2)]
-    rows = dict(zip(order, split_map(row, order), strict=True))
+    rows = split_map(row, range(n))
     sums: list[dict[int, float]] = [{} for _ in range(n)]
     for i in range(n):
         for j, sim in rows[i]:

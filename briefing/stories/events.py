@@ -35,10 +35,6 @@ NAMES_APART = 0.2  # below this share of names mentioned both ways, two reports 
 NAMES = "names"  # the conflict of two reports whose leads name others
 
 
-AHEAD_SHARE = 0.55  # of a large day's facts read by the child when this process has other
-# work to do first (assemble.context: the day's word statistics, which facts do not need)
-
-
 @dataclass
 class _Ahead:
     """The facts of the latest large day, read on two cores (split.py)."""
@@ -84,7 +80,7 @@ def reading_ahead(items: Sequence[Item]) -> Iterator[None]:
     wanted = list(items)
     if len(wanted) >= MIN_JOBS:
         _AHEAD.facts = {}
-        _AHEAD.pending = (wanted, frozenset(wanted), Split(_read, wanted, AHEAD_SHARE))
+        _AHEAD.pending = (wanted, frozenset(wanted), Split(_read, wanted))
     try:
         yield
     finally:
