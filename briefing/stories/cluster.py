@@ -160,8 +160,9 @@ def _agglomerate(
     """Average-link clustering of units over a sparse graph of candidate pairs."""
     n = len(units)
     heads = [u[0] for u in units]
+    index = _postings(heads, vec)  # (needs no facts: built while a child may be reading them)
     read_ahead(heads)
-    sums = _neighbours(heads, vec, params)
+    sums = _neighbours(heads, index, vec, params)
     size = [1] * n
     alive = [True] * n
     members = [[i] for i in range(n)]
@@ -278,7 +279,23 @@ def _continues(a: Item, b: Item, vec: ItemVectors) -> float:
     return sim
 
 
-def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> list[dict[int, float]]:
+Postings = dict[str, tuple[list[int], list[float]]]
+
+
+def _postings(heads: list[Item], vec: ItemVectors) -> Postings:
+    """Each word's items (by position) and its weight in each."""
+    postings: Postings = defaultdict(lambda: ([], []))
+    for index, item in enumerate(heads):
+        for term, weight in vec.of(item).items():
+            indexes, weights = postings[term]
+            indexes.append(index)
+            weights.append(weight)
+    return postings
+
+
+def _neighbours(
+    heads: list[Item], postings: Postings, vec: ItemVectors, params: StoryParams
+) -> list[dict[int, float]]:
     """A sparse similarity graph: each item's NEIGHBOURS most similar items.
 
     Dot products are accumulated through an inverted index over the words that are rare
@@ -286,12 +303,6 @@ def _neighbours(heads: list[Item], vec: ItemVectors, params: StoryParams) -> lis
     candidates then get their exact similarity. Cost grows with the items, not their pairs."""
     n = len(heads)
     vectors = [vec.of(item) for item in heads]
-    postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-    for index, vector in enumerate(vectors):
-        for term, weight in vector.items():
-            indexes, weights = postings[term]
-            indexes.append(index)
-            weights.append(weight)
     cap = max(MIN_POSTINGS, min(int(n * POSTING_SHARE), MAX_POSTINGS))
     limit = params.hours * 3600
     stamps = [item.when.timestamp() for item in heads]
