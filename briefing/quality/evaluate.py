@@ -144,6 +144,7 @@ def evaluate_sections(
         f"sections: macro-F1 {macro:.3f}, accuracy {right / n:.1%}, "
         f"defensible {defensible / n:.1%} (the primary or a labelled alternative)",
     )
+    lines += _tags(labelled, found, mapping)
     columns = [*ids, "(dropped)"]
     lines.append("confusion (rows: label, columns: assigned):")
     lines.append("  " + " " * 14 + " ".join(f"{c[:8]:>8}" for c in columns))
@@ -152,6 +153,30 @@ def evaluate_sections(
         row = [sum(t == sid and g == c for t, g in zip(truth, guess, strict=True)) for c in columns]
         lines.append(f"  {sid:<14}" + " ".join(f"{n:>8}" for n in row))
     return "\n".join(lines), wrong
+
+
+def _tags(
+    labelled: list[Labelled], found: dict[str, Story], mapping: dict[str, str]
+) -> list[str]:
+    """How the sections shown for a story (its own and its "also in" tags) match the labels'
+    `themes` (every section an item belongs in), where the labels give them."""
+    tp = fp = fn = right = shown = 0
+    for lab in labelled:
+        story = found.get(lab.item.id)
+        if lab.offtopic or not lab.themes or story is None:
+            continue
+        want = {mapping.get(t, t) for t in lab.themes}
+        tags = set(story.tags)
+        given = {story.section, *tags}
+        tp, fp, fn = tp + len(given & want), fp + len(given - want), fn + len(want - given)
+        right, shown = right + len(tags & want), shown + len(tags)
+    if not tp + fp + fn:
+        return []
+    p, r, f = _prf(tp / max(tp + fp, 1), tp / max(tp + fn, 1))
+    return [
+        f"themes (section and tags against the labels' themes): precision {p:.3f}  recall "
+        f"{r:.3f}  F1 {f:.3f}; tags shown {shown}, {right} of them among the themes"
+    ]
 
 
 def _pairwise(truth: dict[str, str], guess: dict[str, str]) -> tuple[float, float, float]:

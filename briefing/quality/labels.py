@@ -25,6 +25,7 @@ class Labelled:
     offtopic: bool
     primary: str
     alternatives: frozenset[str] = frozenset()  # other sections that would be defensible
+    themes: frozenset[str] = frozenset()  # every section the item belongs in (may be unknown)
 
 
 def load_all(paths: list[Path], zone: ZoneInfo, dense: bool = False) -> list[Labelled]:
@@ -73,6 +74,7 @@ def load_labels(path: Path, zone: ZoneInfo) -> list[Labelled]:
                     bool(row.get("offtopic")),
                     str(row.get("primary")),
                     _alternatives(row),
+                    _themes(row),
                 )
                 out.append(labelled)
             else:
@@ -132,7 +134,16 @@ def _labelled(row: dict[str, Any], zone: ZoneInfo) -> Labelled:
         bool(row.get("offtopic")),
         str(row.get("primary")),
         _alternatives(row),
+        _themes(row),
     )
+
+
+def _themes(row: dict[str, Any]) -> frozenset[str]:
+    """The labels' `themes`: all the sections that apply."""
+    value = row.get("themes") or []
+    if not isinstance(value, list):
+        raise ValueError("themes must be a list")
+    return frozenset(str(v) for v in value)
 
 
 def _alternatives(row: dict[str, Any]) -> frozenset[str]:
