@@ -155,9 +155,7 @@ def evaluate_sections(
     return "\n".join(lines), wrong
 
 
-def _tags(
-    labelled: list[Labelled], found: dict[str, Story], mapping: dict[str, str]
-) -> list[str]:
+def _tags(labelled: list[Labelled], found: dict[str, Story], mapping: dict[str, str]) -> list[str]:
     """How the sections shown for a story (its own and its "also in" tags) match the labels'
     `themes` (every section an item belongs in), where the labels give them."""
     tp = fp = fn = right = shown = 0

@@ -67,6 +67,16 @@ _SAYING = (
     r"(?:\s+(?:on|in|to|about)\s+(?:[\w'’]+\s+){0,3}[\w'’]+)?\s*[.:]$"
 )
 _SAID_ALONE = re.compile(r"^\s*(?:[\w'’.-]+\s+){1,4}" + _SAYING, re.I)  # "Peskov responded."
+# "X publicly commented on his phone call with Y for the first time.", "X addressed the
+# citizens and commented on the attack this morning, November 21.": what about, never what
+_COMMENTED_ON = re.compile(
+    r"^\s*(?:[\w'’.-]+\s+){1,8}?(?:(?:has|have|had)\s+)?(?:(?:also|already|finally|now|then|"
+    r"publicly|first)\s+)?(?:(?P<commented>commented)\s+on|(?:reacted|responded)\s+to)\s+"
+    r"[^,;:!?\"“”«»]*?(?:,\s*(?:on\s+)?[\w ]{1,20})?\s*\.$",
+    re.I,
+)
+_NEGATED = re.compile(r"n['’]t\b|\b(?:not|never|neither|nor|no)\b", re.I)
+_MEANS = re.compile(r"\b(?:with|by)\b", re.I)  # "responded to the strike with 90 missiles"
 _SAID_AFTER = re.compile(r"^\s*" + _SAYING, re.I)  # ", now a deputy chairman, | wrote on X."
 
 
@@ -141,12 +151,20 @@ def is_dateline(sentence: str) -> bool:
 def points_elsewhere(sentence: str) -> bool:
     """A sentence that only says who spoke and where ("Medvedev, deputy chairman of the
     Security Council, wrote on X.", "Peskov made a statement on the matter."), whose words are
-    elsewhere, or that reports "this" ("Rescuers reported this on Telegram."): on its own in
-    a summary it tells the reader nothing. A report that names its source ("Russia launched 40
+    elsewhere, that only says someone commented on something ("X commented on the attack."),
+    or that reports "this" ("Rescuers reported this on Telegram."): on its own in a summary it
+    tells the reader nothing. A report that names its source ("Russia launched 40
     drones, the air force said.") is not one."""
     if any(q in sentence for q in '"“”«»'):
         return False
     if _SAID_ALONE.match(sentence):
+        return True
+    about = _COMMENTED_ON.match(sentence)
+    if (
+        about
+        and not _NEGATED.search(sentence)
+        and (about.group("commented") or not _MEANS.search(sentence))
+    ):
         return True
     folded = sentence.casefold()  # (the pattern needs one of these words: looked for first)
     if any(w in folded for w in ("this", "these", "that")) and _REPORTED_THIS.search(sentence):

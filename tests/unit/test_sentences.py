@@ -91,6 +91,10 @@ def test_balanced_quotations(text: str, expected: bool) -> None:
         "The regional rescue service reported this on Telegram, according to the agency.",
         "This was announced by the ministry of defence on Monday.",
         "That was reported by the regional administration.",
+        "The chancellor publicly commented on his phone call with the Kremlin for the first time.",
+        "The president addressed the nation and commented on the attack on the city this "
+        "morning, November 21.",
+        "The foreign minister has reacted to the latest statement from Moscow.",
         "THE EMERGENCY SERVICE REPORTED THESE ON TELEGRAM.",
     ],
 )
@@ -107,6 +111,9 @@ def test_sentences_that_only_say_who_spoke(text: str) -> None:
         '"We are ready," the minister wrote on X.',
         "The governor reported this morning that six people were killed in the strike.",
         "Officials said this was the largest attack on the capital since August.",
+        "Russia responded to the strike with a barrage of 90 missiles and drones.",
+        "Ukrainian officials haven't commented on the scope of the operation near the town.",
+        "The minister commented on the talks, saying Kyiv was ready for a ceasefire.",
     ],
 )
 def test_sentences_that_carry_news_are_not_pointers(text: str) -> None:
