@@ -40,6 +40,16 @@ def test_tags_read_also_in_and_dates_have_one_style(built: Path) -> None:
         assert not re.search(r"first reported 20\d\d-", text), ext
 
 
+def test_a_storys_time_line_separates_its_parts_in_every_format(built: Path) -> None:
+    """ "13:20 · updated 18:40", never "13:20updated 18:40" (HTML and PDF once ran them on)."""
+    pdf = " ".join(p.extract_text() for p in PdfReader(built / f"briefing-{SAMPLE_DAY}.pdf").pages)
+    for ext in ("md", "html", "email.html"):
+        text = re.sub(r"<[^>]+>|_", "", (built / f"briefing-{SAMPLE_DAY}.{ext}").read_text("utf-8"))
+        assert re.search(r"\b\d\d:\d\d · updated \d\d:\d\d\b", text), ext
+        assert not re.search(r"\d\dupdated", text), ext
+    assert re.search(r"\d\d:\d\d · updated \d\d:\d\d", pdf)
+
+
 def test_a_single_digit_day_has_no_leading_zero(cli, write_config, tmp_path: Path) -> None:
     config = write_config()
     args = ("build", "--config", str(config), "--date", "2025-06-01", "--no-collect")
