@@ -158,7 +158,8 @@ def _covered(a: Facts, b: Facts, weight: Callable[[str], float]) -> float:
     return sum(w for k, w in zip(keys, weights, strict=True) if k in mentions) / total
 
 
-_WEIGHED: dict[int, tuple[Facts, tuple[str, ...], tuple[float, ...], float]] = {}
+_Weighed = tuple[Facts, Callable[[str], float], tuple[str, ...], tuple[float, ...], float]
+_WEIGHED: dict[int, _Weighed] = {}
 _WEIGHED_BY: list[Callable[[str], float]] = []
 
 
@@ -166,16 +167,17 @@ def _weighed(
     a: Facts, weight: Callable[[str], float]
 ) -> tuple[tuple[str, ...], tuple[float, ...], float]:
     """The keys of a's lead names, their weights and the weights' sum, kept while `weight` is
-    the one in use: a report is compared with a dozen others."""
+    the one in use (a report is compared with a dozen others); an entry made with another
+    weight (another desk's clustering, in another thread) is made again."""
     if not _WEIGHED_BY or _WEIGHED_BY[0] is not weight:
-        _WEIGHED.clear()
+        _WEIGHED.clear()  # (only the current day's are worth keeping)
         _WEIGHED_BY[:] = [weight]
     found = _WEIGHED.get(id(a))
-    if found is None or found[0] is not a:
+    if found is None or found[0] is not a or found[1] is not weight:
         weights = tuple(weight(n.term) for n in a.names)
-        found = (a, tuple(n.key for n in a.names), weights, sum(weights))
+        found = (a, weight, tuple(n.key for n in a.names), weights, sum(weights))
         _WEIGHED[id(a)] = found
-    return found[1], found[2], found[3]
+    return found[2], found[3], found[4]
 
 
 def _unknown(a: Facts, b: Facts) -> list[str]:
