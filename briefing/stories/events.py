@@ -40,7 +40,7 @@ class _Ahead:
     """The facts of the latest large day, read on two cores (split.py)."""
 
     facts: dict[Item, Facts] = field(default_factory=dict)
-    pending: tuple[list[Item], frozenset[Item], Split[Item, Facts]] | None = None
+    pending: tuple[list[Item], Split[Item, Facts]] | None = None
 
 
 _AHEAD = _Ahead()
@@ -59,17 +59,16 @@ def _read(item: Item) -> Facts:
 
 def read_ahead(items: Sequence[Item]) -> None:
     """Read a large day's facts at once, part of them in a forked child: on a 10,000-item day
-    reading them is the largest part of clustering. What `reading_ahead` started is finished
-    here, and not read again."""
+    reading them is the largest part of clustering. What `reading_ahead` started is taken in
+    here; only items it did not start are read."""
+    _AHEAD.facts = {}
     if _AHEAD.pending is not None:
-        wanted, started, split = _AHEAD.pending
+        wanted, split = _AHEAD.pending
         _AHEAD.pending = None
         _AHEAD.facts = dict(zip(wanted, split.results(), strict=True))
-        if all(item in started for item in items):
-            return
-    _AHEAD.facts = {}
-    if len(items) >= MIN_JOBS:
-        _AHEAD.facts = dict(zip(items, Split(_read, items).results(), strict=True))
+    missing = [item for item in items if item not in _AHEAD.facts]
+    if len(missing) >= MIN_JOBS:
+        _AHEAD.facts.update(zip(missing, Split(_read, missing).results(), strict=True))
 
 
 @contextlib.contextmanager
@@ -80,12 +79,12 @@ def reading_ahead(items: Sequence[Item]) -> Iterator[None]:
     wanted = list(items)
     if len(wanted) >= MIN_JOBS:
         _AHEAD.facts = {}
-        _AHEAD.pending = (wanted, frozenset(wanted), Split(_read, wanted))
+        _AHEAD.pending = (wanted, Split(_read, wanted))
     try:
         yield
     finally:
         if _AHEAD.pending is not None:
-            _AHEAD.pending[2].cancel()
+            _AHEAD.pending[1].cancel()
             _AHEAD.pending = None
 
 
