@@ -126,8 +126,39 @@ def summarise(
             break
         chosen.append(best)
         used += len(best.text)
-    chosen += _disagreeing(chosen, candidates)
+    chosen = _in_order(chosen) + _disagreeing(chosen, candidates)
     return [Sentence(c.text, c.item.id, c.item.url, c.item.outlet) for c in chosen]
+
+
+def _in_order(chosen: list[_Candidate]) -> list[_Candidate]:
+    """The lead first, then each run of sentences from one report in that report's order: a
+    run is printed as one excerpt, and chosen by relevance it can read out of the writer's
+    order ("The ministry further reported …" after what the report says next). A run keeps
+    the order it was chosen in where the report's would put a sentence before the one that
+    introduces it, or after sentences that already give all its figures."""
+    ordered = chosen[:1]
+    start = 1
+    while start < len(chosen):
+        end = start + 1
+        while end < len(chosen) and chosen[end].item is chosen[start].item:
+            end += 1
+        run = sorted(chosen[start:end], key=lambda c: c.position)
+        if not _stands(run, ordered):
+            run = chosen[start:end]
+        ordered += run
+        start = end
+    return ordered
+
+
+def _stands(run: list[_Candidate], before: list[_Candidate]) -> bool:
+    """Each sentence of `run`, printed in this order after `before`, is introduced and adds
+    a figure or name of its own (what selection checked in the order it chose them)."""
+    shown = list(before)
+    for cand in run:
+        if not _introduced(cand, shown) or cand.facts.within([c.facts for c in shown]):
+            return False
+        shown.append(cand)
+    return True
 
 
 def _candidates(ranked: list[Item], centre: dict[str, float], vec: ItemVectors) -> list[_Candidate]:

@@ -140,3 +140,19 @@ def test_a_teaser_that_names_and_counts_nothing_does_not_lead() -> None:
         title="Drones hit Odesa",
     )
     assert story_of(plain)[0].startswith("Russia launched a wave of drones")  # a name leads
+
+
+def test_sentences_of_one_report_keep_the_reports_order() -> None:
+    """Chosen by relevance, the report's third sentence (the figures) would come before its
+    second; printed as one excerpt they read in the writer's order."""
+    body = (
+        "Russian drones attacked the Odesa region overnight, the regional governor said. "
+        "Firefighters worked through the morning near the river terminal. "
+        "The port authority said 14 drones hit grain silos and two cargo cranes at Izmail port. "
+        "Shipping resumed in the afternoon under escort."
+    )
+    summary = story_of(report(1, "Alpha Wire", body, "Drones hit grain silos at Izmail port"))
+    firefighters = next(i for i, s in enumerate(summary) if s.startswith("Firefighters"))
+    figures = next(i for i, s in enumerate(summary) if s.startswith("The port authority"))
+    assert summary[0].startswith("Russian drones attacked")
+    assert firefighters < figures, summary
