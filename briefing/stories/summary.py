@@ -3,7 +3,8 @@
 The headline is the best printed headline among the items (headline.py); the summary is 2-3
 sentences copied verbatim from the items, the most central item's lead first (an item readers
 can click through to is preferred), then sentences from other items that add something
-(maximal marginal relevance), those of one item in its order. A rebuild shows a recorded story exactly as its first build did.
+(maximal marginal relevance), those of one item in its order. A rebuild shows a recorded story
+exactly as its first build did.
 """
 
 from __future__ import annotations
