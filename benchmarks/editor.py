@@ -41,8 +41,9 @@ from briefing.stories.sentence_facts import facts_of, is_label  # noqa: E402
 from briefing.text.sentences import balanced, points_elsewhere  # noqa: E402
 
 DATELINE = re.compile(  # "KYIV, June 2 (Reuters) -", "(AP) —", "/TASS/", "(MENAFN- Ukrinform)",
+    # "WASHINGTON: ",
     # "Washington, Jan 10:"
-    r"^(?:[A-Z][A-Z .'’-]{2,40},|\((?:[A-Z][A-Za-z]*[-\s]*){1,3}\)"
+    r"^(?:[A-Z][A-Z .'’-]{2,40}[,:]|\((?:[A-Z][A-Za-z]*[-\s]*){1,3}\)"
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z][a-z]{2,8}\.? \d{1,2}\b)"
     r"|/[A-Z]{2,}/|\((?:Reuters|AP|AFP)\)"
 )

@@ -27,7 +27,10 @@ _LABEL = re.compile(
 _LEANING = re.compile(
     r"^(?:(?:The|This|That|These|Those)\s+(?P<thing>video|footage|clip|photo|photos|image|images|"
     r"picture|pictures|post|statement|letter|document|report|recording|interview|move|decision|"
-    r"remarks|comments|attack|incident)\b|(?P<pronoun>He|She|They|It|His|Her|Their|Its)\b)"
+    r"remarks|comments|attack|incident)\b|(?P<pronoun>He|She|They|It|His|Her|Their|Its)\b"
+    # "Some of them target…", "Two of these were…": a part of what the sentence before counted
+    r"|(?P<part>(?:Some|Many|Most|All|Both|Several|Few|None|Each|Neither|Either|Half|One|Two|"
+    r"Three|Four|Five|Six|Seven|Eight|Nine|Ten|\d+)\s+of\s+(?:them|these|those|which)\b))"
 )
 # a count of people harmed, the figure outlets most often give differently
 _TOLL = re.compile(
@@ -94,13 +97,14 @@ def without_heading(sentence: str, text: str) -> str:
 
 def leans_on(sentence: str) -> tuple[str, str] | None:
     """What an unintroduced sentence leans on: ("thing", "video") for "The video was posted…",
-    ("pronoun", "he") for "He added…"; None when it stands on its own."""
+    ("pronoun", "he") for "He added…" (and "some of them" for "Some of them target…"); None
+    when it stands on its own."""
     match = _LEANING.match(sentence)
     if match is None:
         return None
     if match.group("thing"):
         return "thing", match.group("thing").casefold()
-    return "pronoun", match.group("pronoun").casefold()
+    return "pronoun", (match.group("pronoun") or match.group("part")).casefold()
 
 
 def tolls(sentence: str) -> dict[str, str]:

@@ -57,8 +57,9 @@ _DATELINE = re.compile(
     # Washington, Jan 10: | New Delhi, Nov 21 (IANS) - | Istanbul, Mar 29 (EFE).- |
     # Rio de Janeiro, Nov. 19, (dpa/GNA) –
     rf"|{_CITY},\s*{_MONTH}\.?\s+\d{{1,2}},?\s*(?:\([^)]{{2,30}}\))?\.?\s*[:—–―-]+"
-    # Moscow: | Washington —
-    r"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?(?::|\s+[—―])(?=\s+[A-Z]))\s*"
+    # Moscow: | Washington — | WASHINGTON: | NEW DELHI: (CNA, The Straits Times, Indian papers)
+    r"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?(?::|\s+[—―])(?=\s+[A-Z])"
+    r"|(?=[A-Z .'’-]*[A-Z]{3})[A-Z][A-Z .'’-]{2,40}:(?=\s+[A-Z]))\s*"
 )
 _SAYING = (
     r"(?:(?:has|have|had|was|were)\s+)?(?:(?:also|already|finally|now|then)\s+)?"

@@ -169,6 +169,8 @@ def test_first_sentence_is_one_line_and_cut_after_its_word_limit() -> None:
         "MOSCOW, Nov 19 - RIA Novosti. ",
         "Washington — ",
         "New Delhi ― ",
+        "WASHINGTON: ",  # CNA, The Straits Times
+        "NEW DELHI: ",
     ],
 )
 def test_strip_dateline_leaves_the_sentence_as_a_verbatim_tail(dateline: str) -> None:
@@ -184,6 +186,8 @@ def test_strip_dateline_leaves_the_sentence_as_a_verbatim_tail(dateline: str) ->
         "Russia said it would send a delegation to Istanbul on Monday.",  # no dateline
         "EU - Russia trade fell again in the first quarter, the statistics office said.",
         "Peskov: We are ready to continue the talks in Istanbul next week.",  # speech
+        "FTC: We may earn a commission when you buy through links on this page.",
+        "DOI: 10.1007/978-3-319-09575-2 gives the study this article cites.",  # no capital
     ],
 )
 def test_strip_dateline_keeps_sentences_it_cannot_safely_shorten(sentence: str) -> None:

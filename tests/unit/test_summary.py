@@ -156,3 +156,15 @@ def test_sentences_of_one_report_keep_the_reports_order() -> None:
     figures = next(i for i, s in enumerate(summary) if s.startswith("The port authority"))
     assert summary[0].startswith("Russian drones attacked")
     assert firefighters < figures, summary
+
+
+def test_a_sentence_about_some_of_what_was_counted_before_does_not_lead() -> None:
+    """"Some of them target…" leans on a count the sentence before it gave: it cannot open a
+    summary, however central its words."""
+    body = (
+        "Some of them target officials involved in the death of Alexei Navalny in prison. "
+        "The administration on Friday announced more than 500 new sanctions on Russia. "
+        "The measures also cover banks and suppliers of the arms industry."
+    )
+    summary = story_of(report(1, "Alpha Wire", body, "US announces 500 new sanctions on Russia"))
+    assert summary[0].startswith("The administration on Friday"), summary
