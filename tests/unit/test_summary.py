@@ -159,7 +159,7 @@ def test_sentences_of_one_report_keep_the_reports_order() -> None:
 
 
 def test_a_sentence_about_some_of_what_was_counted_before_does_not_lead() -> None:
-    """"Some of them target…" leans on a count the sentence before it gave: it cannot open a
+    """ "Some of them target…" leans on a count the sentence before it gave: it cannot open a
     summary, however central its words."""
     body = (
         "Some of them target officials involved in the death of Alexei Navalny in prison. "
