@@ -106,7 +106,7 @@ def summarise(
         return [Sentence(text, first.id, first.url, first.outlet, cut)] if text else []
     fit = [c for c in candidates if leans_on(c.text) is None] or candidates
     leading = [c for c in fit if c.item is ranked[0]]
-    lead = next((c for c in leading if not _vague(c)), None)
+    lead = next((c for c in leading if not (_vague(c) or _quoted(c.text))), None)
     lead = lead or next((c for c in leading if c.position == 0), fit[0])
     chosen = [lead]
     used = len(lead.text)
@@ -185,6 +185,15 @@ def _vague(cand: _Candidate) -> bool:
     teaser, not a lead, when a sentence after it in the same report says what happened."""
     first = cand.text.split(maxsplit=1)[0].strip("\"'“‘(").casefold()
     return not (cand.facts.numbers or cand.facts.names) and first in STOPWORDS
+
+
+def _quoted(text: str) -> bool:
+    """A sentence that is all someone's words ("“The attack left eight people dead.”"): its
+    speaker is named elsewhere, so it does not lead."""
+    if text[:1] in "“«":
+        close = min((i for i in (text.find("”"), text.find("»")) if i >= 0), default=-1)
+        return close == len(text) - 1
+    return text[:1] == '"' and text.count('"') == 2 and text.endswith('"')
 
 
 def _introduced(cand: _Candidate, chosen: list[_Candidate]) -> bool:

@@ -168,3 +168,13 @@ def test_a_sentence_about_some_of_what_was_counted_before_does_not_lead() -> Non
     )
     summary = story_of(report(1, "Alpha Wire", body, "US announces 500 new sanctions on Russia"))
     assert summary[0].startswith("The administration on Friday"), summary
+
+
+def test_a_quotation_without_its_speaker_does_not_lead() -> None:
+    body = (
+        "“The attack left eight people dead and 18 injured. Four are in serious condition.” "
+        "Oleh Kiper, head of the regional administration, said on Telegram. "
+        "Russian missiles struck residential buildings in Odesa at noon on Monday, officials said."
+    )
+    summary = story_of(report(1, "Alpha Wire", body, "Missile strike on Odesa kills eight"))
+    assert summary[0].startswith("Russian missiles struck"), summary
