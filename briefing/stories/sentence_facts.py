@@ -27,7 +27,8 @@ _LABEL = re.compile(
 _LEANING = re.compile(
     r"^(?:(?:The|This|That|These|Those)\s+(?P<thing>video|footage|clip|photo|photos|image|images|"
     r"picture|pictures|post|statement|letter|document|report|recording|interview|move|decision|"
-    r"remarks|comments|attack|incident)\b|(?P<pronoun>He|She|They|It|His|Her|Their|Its)\b"
+    r"remarks|comments|attack|incident)\b"
+    r"|(?P<pronoun>He|She|They|It|His|Her|Their|Its|According to (?:him|her|them))\b"
     # "Some of them target…", "Two of these were…": a part of what the sentence before counted
     r"|(?P<part>(?:Some|Many|Most|All|Both|Several|Few|None|Each|Neither|Either|Half|One|Two|"
     r"Three|Four|Five|Six|Seven|Eight|Nine|Ten|\d+)\s+of\s+(?:them|these|those|which)\b))"

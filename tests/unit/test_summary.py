@@ -178,3 +178,14 @@ def test_a_quotation_without_its_speaker_does_not_lead() -> None:
     )
     summary = story_of(report(1, "Alpha Wire", body, "Missile strike on Odesa kills eight"))
     assert summary[0].startswith("Russian missiles struck"), summary
+
+
+def test_according_to_him_needs_the_sentence_that_names_him() -> None:
+    body = (
+        "In the Kherson region, two people were killed and 15 injured in Russian strikes. "
+        "Oleksandr Prokudin, head of the regional administration, said on Telegram. "
+        "According to him, Antonivka, Bilozerka and Kherson came under artillery fire. "
+        "Russian troops hit five multistory buildings and 23 private houses in the region."
+    )
+    summary = story_of(report(1, "Alpha Wire", body, "Russian strikes on Kherson region"))
+    assert not any(s.startswith("According to him") for s in summary), summary
