@@ -37,6 +37,7 @@ _OPENERS = frozenset(
 )
 _DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")  # U.S. U.K. e.g. a.m.
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
+_NEXT_WORD = re.compile(r"[\"'“‘«(\[]?(\w+)")
 _OPEN_DOUBLE = "“«"
 _CLOSE_DOUBLE = "”»"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
@@ -96,24 +97,33 @@ def _split(para: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(para):
         end = match.end(2)  # the sentence keeps its closing quotes and brackets
-        if _ends_here(para[start:end], match, para[match.end() :]):
+        if _ends_here(para, start, match):
             found.append(para[start:end].strip())
             start = match.end()
     found.append(para[start:].strip())
     return found
 
 
-def _ends_here(sentence: str, match: re.Match[str], rest: str) -> bool:
-    """Whether the stop `match` at the end of `sentence` ends it (see the module docstring)."""
-    if not balanced(sentence):
+TAIL = 64  # how far back from a stop the word before it is looked for
+
+
+def _ends_here(para: str, start: int, match: re.Match[str]) -> bool:
+    """Whether the stop `match` ends the sentence begun at `start` (see the module docstring).
+    The word before the stop is looked for near it, not from the sentence's start: on a long
+    paragraph every stop would read the whole sentence again."""
+    if not balanced(para[start : match.end(2)]):
         return False  # a quotation is still open: its stop is not the sentence's
     if match.group(1) != ".":
         return True  # ! ? … and runs of them
-    before = sentence[: len(sentence) - len(match.group(2))]
-    if _DOTTED.search(before):
-        next_word = re.match(r"[\"'“‘«(\[]?(\w+)", rest)
+    cut = max(start, match.start(1) - TAIL)
+    before = para[cut : match.start(1) + 1]  # up to the stop
+    dotted, word = _DOTTED.search(before), _WORD_BEFORE.search(before)
+    if cut > start and ((dotted and not dotted.start()) or (word and not word.start())):
+        before = para[start : match.start(1) + 1]  # what is before the stop is longer
+        dotted, word = _DOTTED.search(before), _WORD_BEFORE.search(before)
+    if dotted:
+        next_word = _NEXT_WORD.match(para, match.end())
         return next_word is not None and next_word.group(1).casefold() in _OPENERS
-    word = _WORD_BEFORE.search(before)
     if word is None:
         return True  # after a digit, a closing bracket, …
     token = word.group(1)
