@@ -35,6 +35,7 @@ _RECAP = re.compile(
     r"|what (?:has )?happened so far|what you need to know|a (?:quick )?(?:recap|round-?up)",
     re.IGNORECASE,
 )
+_RECAP_WORDS = ("joining", "here", "these are", "happened", "need to know", "recap", "round")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦*‣●■–-]|\d{1,2}[.)])\s+")
 _SENTENCE_END = re.compile(r"(?:[.!?…][\"'”’]*|[)\]])$")  # a sentence, or a caption's credit
 LIST_LINES = 3  # a body of at least this many short, unpunctuated lines is a list
@@ -52,7 +53,9 @@ def is_digest(title: str, body: str) -> bool:
     sums up, or a body that is a list."""
     if is_digest_title(title):
         return True
-    if _RECAP.search(body[:300]):
+    opening = body[:300]
+    folded = opening.casefold()  # (a recap names one of these: most bodies need no regex)
+    if any(word in folded for word in _RECAP_WORDS) and _RECAP.search(opening):
         return True
     lines = _lines(body)
     listed = [line for line in lines if _is_list_line(line)]
