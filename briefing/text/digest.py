@@ -42,9 +42,20 @@ LIST_LINES = 3  # a body of at least this many short, unpunctuated lines is a li
 SHORT_LINE = 40  # words
 
 
+# every name above holds one of these (so does the newsletter pattern): most titles need no regex
+_TITLE_WORDS = (
+    "key", "latest", "live", "what", "everything", "recap", "round", "summary", "brief",
+    "glance", "happened", "catch", "highlights", "need", "main", "today", "digest", "update",
+    "review", "newsletter", "calling", "day",
+)  # fmt: skip
+
+
 def is_digest_title(title: str) -> bool:
     """A title that names a digest ("… — key points", "Morning briefing", "Moscow Calling –
     June 3")."""
+    folded = title.casefold()
+    if not any(word in folded for word in _TITLE_WORDS):
+        return False
     return bool(_TITLE.search(title.strip()) or _NEWSLETTER.search(title))
 
 

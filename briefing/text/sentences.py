@@ -69,6 +69,7 @@ _SAYING = (
     r"(?:\s+(?:on|in|to|about)\s+(?:[\w'’]+\s+){0,3}[\w'’]+)?\s*[.:]$"
 )
 _SAID_ALONE = re.compile(r"^\s*(?:[\w'’.-]+\s+){1,4}" + _SAYING, re.I)  # "Peskov responded."
+SAID_ALONE_WORDS = 15  # the most words _SAID_ALONE can match: 4 + 1 + 1 + 3 + 1 + 4 + a lone "."
 # "X publicly commented on his phone call with Y for the first time.", "X addressed the
 # citizens and commented on the attack this morning, November 21.": what about, never what
 _COMMENTED_ON = re.compile(
@@ -168,16 +169,21 @@ def points_elsewhere(sentence: str) -> bool:
     drones, the air force said.") is not one."""
     if any(q in sentence for q in '"“”«»'):
         return False
-    if _SAID_ALONE.match(sentence):
+    # (each pattern is tried only where the words it needs are there)
+    if len(sentence.split()) <= SAID_ALONE_WORDS and _SAID_ALONE.match(sentence):
         return True
-    about = _COMMENTED_ON.match(sentence)
+    folded = sentence.casefold()
+    about = (
+        _COMMENTED_ON.match(sentence)
+        if any(w in folded for w in ("commented", "reacted", "responded"))
+        else None
+    )
     if (
         about
         and not _NEGATED.search(sentence)
         and (about.group("commented") or not _MEANS.search(sentence))
     ):
         return True
-    folded = sentence.casefold()  # (the pattern needs one of these words: looked for first)
     if any(w in folded for w in ("this", "these", "that")) and _REPORTED_THIS.search(sentence):
         return True
     head, _, last = sentence.rpartition(",")
