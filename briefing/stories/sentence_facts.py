@@ -69,7 +69,9 @@ def facts_of(sentence: str) -> Facts:
         str(NUMBER_WORDS[w]) for w in _COUNTING.intersection(_WORD.findall(sentence.casefold()))
     }
     names = frozenset(
-        re.sub(r"['’]s$", "", m).casefold() for m in _NAME.findall(sentence) if len(m) > 2
+        (m[:-2] if m.endswith(("'s", "’s")) else m).casefold()  # Zelensky's: Zelensky
+        for m in _NAME.findall(sentence)
+        if len(m) > 2
     )
     return Facts(frozenset(numbers), names)
 
