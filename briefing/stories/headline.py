@@ -35,6 +35,17 @@ _CLAUSE_END = re.compile(  # a comma before an auxiliary closes a subject, not a
     r"(?<!\bso)(?<!\bfar)\s(?=(?:after|as|because|but|amid|although|since|while|when|where|which|who|"
     r"despite|following|saying|adding)\s)"
 )
+# a comma inside a list ("canceled in Ivano-Frankivsk, Lviv, Zakarpattia and Rivne regions"):
+# cut there, a headline would say less than its sentence, or something else
+_ITEM = r"(?:[\w'’.-]+\s+){0,2}[\w'’.-]+"  # one to three words...
+_OPENS = (
+    r"(?:which|who|whom|whose|where|when|while|but|then|a|an|the|its|their|his|her|with|from|"
+    r"to|in|on|at|by|for|as|after|before|amid|despite|[a-z]+ing)\b"
+)  # ...the first opening no clause, phrase or description (", which", ", with", ", killing")
+_LIST_GOES_ON = re.compile(
+    rf",\s+(?:and|or)\s+(?!{_OPENS}){_ITEM}(?:[,.;:]|$)"  # "…, testing, and scaling"
+    rf"|,\s+(?!{_OPENS})(?:{_ITEM},\s+)*{_ITEM},?\s+(?:and|or)\s"
+)
 _SPECIFIC = re.compile(r"\d|^[A-ZА-ЯІЇЄҐ]")
 # words that open an introductory phrase ("According to X,", "On 18 November, during Y,"): a
 # headline never ends inside one, before its sentence's main clause has said anything
@@ -127,7 +138,11 @@ def made_headline(sentence: str) -> str:
         return text
     main = _main_clause(text)
     ends = [m.start() for m in _CLAUSE_END.finditer(text, main)]
-    ends = [end for end in ends if len(text[main:end].split()) >= MAIN_WORDS]
+    ends = [
+        end
+        for end in ends
+        if len(text[main:end].split()) >= MAIN_WORDS and not _LIST_GOES_ON.match(text, end)
+    ]
     for end in reversed(ends):
         clause = text[:end].rstrip()
         if MIN_CLAUSE_WORDS <= len(clause.split()) <= HEADLINE_WORDS:

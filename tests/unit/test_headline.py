@@ -159,6 +159,18 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "Kyiv asked its partners for more modern air defence systems such as Patriot and "
             "IRIS-T batteries and long-range interceptors to shield its energy grid",
         ),
+        (  # never cut inside a list: "cancelled in Ivano-Frankivsk" would say something else
+            "On the grid operator's orders, the schedule of power outages was cancelled in the "
+            "Ivano-Frankivsk, Lviv, Zakarpattia and Rivne regions, the governors said on Monday.",
+            "On the grid operator's orders, the schedule of power outages was cancelled in the "
+            "Ivano-Frankivsk, Lviv, Zakarpattia and Rivne regions",
+        ),
+        (  # a clause that opens with a participle or a relative pronoun is no list item
+            "Russia launched its largest air strike on Ukraine in three months on Sunday, "
+            "firing 120 missiles and 90 drones at power plants and substations across the "
+            "country.",
+            "Russia launched its largest air strike on Ukraine in three months on Sunday",
+        ),
     ],
 )
 def test_a_made_headline_loses_its_dateline_and_keeps_its_lead_clause(
