@@ -14,7 +14,7 @@ import re
 
 from ..models import Item
 from ..text.digest import is_digest_title
-from ..text.sentences import sentences, strip_dateline
+from ..text.sentences import balanced, sentences, strip_dateline
 
 HEADLINE_WORDS = 16  # a made headline longer than this is cut at a clause...
 WHOLE_WORDS = 40  # ...or, failing one, is whole up to this length: complete beats cut
@@ -46,6 +46,17 @@ _LIST_GOES_ON = re.compile(
     rf",\s+(?:and|or)\s+(?!{_OPENS}){_ITEM}(?:[,.;:]|$)"  # "…, testing, and scaling"
     rf"|,\s+(?!{_OPENS})(?:{_ITEM},\s+)*{_ITEM},?\s+(?:and|or)\s"
 )
+# auxiliaries and irregular pasts a news sentence's verb is often one of
+_VERBS = frozenset(
+    """
+    is are was were be been am has have had will would can could may might must shall should
+    does do did says say said tells told struck hit met took made gave sent won lost left began
+    came went became shot fell rose held kept brought built caught fought found heard knew led
+    meant paid ran saw sold spoke spent stood thought threw wrote drove flew grew broke chose
+    hid let put set cut spread beat hurt sank swept withdrew overran got
+    """.split()  # noqa: SIM905
+)
+_CLAUSE_TAIL = re.compile(r"[,;:]+([\"'”’)\]]*)$")  # "…arrive alive,”" ends "…arrive alive”"
 _SPECIFIC = re.compile(r"\d|^[A-ZА-ЯІЇЄҐ]")
 # words that open an introductory phrase ("According to X,", "On 18 November, during Y,"): a
 # headline never ends inside one, before its sentence's main clause has said anything
@@ -141,19 +152,36 @@ def made_headline(sentence: str) -> str:
     ends = [
         end
         for end in ends
-        if len(text[main:end].split()) >= MAIN_WORDS and not _LIST_GOES_ON.match(text, end)
+        if len(text[main:end].split()) >= MAIN_WORDS
+        and not _LIST_GOES_ON.match(text, end)
+        and balanced(text[:end])  # never inside a quotation
+        and _says_something(text[main:end])
     ]
     for end in reversed(ends):
-        clause = text[:end].rstrip()
+        clause = _CLAUSE_TAIL.sub(r"\1", text[:end].rstrip())
         if MIN_CLAUSE_WORDS <= len(clause.split()) <= HEADLINE_WORDS:
             return clause
     for end in ends:  # else the shortest complete lead clause
-        clause = text[:end].rstrip()
+        clause = _CLAUSE_TAIL.sub(r"\1", text[:end].rstrip())
         if MIN_CLAUSE_WORDS <= len(clause.split()) <= WHOLE_WORDS:
             return clause
     if len(words) <= WHOLE_WORDS:
         return text
     return " ".join(words[: HEADLINE_WORDS - 2]) + " …"
+
+
+def _says_something(clause: str) -> bool:
+    """Whether a clause has a verb, as far as its words tell: cut before its verb, a sentence
+    leaves only its subject ("The head of the regional administration, Serhii Lysak")."""
+    for raw in clause.split():
+        word = raw.strip(".,;:!?\"'“”‘’()")
+        if not word.islower():
+            continue
+        if word in _VERBS or (len(word) > 3 and word.endswith("ed")):
+            return True
+        if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            return True  # "says", "launches" (or a plural: it may be a verb, it is not cut)
+    return False
 
 
 def _without_date(text: str) -> str:

@@ -11,6 +11,7 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -195,7 +196,10 @@ def test_interrupted_build_leaves_no_half_written_file(
     """SIGINT while a slow server is read: exit 130, "error: interrupted", nothing written,
     no temporary file left."""
 
+    asked = threading.Event()
+
     def slow(request):
+        asked.set()
         time.sleep(2.5)
         return Response(rss([entry(1)]), content_type="application/rss+xml")
 
@@ -217,7 +221,10 @@ def test_interrupted_build_leaves_no_half_written_file(
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1)
+    # interrupted while it reads the slow server (a fixed delay could land in its imports on a
+    # busy machine, where a library's bare `except:` may swallow the interrupt)
+    assert asked.wait(20), "the build never asked the slow server"
+    time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     check(Run(proc.returncode, out, err), 130, culprit="interrupted", out_dir=tmp_path / "out")

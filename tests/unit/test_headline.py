@@ -171,6 +171,24 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "country.",
             "Russia launched its largest air strike on Ukraine in three months on Sunday",
         ),
+        (  # nor before its verb: a subject and its apposition say nothing yet
+            "The head of the regional military administration, Serhii Lysak, said Russian forces "
+            "shelled the Nikopol district with heavy artillery overnight, wounding two people.",
+            "The head of the regional military administration, Serhii Lysak, said Russian forces "
+            "shelled the Nikopol district with heavy artillery overnight",
+        ),
+        (
+            "The death toll from Russia's November 18 drone strike on Hlukhiv, Sumy region, has "
+            "risen to 11, including two children, the regional prosecutor's office said on Tuesday.",
+            "The death toll from Russia's November 18 drone strike on Hlukhiv, Sumy region, has "
+            "risen to 11",
+        ),
+        (  # nor inside a quotation
+            "The governor is defending the region's new campaign against drunk driving with the "
+            "slogan “Drive sober, arrive alive,” which drew ridicule online on Monday.",
+            "The governor is defending the region's new campaign against drunk driving with the "
+            "slogan “Drive sober, arrive alive”",
+        ),
     ],
 )
 def test_a_made_headline_loses_its_dateline_and_keeps_its_lead_clause(
