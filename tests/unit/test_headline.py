@@ -179,7 +179,8 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
         ),
         (
             "The death toll from Russia's November 18 drone strike on Hlukhiv, Sumy region, has "
-            "risen to 11, including two children, the regional prosecutor's office said on Tuesday.",
+            "risen to 11, including two children, the regional prosecutor's office said on "
+            "Tuesday.",
             "The death toll from Russia's November 18 drone strike on Hlukhiv, Sumy region, has "
             "risen to 11",
         ),
