@@ -7,6 +7,7 @@ import email
 import email.policy
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -181,6 +182,13 @@ def smtp():  # type: ignore[no-untyped-def]
     controller.start()
     yield controller.port, recorder
     controller.stop()
+
+
+def interruptible() -> None:
+    """Run in a child before it starts (`preexec_fn`): Ctrl-C reaches it as a terminal's would.
+    A test suite started in the background (`pytest &`, some CI runners) ignores SIGINT, and a
+    child inherits that: the processes a test interrupts would not notice."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def start_briefing(*args: str, epoch: str | None = None) -> subprocess.Popen:

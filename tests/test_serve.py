@@ -19,7 +19,7 @@ import feedparser
 import httpx
 import pytest
 
-from conftest import ROOT, SAMPLE_DAY, free_port
+from conftest import ROOT, SAMPLE_DAY, free_port, interruptible
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +37,7 @@ def start_serve(config: Path, *args: str, env: dict[str, str] | None = None) -> 
         text=True,
         cwd=ROOT,
         env={**os.environ, **(env or {})},
+        preexec_fn=interruptible,
     )
     watchdog = threading.Timer(60, proc.kill)  # never hangs the suite
     watchdog.start()

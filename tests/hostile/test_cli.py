@@ -21,6 +21,7 @@ from werkzeug import Response
 
 from .conftest import DAY, entry, rss
 from .invariants import Run, check, snapshot
+from conftest import interruptible
 
 DATES = [
     ("2024-02-29", 0, None, "a leap day"),
@@ -220,6 +221,7 @@ def test_interrupted_build_leaves_no_half_written_file(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,
     )
     # interrupted while it reads the slow server (a fixed delay could land in its imports on a
     # busy machine, where a library's bare `except:` may swallow the interrupt)
