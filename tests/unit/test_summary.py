@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from briefing.models import Item
 from briefing.stories.sentence_facts import without_heading
 from briefing.stories.summary import make_story
@@ -158,26 +160,29 @@ def test_sentences_of_one_report_keep_the_reports_order() -> None:
     assert firefighters < figures, summary
 
 
-def test_a_sentence_about_some_of_what_was_counted_before_does_not_lead() -> None:
-    """ "Some of them target…" leans on a count the sentence before it gave: it cannot open a
-    summary, however central its words."""
-    body = (
-        "Some of them target officials involved in the death of Alexei Navalny in prison. "
-        "The administration on Friday announced more than 500 new sanctions on Russia. "
-        "The measures also cover banks and suppliers of the arms industry."
-    )
-    summary = story_of(report(1, "Alpha Wire", body, "US announces 500 new sanctions on Russia"))
-    assert summary[0].startswith("The administration on Friday"), summary
-
-
-def test_a_quotation_without_its_speaker_does_not_lead() -> None:
-    body = (
-        "“The attack left eight people dead and 18 injured. Four are in serious condition.” "
-        "Oleh Kiper, head of the regional administration, said on Telegram. "
-        "Russian missiles struck residential buildings in Odesa at noon on Monday, officials said."
-    )
-    summary = story_of(report(1, "Alpha Wire", body, "Missile strike on Odesa kills eight"))
-    assert summary[0].startswith("Russian missiles struck"), summary
+@pytest.mark.parametrize(
+    ("body", "title", "lead"),
+    [
+        (  # "Some of them target…" leans on a count the sentence before it gave
+            "Some of them target officials involved in the death of Alexei Navalny in prison. "
+            "The administration on Friday announced more than 500 new sanctions on Russia. "
+            "The measures also cover banks and suppliers of the arms industry.",
+            "US announces 500 new sanctions on Russia",
+            "The administration on Friday",
+        ),
+        (  # a quotation whose speaker the next sentence names
+            "“The attack left eight people dead and 18 injured. Four are in serious condition.” "
+            "Oleh Kiper, head of the regional administration, said on Telegram. "
+            "Russian missiles struck residential buildings in Odesa at noon on Monday, officials "
+            "said.",
+            "Missile strike on Odesa kills eight",
+            "Russian missiles struck",
+        ),
+    ],
+)
+def test_a_sentence_that_cannot_stand_first_does_not_lead(body: str, title: str, lead: str) -> None:
+    summary = story_of(report(1, "Alpha Wire", body, title))
+    assert summary[0].startswith(lead), summary
 
 
 def test_according_to_him_needs_the_sentence_that_names_him() -> None:
