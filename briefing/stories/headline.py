@@ -35,7 +35,7 @@ _CLAUSE_END = re.compile(  # a comma before an auxiliary closes a subject, not a
     r"(?<!\bso)(?<!\bfar)\s(?=(?:after|as|because|but|amid|although|since|while|when|where|which|who|"
     r"despite|following|saying|adding)\s)"
 )
-# a comma inside a list ("canceled in Ivano-Frankivsk, Lviv, Zakarpattia and Rivne regions"):
+# a comma inside a list ("blackouts were lifted in the Volyn, Ternopil and Lviv regions"):
 # cut there, a headline would say less than its sentence, or something else
 _ITEM = r"(?:[\w'’.-]+\s+){0,2}[\w'’.-]+"  # one to three words...
 _OPENS = (
@@ -173,10 +173,10 @@ def made_headline(sentence: str) -> str:
 def _says_something(clause: str) -> bool:
     """Whether a clause has a verb, as far as its words tell: cut before its verb, a sentence
     leaves only its subject ("The head of the regional administration, Serhii Lysak")."""
-    for raw in clause.split():
-        word = raw.strip(".,;:!?\"'“”‘’()")
-        if not word.islower():
-            continue
+    words = [raw.strip(".,;:!?\"'“”‘’()") for raw in clause.split()]
+    for word, after in zip(words, [*words[1:], ""], strict=True):
+        if not word.islower() or after == "by":
+            continue  # "people killed by the attack": a participle, no verb
         if word in _VERBS or (len(word) > 3 and word.endswith("ed")):
             return True
         if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

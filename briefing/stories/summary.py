@@ -188,7 +188,7 @@ def _vague(cand: _Candidate) -> bool:
 
 
 def _quoted(text: str) -> bool:
-    """A sentence that is all someone's words ("“The attack left eight people dead.”"): its
+    """A sentence that is all someone's words ("“We will not give up a single village.”"): its
     speaker is named elsewhere, so it does not lead."""
     if text[:1] in "“«":
         close = min((i for i in (text.find("”"), text.find("»")) if i >= 0), default=-1)
