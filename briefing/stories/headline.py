@@ -171,9 +171,12 @@ def made_headline(sentence: str) -> str:
 
 
 def _says_something(clause: str) -> bool:
-    """Whether a clause has a verb, as far as its words tell: cut before its verb, a sentence
-    leaves only its subject ("The head of the regional administration, Serhii Lysak")."""
+    """Whether a clause has a verb, as far as its English words tell: cut before its verb, a
+    sentence leaves only its subject ("The head of the regional administration, Serhii Lysak")."""
     words = [raw.strip(".,;:!?\"'“”‘’()") for raw in clause.split()]
+    lower = [w for w in words if w.islower()]
+    if sum(w.isascii() for w in lower) * 2 < len(lower):
+        return True  # not English: its words cannot tell
     for word, after in zip(words, [*words[1:], ""], strict=True):
         if not word.islower() or after == "by":
             continue  # "people killed by the attack": a participle, no verb

@@ -193,6 +193,11 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "The governor is defending the region's new campaign against drunk driving with the "
             "slogan “Drive sober, arrive alive”",
         ),
+        (  # where the words are not English the verb test cannot tell: the clause is cut
+            "Російські війська вночі атакували Одесу ударними дронами, пошкодивши портову "
+            "інфраструктуру та кілька житлових будинків у центрі міста, повідомили у міській раді.",
+            "Російські війська вночі атакували Одесу ударними дронами",
+        ),
     ],
 )
 def test_a_made_headline_loses_its_dateline_and_keeps_its_lead_clause(
