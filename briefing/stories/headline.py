@@ -196,15 +196,18 @@ def _without_date(text: str) -> str:
     rest = text[found.end() :]
     while (more := _DATE_APPOSITION.match(rest)) and _only_date(more[1]):
         rest = rest[more.end() :]  # "On Monday, November 18, …"
-    if len(rest.split()) < MAIN_WORDS:
-        return text
-    return rest[0].upper() + rest[1:]
+    return _opening_dropped(text, rest)
 
 
 def _without_frame(text: str) -> str:
     """The sentence without an opening frame ("In a recent development, …")."""
     found = _FRAMING.match(text)
-    rest = text[found.end() :] if found else ""
+    return _opening_dropped(text, text[found.end() :] if found else "")
+
+
+def _opening_dropped(text: str, rest: str) -> str:
+    """`rest`, the sentence after its opening phrase, capitalised; the whole `text` when too
+    little of a main clause would be left."""
     if len(rest.split()) < MAIN_WORDS:
         return text
     return rest[0].upper() + rest[1:]
