@@ -1,8 +1,11 @@
 """Shortcuts taken for speed give what the long way gives: a canonical address, a stored row,
-a clustering of a day up to 5,000 items."""
+a clustering of a day up to 5,000 items, the digest and pointer patterns tried only where
+they can match."""
 
 from __future__ import annotations
 
+import random
+import re
 import sqlite3
 from collections import Counter
 from dataclasses import replace
@@ -17,6 +20,7 @@ from briefing.models import Item, SourceReport
 from briefing.store import Store
 from briefing.store.rows import item_row, sqlalchemy_store, sqlite_store
 from briefing.store.schema import dialect_insert, items, term_stats
+from briefing.text import digest, sentences
 from briefing.text.identity import _canonical, _safe, canonical_url, safe_url
 
 from conftest import ROOT
@@ -365,3 +369,49 @@ def test_a_large_day_clusters_the_same_on_one_core_and_two() -> None:
     assert 1 < len(two) < len(items)
     assert two == one
     assert ahead == one
+
+
+def _texts(vocabulary: list[str], n: int, seed: int) -> list[str]:
+    """Texts made of a pattern's own words, in any case, with punctuation between them."""
+    rng = random.Random(seed)
+    pieces = [*vocabulary, "Kyiv", "the", "—", "|", ":", "-", ",", ".", "12", "İ", "ſ"]
+    return [
+        " ".join(
+            rng.choice([w, w.upper(), w.title()]) for w in rng.choices(pieces, k=rng.randint(1, 9))
+        )
+        for _ in range(n)
+    ]
+
+
+def test_a_digest_is_looked_for_only_where_its_words_are() -> None:
+    """is_digest tries its patterns only on titles and openings holding one of the words every
+    name or recap phrase holds: exact as long as that stays true of every match."""
+    title_words = [*re.findall(r"[a-z']+", digest._DIGEST_NAMES), "calling", "day", "of"]
+    titles = _texts(title_words, 20_000, 1)
+    named = [t for t in titles if digest._TITLE.search(t.strip()) or digest._NEWSLETTER.search(t)]
+    assert len(named) > 200
+    assert all(any(w in t.casefold() for w in digest._TITLE_WORDS) for t in named)
+    openings = _texts(re.findall(r"[a-z']+", digest._RECAP.pattern), 40_000, 2)
+    recaps = [o for o in openings if digest._RECAP.search(o)]
+    assert len(recaps) > 50
+    assert all(any(w in o.casefold() for w in digest._RECAP_WORDS) for o in recaps)
+
+
+def test_a_pointer_pattern_is_tried_only_where_it_can_match() -> None:
+    """points_elsewhere skips its patterns on sentences too long for them or without the verb
+    they need: exact as long as every match is that short and holds that verb."""
+    said = re.findall(r"[a-z']+", sentences._SAYING)
+    subjects = ["Peskov", "The ministry", "Ukraine's air force", "A B C D", "A B C D E"]
+    rng = random.Random(3)
+    made = [
+        f"{rng.choice(subjects)} {' '.join(rng.choices(said, k=rng.randint(1, 10)))}"
+        f"{rng.choice(['.', ' .', ':', ''])}"
+        for _ in range(100_000)
+    ]
+    alone = [s for s in made if sentences._SAID_ALONE.match(s)]
+    assert len(alone) > 500
+    assert all(len(s.split()) <= sentences.SAID_ALONE_WORDS for s in alone)
+    about = [s for s in made if sentences._COMMENTED_ON.match(s)]
+    assert len(about) > 100
+    words = ("commented", "reacted", "responded")
+    assert all(any(w in s.casefold() for w in words) for s in about)
