@@ -40,7 +40,9 @@ def explain_pair(config: Config, day: date, wanted: str, other: str) -> list[str
     params = ctx.params
     lines = [_item("A", a), _item("B", b), *_facts(a, b, pair)]
     lines.append(
-        f"  words: cosine {pair.cosine:.3f}; clustering counts {pair.similarity:.3f}"
+        f"  words: cosine {pair.cosine:.3f}"
+        + (f" (alike in {pair.one_word!r} alone: counted as the next word)" * bool(pair.one_word))
+        + f"; clustering counts {pair.similarity:.3f}"
         + (f" (× {SAME_OUTLET:g}: one outlet)" if pair.same_outlet and pair.similarity > 0 else "")
         + f", threshold {params.threshold:g}; continuing a story counts {pair.continuing:.3f},"
         f" link threshold {params.link_threshold:g}"

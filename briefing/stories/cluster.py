@@ -33,7 +33,7 @@ from operator import itemgetter
 
 from ..models import Item, Story
 from ..text.identity import normal_title
-from ..text.similarity import ItemVectors, Vectorizer, cosine
+from ..text.similarity import ItemVectors, Vectorizer, cosine, evidence
 from .digests import attach, digest
 from .events import Relation, facts, read_ahead, relate
 from .split import split_map
@@ -204,6 +204,10 @@ def _agglomerate(
 
 
 SAME_OUTLET = 0.8
+# Without its strongest shared word, a pair below this (half the default threshold) is alike
+# in that word only, and it counts no more than the next strongest: on real headline-only
+# days one shared "troops", "EU" or "number" joined reports of different events
+ONE_WORD = 0.06
 CONFLICT = -1.0  # a pair of two events: it outweighs the pairs a merge would join
 REACTION = 0.5  # what a reaction keeps of its similarity to the event it reacts to
 AGREES = 0.1  # what a restated day or count of the event adds when a story continues
@@ -214,6 +218,7 @@ class Pair:
     """How two items compare, step by step (`briefing explain --with` prints it)."""
 
     cosine: float  # of their words
+    one_word: str  # the word the pair is alike in alone, if it is (counted as the next one)
     relation: Relation  # of their facts
     same_outlet: bool
     similarity: float  # as clustering within a day counts it
@@ -222,9 +227,10 @@ class Pair:
 
 def compare(a: Item, b: Item, vec: ItemVectors) -> Pair:
     cos = cosine(vec.of(a), vec.of(b))
+    _, word = evidence(vec.of(a), vec.of(b), ONE_WORD)
     relation = relate(facts(a), facts(b), vec.weight)
     same = _same_outlet(a, b)
-    return Pair(cos, relation, same, _similarity(a, b, vec), _continues(a, b, vec))
+    return Pair(cos, word, relation, same, _similarity(a, b, vec), _continues(a, b, vec))
 
 
 def _same_outlet(a: Item, b: Item) -> bool:
@@ -257,8 +263,9 @@ def _event_similarity(
     weight keeps average link from joining groups that hold them. A report that leads with a
     reaction the other never names counts REACTION of its similarity: only one that mostly
     retells the event still joins it. Pairs less similar than `floor` are not read further:
-    they would not join anyway."""
-    sim = cosine(vec.of(a), vec.of(b))
+    they would not join anyway. A pair alike in one word only counts that word no more than
+    its next strongest (ONE_WORD)."""
+    sim, _ = evidence(vec.of(a), vec.of(b), ONE_WORD)
     if sim < floor:
         return sim, None
     relation = relate(facts(a), facts(b), vec.weight)

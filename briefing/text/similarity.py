@@ -156,6 +156,25 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return math.fsum([a[t] * b[t] for t in a.keys() & b.keys()])
 
 
+def evidence(a: dict[str, float], b: dict[str, float], alone: float) -> tuple[float, str]:
+    """The cosine of two unit vectors, unless it rests on one shared word: where the other
+    shared words make less than `alone`, that word counts no more than the next strongest.
+    Two headlines alike in one word ("troops", "EU", a number) are not one event; two longer
+    texts share many words, and this leaves them as they are. Also the word, if one was capped.
+    """
+    shared = a.keys() & b.keys()
+    parts = [a[t] * b[t] for t in shared]
+    sim = math.fsum(parts)
+    if not parts:
+        return sim, ""
+    top = max(parts)
+    if sim - top >= alone:
+        return sim, ""
+    word = max(shared, key=lambda t: (a[t] * b[t], t))
+    parts.remove(top)
+    return math.fsum(parts) + max(parts, default=0.0), word
+
+
 def centroid(vectors: list[dict[str, float]]) -> dict[str, float]:
     total: Counter[str] = Counter()
     for v in vectors:

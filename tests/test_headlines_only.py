@@ -1,0 +1,102 @@
+"""Headline-only items (feeds that give a title and no text): two headlines alike in one word
+are not one event, while headlines of one event, worded apart, still join. Every headline here
+is written for these tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from briefing.models import Item
+from briefing.quality.labels import load_labels
+from briefing.stories.cluster import ONE_WORD, StoryParams, compare, make_stories
+from briefing.text.similarity import ItemVectors, Vectorizer, cosine, evidence, terms
+
+from conftest import ROOT
+
+HEADLINES = {
+    # one event, two wordings
+    "eu1": ("Alpha", "EU leaders agree to open membership talks with Ukraine"),
+    "eu2": ("Bravo", "Ukraine's EU membership talks to open next month, leaders decide"),
+    # alike in "Moldova" only
+    "mol1": ("Charlie", "Kremlin warns Moldova over Transnistria"),
+    "mol2": ("Hotel", "Moldova bans Russian news channels"),
+    # one event, two wordings
+    "ship1": ("Delta", "Turkey detains Russian cargo ship carrying Ukrainian grain"),
+    "ship2": ("Echo", "Turkish customs hold Russian ship loaded with grain from Ukraine"),
+    # alike in "troops" only
+    "t1": ("Foxtrot", "Russian troops deserting in droves, officials say"),
+    "t2": ("Golf", "Ukrainian troops get new rifles"),
+}
+
+
+def _item(key: str) -> Item:
+    outlet, title = HEADLINES[key]
+    stamp = datetime.fromisoformat("2025-06-03T12:00+03:00")
+    return Item(key, "test", outlet, f"https://{key}.example/", title, "", stamp, stamp)
+
+
+@pytest.fixture(scope="module")
+def background() -> list[Item]:
+    return [lab.item for lab in load_labels(ROOT / "samples" / "stories.jsonl", ZoneInfo("UTC"))]
+
+
+def _vectors(items: list[Item], background: list[Item]) -> ItemVectors:
+    params = StoryParams()
+    bags = (terms(i, params.lead_words) for i in items + background)
+    return ItemVectors(Vectorizer.from_bags(bags), params.lead_words)
+
+
+def test_headlines_alike_in_one_word_are_two_stories(background: list[Item]) -> None:
+    items = [_item(key) for key in HEADLINES]
+    vec = _vectors(items, background)
+    by_key = {i.id: i for i in items}
+    threshold = StoryParams().threshold
+    for a, b in (("mol1", "mol2"), ("t1", "t2")):
+        # their cosine alone would join them: one shared word carries it
+        assert cosine(vec.of(by_key[a]), vec.of(by_key[b])) >= threshold
+        assert compare(by_key[a], by_key[b], vec).one_word in {"moldova", "troop"}
+    result = make_stories(items, {}, {}, {}, vec.vectorizer, "2025-06-03", StoryParams())
+    stories = sorted(sorted(i.id for i in s.items) for s in result.stories)
+    assert stories == [["eu1", "eu2"], ["mol1"], ["mol2"], ["ship1", "ship2"], ["t1"], ["t2"]]
+
+
+def test_evidence_caps_only_a_word_that_stands_alone() -> None:
+    one = {"eu": 0.6, "gas": 0.8}
+    other = {"eu": 0.5, "talks": 0.866}
+    assert evidence(one, other, ONE_WORD) == (0.0, "eu")  # nothing else shared
+    many = {"grain": 0.5, "ship": 0.5, "turkey": 0.5, "russian": 0.5}
+    same = {"grain": 0.5, "ship": 0.5, "customs": 0.5, "russian": 0.5}
+    sim, word = evidence(many, same, ONE_WORD)
+    assert word == "" and sim == pytest.approx(cosine(many, same))
+    # the strongest word is capped at the next one where the rest is below ONE_WORD
+    lead = {"troop": 0.9, "russian": 0.1, "x": 0.42}
+    rest = {"troop": 0.5, "russian": 0.2, "y": 0.84}
+    sim, word = evidence(lead, rest, ONE_WORD)
+    assert word == "troop" and sim == pytest.approx(0.02 + 0.02)
+
+
+def test_explain_with_names_the_one_word(
+    tmp_path: Path, cli: Callable[..., tuple[int, str, str]], write_config
+) -> None:
+    entries = "".join(
+        f"<item><title>{title}</title><link>https://{key}.example/</link>"
+        "<pubDate>Tue, 03 Jun 2025 09:00:00 GMT</pubDate></item>"
+        for key, (_, title) in HEADLINES.items()
+    )
+    feed = tmp_path / "titles.rss"
+    feed.write_text(f"<rss version='2.0'><channel><title>t</title>{entries}</channel></rss>")
+    source = {"name": "titles", "type": "feed", "path": str(feed)}
+    config = str(write_config({"sources": [source], "database": f"sqlite:///{tmp_path}/b.db"}))
+    assert cli("collect", "--config", config)[0] == 0
+    day = ["--config", config, "--date", "2025-06-03"]
+    code, out, err = cli("explain", *day, "Kremlin warns", "--with", "Moldova bans")
+    assert (code, err) == (0, "")
+    assert "(alike in 'moldova' alone: counted as the next word)" in out
+    assert "not joined" in out
+    code, out, _ = cli("explain", *day, "Turkey detains", "--with", "Turkish customs")
+    assert code == 0 and "alike in" not in out and "joined: both in story s-" in out
