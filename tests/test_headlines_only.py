@@ -1,6 +1,6 @@
 """Headline-only items (feeds that give a title and no text): two headlines alike in one word
-are not one event, while headlines of one event, worded apart, still join. Every headline here
-is written for these tests."""
+are not one event, while headlines of one event, worded apart, still join; a headline alone
+finds its section. Every headline here is written for these tests."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from briefing.models import Item
+from briefing.config import load_config
+from briefing.models import Item, Story
 from briefing.quality.labels import load_labels
+from briefing.stories import Classifier
 from briefing.stories.cluster import ONE_WORD, StoryParams, compare, make_stories
 from briefing.text.similarity import ItemVectors, Vectorizer, cosine, evidence, terms
 
@@ -100,3 +102,24 @@ def test_explain_with_names_the_one_word(
     assert "not joined" in out
     code, out, _ = cli("explain", *day, "Turkey detains", "--with", "Turkish customs")
     assert code == 0 and "alike in" not in out and "joined: both in story s-" in out
+
+
+@pytest.mark.parametrize(
+    ("title", "section"),
+    [
+        ("Norway hands Kyiv three more MLRS launchers", "battlefield"),
+        ("Partisans blow up a railway bridge in occupied Melitopol", "battlefield"),
+        ("Second carmaker to exit Russia this month", "sanctions"),
+        ("Moscow edges towards a debt default as grace period ends", "sanctions"),
+        ("Warsaw expels 45 Russian diplomats", "negotiations"),
+        ("Kyiv cuts ties with a state that recognised the occupied regions", "negotiations"),
+    ],
+)
+def test_a_headline_alone_finds_its_section(title: str, section: str) -> None:
+    """A title-only item is placed by the words headlines use, not left to Other."""
+    config = load_config(ROOT / "config.yaml")
+    stamp = datetime.fromisoformat("2025-06-03T12:00+03:00")
+    item = Item("h", "test", "Outlet", "https://h.example/", title, "", stamp, stamp)
+    story = Story("s", title, [item])
+    Classifier(config).assign(story)
+    assert story.section == section

@@ -28,7 +28,7 @@ PARAPHRASES = {
         "The penalties cut the banks off from dollar transactions.",
     ),
     "battlefield": (
-        "Explosions shake Kharkiv overnight as apartment blocks burn",
+        "Loud bangs shake Kharkiv overnight as apartment blocks burn",
         "Firefighters fought the blazes until dawn, the regional governor said.",
     ),
     "nato": (
