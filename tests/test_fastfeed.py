@@ -93,6 +93,7 @@ def _same_entries(name: str, data: bytes, url: str | None) -> tuple[bool, int]:
         assert (mine.link, mine.guid, mine.lang) == (theirs.link, theirs.guid, theirs.lang), where
         assert (mine.published, mine.date_only) == (theirs.published, theirs.date_only), where
         assert title_text(mine.title) == title_text(theirs.title), where
+        assert title_text(mine.outlet or "") == title_text(theirs.outlet or ""), where
         assert html_to_text(mine.body) == html_to_text(theirs.body), where
     doc = Document(name, data, url=url)
     with mock.patch.object(feeds, "_fast_feed", lambda data, url: None):

@@ -35,6 +35,7 @@ class Entry:
     date_only: bool = False
     guid: str | None = None
     lang: str | None = None
+    outlet: str | None = None  # the outlet an aggregator names for it (RSS and Atom <source>)
 
 
 def entry_items(
@@ -52,7 +53,7 @@ def entry_items(
         shared = link is not None and addresses[canonical_url(link)] > 1
         item = entry_item(
             source,
-            outlet,
+            title_text(_str(entry.outlet)) or outlet,
             link,
             entry.title,
             entry.body,
@@ -61,6 +62,7 @@ def entry_items(
             entry.lang,
             entry.date_only,
             salt=_salt(entry, link) if shared else "",
+            named=bool(title_text(_str(entry.outlet))),
         )
         if item is None:
             refused.append(EMPTY)
@@ -101,15 +103,22 @@ def entry_item(
     lang: Any = None,
     date_only: bool = False,
     salt: str = "",
+    named: bool = False,
 ) -> Item | None:
     """One entry as an item: markup reduced to plain text, the link kept only if http(s), a
     title made from the first words when the entry has none; None when it holds nothing.
+    Where an aggregator `named` the entry's outlet, its title loses the " - Outlet" it ends
+    with; a text that only repeats the title (and the outlet's name) is no text.
 
     `briefing eval` makes its labelled items here too, so it measures what collection stores."""
     text = html_to_text(_str(body))
     headline = title_text(_str(title))
     if not headline and not text:
         return None
+    if named:
+        headline = _without_outlet(headline, outlet)
+    if headline and _only_title(text, headline, outlet):
+        text = ""
     url = safe_url(_str(link))
     headline = headline or first_words(text)
     return Item(
@@ -124,6 +133,32 @@ def entry_item(
         lang=plain(_str(lang), 20) or None,
         date_only=date_only and published is not None,
     )
+
+
+_SEPARATORS = (" - ", " – ", " — ", " | ")
+
+
+def _without_outlet(headline: str, outlet: str) -> str:
+    """An aggregator's "Headline - Outlet" as "Headline" (kept whole if little would be left)."""
+    for separator in _SEPARATORS:
+        head, found, tail = headline.rpartition(separator)
+        if found and tail.strip().casefold() == outlet.casefold() and len(head.split()) >= 3:
+            return head.strip()
+    return headline
+
+
+def _only_title(text: str, headline: str, outlet: str) -> bool:
+    """A description that is only the title, perhaps followed by the outlet's name (as
+    aggregators write them): it says nothing the headline does not."""
+    rest = " ".join(text.split()).casefold()
+    for separator in _SEPARATORS:  # "Headline - Outlet" over a text that is "Headline"
+        head, found, tail = headline.rpartition(separator)
+        if found and len(tail.split()) <= 5 and rest == " ".join(head.split()).casefold():
+            return True
+    if not rest.startswith(headline.casefold()):
+        return False
+    rest = rest[len(headline) :].strip(" -–—|·")
+    return not rest or rest == outlet.casefold()
 
 
 def _str(value: Any) -> str | None:

@@ -94,6 +94,7 @@ class _Fields:
     content: list[str] = field(default_factory=list)
     last: dict[str, str] = field(default_factory=dict)  # the last published / updated text
     title_depth: int = -1  # the depth of the title that holds off later, deeper ones
+    source_title: str | None = None  # the outlet an entry's <source> names
     has_content: bool = False
     entries: list[_Fields] = field(default_factory=list)
 
@@ -304,14 +305,22 @@ class _Reader:
         fields.content.append(value)
         fields.values.setdefault("summary", value)
 
-    def source(self, fields: _Fields, element: Any, depth: int) -> None:
+    def source(self, fields: _Fields, element: Any, depth: int, top: bool = True) -> None:
         """An entry's source: its fields are the source's own, but a title in it moves the
-        depth that holds off the entry's later titles."""
+        depth that holds off the entry's later titles. Its name, as feedparser gives it: the
+        element's own text (RSS), else its first title (Atom)."""
         fields.title_depth = -1
+        if top:
+            own = ((element.text or "") + "".join(part.tail or "" for part in element)).strip()
+            fields.source_title = own or None
         for part in element:
             name = self.name(part)
             if name in TITLE:
                 title = self.value(part, "title", depth + 1, self.kind(part, "text/plain"))
+                if name != "title" or not top:
+                    raise Unsure(f"{name} in an entry's source")
+                if fields.source_title is None:
+                    fields.source_title = title or None
                 if title and name != "media_title":
                     fields.title_depth = depth + 1
             elif name in TEXT_HOLDERS and len(part):
@@ -319,7 +328,7 @@ class _Reader:
             elif not (self.harmless(part, name) or name in SOURCE_PARTS):
                 raise Unsure(f"{name} in an entry's source")
             elif len(part):
-                self.source(fields, part, depth + 1)
+                self.source(fields, part, depth + 1, top=False)
 
     def kind(self, element: Any, default: str) -> str:
         """The content type feedparser gives a text element, if this reader reads it."""
@@ -375,6 +384,7 @@ def _entry(fields: _Fields, language: str | None) -> Entry:
         date_only=day_only,
         guid=values.get("id"),
         lang=values.get("language") or language,
+        outlet=fields.source_title,
     )
 
 

@@ -159,6 +159,7 @@ def _feedparser_feed(data: bytes, url: str | None) -> Read | str:
                 date_only=day_only,
                 guid=_str(entry.get("id")),
                 lang=entry.get("language") or parsed.feed.get("language"),
+                outlet=(entry.get("source") or {}).get("title"),
             )
         )
     return parsed.feed.get("title"), _str(parsed.feed.get("link")), entries, why
