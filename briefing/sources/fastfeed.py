@@ -22,13 +22,11 @@ from __future__ import annotations
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from ..text.stamps import parse_timestamp
 from .entries import Entry
 from .feedrules import (
     ATOM,
@@ -49,6 +47,7 @@ from .feedrules import (
     attributes,
     content_type,
     enforce_href,
+    entry_time,
     every_base,
     harmless,
     join_base,
@@ -58,7 +57,6 @@ from .feedrules import (
     namespaces,
     repaired,
     resolve,
-    struct_date,
     utf8,
 )
 
@@ -307,21 +305,20 @@ class _Reader:
 
     def source(self, fields: _Fields, element: Any, depth: int, top: bool = True) -> None:
         """An entry's source: its fields are the source's own, but a title in it moves the
-        depth that holds off the entry's later titles. Its name, as feedparser gives it: the
-        element's own text (RSS), else its first title (Atom)."""
+        depth that holds off the entry's later titles. Its name is its own text, else its
+        first title (RSS, Atom), as feedparser reads them."""
         fields.title_depth = -1
         if top:
-            own = ((element.text or "") + "".join(part.tail or "" for part in element)).strip()
+            own = ((element.text or "") + "".join(p.tail or "" for p in element)).strip()
             fields.source_title = own or None
         for part in element:
             name = self.name(part)
             if name in TITLE:
-                title = self.value(part, "title", depth + 1, self.kind(part, "text/plain"))
                 if name != "title" or not top:
                     raise Unsure(f"{name} in an entry's source")
-                if fields.source_title is None:
-                    fields.source_title = title or None
-                if title and name != "media_title":
+                title = self.value(part, "title", depth + 1, self.kind(part, "text/plain"))
+                fields.source_title = fields.source_title or title or None
+                if title:
                     fields.title_depth = depth + 1
             elif name in TEXT_HOLDERS and len(part):
                 raise Unsure(f"elements inside {name}")
@@ -375,7 +372,7 @@ class _Reader:
 
 def _entry(fields: _Fields, language: str | None) -> Entry:
     values = fields.values
-    when, day_only = _when(values.get("published"), values.get("updated"), fields.last)
+    when, day_only = entry_time(values.get("published"), values.get("updated"), fields.last)
     return Entry(
         link=values.get("link"),
         title=values.get("title"),
@@ -386,20 +383,3 @@ def _entry(fields: _Fields, language: str | None) -> Entry:
         lang=values.get("language") or language,
         outlet=fields.source_title,
     )
-
-
-def _when(
-    published: str | None, updated: str | None, last: dict[str, str]
-) -> tuple[datetime | None, bool]:
-    """The entry's time as feeds.py reads feedparser's fields: the published (else updated)
-    text, else the date feedparser itself parsed from the last of each."""
-    stamp = published or (updated if updated is not None else published)
-    when, day_only = parse_timestamp(stamp)
-    if when is None and last:
-        from feedparser.datetimes import _parse_date
-
-        parsed = _parse_date(last["published"]) if "published" in last else None
-        if not parsed and "updated" in last:
-            parsed = _parse_date(last["updated"])
-        when = struct_date(parsed)
-    return when, day_only

@@ -26,7 +26,7 @@ from feedparser.urls import _urifixer, _urljoin, make_safe_absolute_uri, resolve
 from lxml import etree
 
 from ..text.clean import ORDINARY, ordinary_references
-from ..text.stamps import in_range
+from ..text.stamps import in_range, parse_timestamp
 
 UTF8_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
 
@@ -331,3 +331,20 @@ def struct_date(value: Any) -> datetime | None:
     except (TypeError, ValueError):
         return None
     return result if in_range(result) else None
+
+
+def entry_time(
+    published: str | None, updated: str | None, last: dict[str, str]
+) -> tuple[datetime | None, bool]:
+    """An entry's time as feeds.py reads feedparser's fields: the published (else updated)
+    text, else the date feedparser itself parsed from the last of each."""
+    stamp = published or (updated if updated is not None else published)
+    when, day_only = parse_timestamp(stamp)
+    if when is None and last:
+        from feedparser.datetimes import _parse_date
+
+        parsed = _parse_date(last["published"]) if "published" in last else None
+        if not parsed and "updated" in last:
+            parsed = _parse_date(last["updated"])
+        when = struct_date(parsed)
+    return when, day_only
