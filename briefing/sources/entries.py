@@ -150,14 +150,17 @@ def _without_outlet(headline: str, outlet: str) -> str:
 def _only_title(text: str, headline: str, outlet: str) -> bool:
     """A description that is only the title, perhaps followed by the outlet's name (as
     aggregators write them): it says nothing the headline does not."""
+    if len(text) > 2 * (len(headline) + len(outlet)) + 20:
+        return False  # (most texts: longer than a title and a name, however spaced)
     rest = " ".join(text.split()).casefold()
     for separator in _SEPARATORS:  # "Headline - Outlet" over a text that is "Headline"
         head, found, tail = headline.rpartition(separator)
         if found and len(tail.split()) <= 5 and rest == " ".join(head.split()).casefold():
             return True
-    if not rest.startswith(headline.casefold()):
+    title = " ".join(headline.split()).casefold()
+    if not rest.startswith(title):
         return False
-    rest = rest[len(headline) :].strip(" -–—|·")
+    rest = rest[len(title) :].strip(" -–—|·")
     return not rest or rest == outlet.casefold()
 
 
