@@ -130,3 +130,22 @@ def test_a_briefing_of_an_aggregator_feed_counts_and_links_each_outlet(
     assert "### Kyiv and Moscow swap 150 prisoners each in a brokered deal\n" in text
     # the headline is not printed again as the story's summary
     assert text.count("Kyiv and Moscow swap 150 prisoners") == 2  # key developments, heading
+
+
+def test_an_outlets_own_feed_loses_its_name_after_the_title() -> None:
+    data = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        "<title>Harbour Gazette</title><link>https://harbour.example/</link>"
+        + _item(
+            "Grain convoy reaches Izmail port | Harbour Gazette",
+            "https://harbour.example/c1",
+            "The convoy of 40 trucks arrived on Tuesday morning, port officials said.",
+        )
+        + _item("Opinion | Harbour Gazette", "https://harbour.example/c2", "A column.", hour=10)
+        + "</channel></rss>"
+    ).encode()
+    items = parse_feed(Document("own.xml", data), SOURCE, CTX).items
+    assert [i.title for i in items] == [
+        "Grain convoy reaches Izmail port",
+        "Opinion | Harbour Gazette",  # too little would be left
+    ]

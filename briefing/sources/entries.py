@@ -62,7 +62,6 @@ def entry_items(
             entry.lang,
             entry.date_only,
             salt=_salt(entry, link) if shared else "",
-            named=bool(title_text(_str(entry.outlet))),
         )
         if item is None:
             refused.append(EMPTY)
@@ -103,20 +102,18 @@ def entry_item(
     lang: Any = None,
     date_only: bool = False,
     salt: str = "",
-    named: bool = False,
 ) -> Item | None:
     """One entry as an item: markup reduced to plain text, the link kept only if http(s), a
     title made from the first words when the entry has none; None when it holds nothing.
-    Where an aggregator `named` the entry's outlet, its title loses the " - Outlet" it ends
-    with; a text that only repeats the title (and the outlet's name) is no text.
+    A title loses the " - Outlet" it ends with (an aggregator's, or an outlet's own); a text
+    that only repeats the title (and the outlet's name) is no text.
 
     `briefing eval` makes its labelled items here too, so it measures what collection stores."""
     text = html_to_text(_str(body))
     headline = title_text(_str(title))
     if not headline and not text:
         return None
-    if named:
-        headline = _without_outlet(headline, outlet)
+    headline = _without_outlet(headline, outlet)
     if headline and _only_title(text, headline, outlet):
         text = ""
     url = safe_url(_str(link))
