@@ -168,7 +168,7 @@ def evidence(a: dict[str, float], b: dict[str, float], alone: float) -> tuple[fl
     if not parts:
         return sim, ""
     top = max(parts)
-    if sim - top >= alone:
+    if sim < alone or sim - top >= alone:  # (a pair less alike than `alone` is left as it is)
         return sim, ""
     word = max(shared, key=lambda t: (a[t] * b[t], t))
     parts.remove(top)
