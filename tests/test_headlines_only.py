@@ -26,10 +26,10 @@ HEADLINES = {
     "eu2": ("Bravo", "Ukraine's EU membership talks to open next month, leaders decide"),
     # alike in "Moldova" only
     "mol1": ("Charlie", "Kremlin warns Moldova over Transnistria"),
-    "mol2": ("Hotel", "Moldova bans Russian news channels"),
+    "mol2": ("Hotel", "Moldova switches off Russian TV channels"),
     # one event, two wordings
-    "ship1": ("Delta", "Turkey detains Russian cargo ship carrying Ukrainian grain"),
-    "ship2": ("Echo", "Turkish customs hold Russian ship loaded with grain from Ukraine"),
+    "ship1": ("Delta", "Turkish customs hold Russian freighter laden with Ukrainian wheat"),
+    "ship2": ("Echo", "Russian freighter with Ukrainian wheat held at a Turkish port"),
     # alike in "troops" only
     "t1": ("Foxtrot", "Russian troops deserting in droves, officials say"),
     "t2": ("Golf", "Ukrainian troops get new rifles"),
@@ -96,11 +96,11 @@ def test_explain_with_names_the_one_word(
     config = str(write_config({"sources": [source], "database": f"sqlite:///{tmp_path}/b.db"}))
     assert cli("collect", "--config", config)[0] == 0
     day = ["--config", config, "--date", "2025-06-03"]
-    code, out, err = cli("explain", *day, "Kremlin warns", "--with", "Moldova bans")
+    code, out, err = cli("explain", *day, "Kremlin warns", "--with", "Moldova switches")
     assert (code, err) == (0, "")
     assert "(alike in 'moldova' alone: counted as the next word)" in out
     assert "not joined" in out
-    code, out, _ = cli("explain", *day, "Turkey detains", "--with", "Turkish customs")
+    code, out, _ = cli("explain", *day, "Turkish customs hold", "--with", "Russian freighter with")
     assert code == 0 and "alike in" not in out and "joined: both in story s-" in out
 
 
