@@ -149,3 +149,36 @@ def test_an_outlets_own_feed_loses_its_name_after_the_title() -> None:
         "Grain convoy reaches Izmail port",
         "Opinion | Harbour Gazette",  # too little would be left
     ]
+
+
+def test_a_listing_of_related_headlines_is_not_printed_as_the_summary(
+    tmp_path: Path, cli: Callable[..., tuple[int, str, str]], write_config
+) -> None:
+    """A news search's "full coverage" entry lists its own headline and related ones from
+    other outlets: no sentence of it is a summary, and the headline is not printed twice."""
+    listing = (
+        "&lt;ol&gt;&lt;li&gt;&lt;a href='https://search.example/d1'&gt;Kyiv and Moscow swap"
+        " 150 prisoners each in a brokered deal&lt;/a&gt;&amp;nbsp;&lt;font&gt;Harbour Gazette"
+        "&lt;/font&gt;&lt;/li&gt;&lt;li&gt;&lt;a href='https://search.example/d2'&gt;Ukrainian"
+        " soldiers come home in the latest exchange&lt;/a&gt;&amp;nbsp;&lt;font&gt;Lindenfeld"
+        " Times&lt;/font&gt;&lt;/li&gt;&lt;/ol&gt;"
+    )
+    data = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Search</title>'
+        + _item(
+            "Kyiv and Moscow swap 150 prisoners each in a brokered deal - Harbour Gazette",
+            "https://search.example/d1",
+            listing,
+            '<source url="https://harbour.example">Harbour Gazette</source>',
+        )
+        + "</channel></rss>"
+    ).encode()
+    feed = tmp_path / "search.xml"
+    feed.write_bytes(data)
+    source = {"name": "search", "type": "feed", "path": str(feed)}
+    config = str(write_config({"sources": [source], "database": f"sqlite:///{tmp_path}/b.db"}))
+    code, _, err = cli("build", "--config", config, "--date", "2025-06-03", "--format", "md")
+    assert code == 0, err
+    text = (tmp_path / "out" / "2025-06-03" / "briefing-2025-06-03.md").read_text("utf-8")
+    assert text.count("Kyiv and Moscow swap 150 prisoners") == 2  # key developments, heading
+    assert "\n\nSource: [Harbour Gazette](https://search.example/d1)" in text

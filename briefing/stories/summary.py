@@ -103,7 +103,9 @@ def summarise(
     if not candidates:
         first = ranked[0]
         text, cut = _clip((sentences(first.body, 1) or [""])[0])
-        return [Sentence(text, first.id, first.url, first.outlet, cut)] if text else []
+        if not text or _restates(text, first.title):
+            return []  # (an aggregator's text: the title again, the outlet's name after it)
+        return [Sentence(text, first.id, first.url, first.outlet, cut)]
     fit = [c for c in candidates if leans_on(c.text) is None] or candidates
     leading = [c for c in fit if c.item is ranked[0]]
     lead = next((c for c in leading if not (_vague(c) or _quoted(c.text))), None)
@@ -229,6 +231,12 @@ def _disagreeing(chosen: list[_Candidate], candidates: list[_Candidate]) -> list
             for kind, number in tolls(cand.text).items():
                 given.setdefault(kind, set()).add(number)
     return extra[:2]
+
+
+def _restates(text: str, title: str) -> bool:
+    """The text is the title, perhaps with a few words (a name) after it."""
+    said, head = " ".join(text.split()).casefold(), " ".join(title.split()).casefold()
+    return bool(head) and said.startswith(head) and len(said[len(head) :].split()) <= 5
 
 
 def _bag(text: str) -> Counter[str]:
