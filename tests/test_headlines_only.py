@@ -5,6 +5,7 @@ finds its section. Every headline here is written for these tests."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from briefing.models import Item, Story
 from briefing.quality.labels import load_labels
 from briefing.stories import Classifier
 from briefing.stories.cluster import ONE_WORD, StoryParams, compare, make_stories
+from briefing.stories.events import NAMES
 from briefing.text.similarity import ItemVectors, Vectorizer, cosine, evidence, terms
 
 from conftest import ROOT
@@ -65,6 +67,30 @@ def test_headlines_alike_in_one_word_are_two_stories(background: list[Item]) -> 
     result = make_stories(items, {}, {}, {}, vec.vectorizer, "2025-06-03", StoryParams())
     stories = sorted(sorted(i.id for i in s.items) for s in result.stories)
     assert stories == [["eu1", "eu2"], ["mol1"], ["mol2"], ["ship1", "ship2"], ["t1"], ["t2"]]
+
+
+def test_headlines_naming_different_people_can_still_be_one_event(background: list[Item]) -> None:
+    """A title names one or two people: that one headline never names whom the other leads
+    with says little, so it is no conflict of names (two texts that never name each other's
+    people still are one: test_dense.py)."""
+    stamp = datetime.fromisoformat("2025-06-03T12:00+03:00")
+    titles = {
+        "n1": "NATO to lift its high-readiness force to 300,000 - Stoltenberg",
+        "n2": "NATO raises troops on high alert to 300,000 as Russia threat grows",
+    }
+    items = [
+        Item(k, "test", k, f"https://{k}.example/", t, "", stamp, stamp) for k, t in titles.items()
+    ]
+    vec = _vectors(items, background)
+    pair = compare(items[0], items[1], vec)
+    assert pair.relation.conflict is None and pair.similarity >= StoryParams().threshold
+    with_text = [replace(i, body=f"{i.title}, officials said on Tuesday.") for i in items]
+    vec = _vectors(with_text, background)
+    assert compare(with_text[0], with_text[1], vec).relation.conflict == NAMES
+    result = make_stories(
+        items, {}, {}, {}, _vectors(items, background).vectorizer, "2025-06-03", StoryParams()
+    )
+    assert [sorted(i.id for i in s.items) for s in result.stories] == [["n1", "n2"]]
 
 
 def test_evidence_caps_only_a_word_that_stands_alone() -> None:

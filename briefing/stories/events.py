@@ -8,7 +8,8 @@ never mentions anywhere — a fact one of them merely leaves out is no conflict:
 - dates: the days their leads give for the event never meet;
 - counts: one thing counted differently ("390 prisoners" / "84 prisoners");
 - names: the names each leads with are mostly unknown to the other (another city struck,
-  another meeting's members);
+  another meeting's members) — unless one is a title alone, which names too little for what
+  it leaves out to count;
 - a market: one leads with prices moving ("Oil jumps 5% after sanctions"), the other with the
   event that moved them;
 - a reaction: one leads with someone's reaction ("X slams the decision") whom the other never
@@ -104,7 +105,8 @@ class Relation:
         if self.conflict is None:
             there, back = _covered(a, b, weight), _covered(b, a, weight)
             self.coverage = min(there, back)
-            if max(there, back) < NAMES_APART:
+            short = a.titled_only or b.titled_only
+            if max(there, back) < NAMES_APART and not short:
                 self.conflict = NAMES  # (which names: `reason`, for explain)
         else:
             self.coverage = 0.0

@@ -134,6 +134,7 @@ class Facts:
     numbers: frozenset[float]  # every number of the text
     published: date
     market: bool = False  # the lead is about prices moving: a market's reaction to an event
+    titled_only: bool = False  # no text besides the title: what it never mentions says little
 
     @property
     def when(self) -> frozenset[date]:
@@ -179,6 +180,7 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
         numbers=frozenset(_numbers(whole)),
         published=published,
         market=any(_MARKET.search(text) for text in lead[:1]),
+        titled_only=not body.strip(),
     )
 
 
