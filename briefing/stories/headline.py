@@ -99,6 +99,8 @@ def unfit(title: str) -> str | None:
     """Why a printed title should not head a story, or None."""
     if title.endswith(("…", "...")):
         return "cut"
+    if len(title.split()) > WHOLE_WORDS:
+        return "long"  # a post's first lines given as its title (a channel's feed)
     if _LIVE.search(title):
         return "live"
     if is_digest_title(title):
@@ -119,9 +121,24 @@ def choose_headline(ranked: list[Item], lead: str | None) -> str:
     if lead:
         return made_headline(lead)
     if printed:
-        return printed[0].title
+        title = printed[0].title
+        return _shortened(title) if unfit(title) == "long" else title
     first = next((s for s in sentences(ranked[0].body, 1)), "")
     return made_headline(first) if first else ranked[0].title
+
+
+def _shortened(title: str) -> str:
+    """A headline from an overlong title (a post's first lines), never cut: its first
+    sentence, else that sentence's lead clause, else what it says before it quotes someone
+    ("X claims Y: “…”"), else the first sentence however long."""
+    first = re.sub(r"[.!]+([\"'”’)\]]*)$", r"\1", sentences(title, 1)[0]).strip()
+    if len(first.split()) <= WHOLE_WORDS:
+        return first
+    made = made_headline(first)
+    if not made.endswith(" …"):
+        return made
+    said, colon, _ = first.partition(": ")
+    return said if colon and len(said.split()) >= MIN_CLAUSE_WORDS else first
 
 
 def _worth(title: str, rank: int) -> float:

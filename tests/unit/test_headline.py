@@ -210,3 +210,28 @@ def test_with_no_printed_headline_one_is_made_from_the_lead() -> None:
     assert choose_headline([item("a"), item("b")], BODY.split(". ")[0] + ".") == (
         "Russia struck a training unit of Ukraine's ground forces with a missile on Sunday"
     )
+
+
+LONG_POST = (
+    "Volunteers in Kharkiv finished repairing the last damaged school before the new term. They "
+    "replaced 300 windows, rebuilt two gyms and painted every classroom, working through three "
+    "air raid alerts in a single week while the city's utilities restored the heating network "
+    "for the district."
+)
+
+
+def test_an_overlong_title_yields_to_a_printed_headline_of_normal_length() -> None:
+    post = item("a", LONG_POST, body="")
+    titled = item("b", "Kharkiv volunteers reopen the last damaged school", body="")
+    assert unfit(post.title) == "long"
+    assert choose_headline([post, titled], None) == titled.title
+
+
+def test_an_overlong_title_alone_heads_its_story_by_its_first_sentence() -> None:
+    post = item("a", LONG_POST, body="")
+    assert choose_headline([post], None) == (
+        "Volunteers in Kharkiv finished repairing the last damaged school before the new term"
+    )
+    quote = "Mayor Oleh Tereshko told a news conference: “" + " ".join(["word"] * 45) + "”"
+    quoted = item("q", quote + " " + LONG_POST, body="")
+    assert choose_headline([quoted], None) == "Mayor Oleh Tereshko told a news conference"
