@@ -115,16 +115,23 @@ def test_an_atom_entrys_source_names_its_outlet_as_feedparser_reads_it(
     assert fast[2][0].outlet == slow[2][0].outlet == named
 
 
-def test_a_briefing_of_an_aggregator_feed_counts_and_links_each_outlet(
-    tmp_path: Path, cli: Callable[..., tuple[int, str, str]], write_config
-) -> None:
+def _briefing(
+    data: bytes, tmp_path: Path, cli: Callable[..., tuple[int, str, str]], write_config
+) -> str:  # type: ignore[no-untyped-def]
+    """The Markdown briefing of 3 June 2025 built from the feed `data` alone."""
     feed = tmp_path / "search.xml"
-    feed.write_bytes(AGGREGATED)
+    feed.write_bytes(data)
     source = {"name": "search", "type": "feed", "path": str(feed)}
     config = str(write_config({"sources": [source], "database": f"sqlite:///{tmp_path}/b.db"}))
     code, _, err = cli("build", "--config", config, "--date", "2025-06-03", "--format", "md")
     assert code == 0, err
-    text = (tmp_path / "out" / "2025-06-03" / "briefing-2025-06-03.md").read_text("utf-8")
+    return (tmp_path / "out" / "2025-06-03" / "briefing-2025-06-03.md").read_text("utf-8")
+
+
+def test_a_briefing_of_an_aggregator_feed_counts_and_links_each_outlet(
+    tmp_path: Path, cli: Callable[..., tuple[int, str, str]], write_config
+) -> None:
+    text = _briefing(AGGREGATED, tmp_path, cli, write_config)
     assert "2 items, 2 stories, 2 outlets" in text  # (two items name no topic: left out)
     assert "Source: [Harbour Gazette](https://search.example/a1)" in text
     assert "### Kyiv and Moscow swap 150 prisoners each in a brokered deal\n" in text
@@ -173,12 +180,6 @@ def test_a_listing_of_related_headlines_is_not_printed_as_the_summary(
         )
         + "</channel></rss>"
     ).encode()
-    feed = tmp_path / "search.xml"
-    feed.write_bytes(data)
-    source = {"name": "search", "type": "feed", "path": str(feed)}
-    config = str(write_config({"sources": [source], "database": f"sqlite:///{tmp_path}/b.db"}))
-    code, _, err = cli("build", "--config", config, "--date", "2025-06-03", "--format", "md")
-    assert code == 0, err
-    text = (tmp_path / "out" / "2025-06-03" / "briefing-2025-06-03.md").read_text("utf-8")
+    text = _briefing(data, tmp_path, cli, write_config)
     assert text.count("Kyiv and Moscow swap 150 prisoners") == 2  # key developments, heading
     assert "\n\nSource: [Harbour Gazette](https://search.example/d1)" in text
