@@ -75,8 +75,8 @@ def test_headlines_naming_different_people_can_still_be_one_event(background: li
     people still are one: test_dense.py)."""
     stamp = datetime.fromisoformat("2025-06-03T12:00+03:00")
     titles = {
-        "n1": "NATO to lift its high-readiness force to 300,000 - Stoltenberg",
-        "n2": "NATO raises troops on high alert to 300,000 as Russia threat grows",
+        "n1": "NATO's ready reserve will grow to 300,000 soldiers, Rutte announces",
+        "n2": "NATO expands its ready reserve to 300,000 citing the Moscow threat",
     }
     items = [
         Item(k, "test", k, f"https://{k}.example/", t, "", stamp, stamp) for k, t in titles.items()
