@@ -85,6 +85,7 @@ _FRAMING = re.compile(
     r"escalation|turn|twist|step|reversal|u-turn|setback|breakthrough|blow|boost)"
     r"(?:\s+of\s+events)?,\s+(?=\S)"
 )
+_FINAL_STOP = re.compile(r"[.!]+([\"'”’)\]]*)$")
 _DATE_FILLERS = frozenset({"the", "of", "st", "nd", "rd", "th"})
 
 
@@ -131,7 +132,7 @@ def _shortened(title: str) -> str:
     """A headline from an overlong title (a post's first lines), never cut: its first
     sentence, else that sentence's lead clause, else what it says before it quotes someone
     ("X claims Y: “…”"), else the first sentence however long."""
-    first = re.sub(r"[.!]+([\"'”’)\]]*)$", r"\1", sentences(title, 1)[0]).strip()
+    first = _without_stop(sentences(title, 1)[0])
     if len(first.split()) <= WHOLE_WORDS:
         return first
     made = made_headline(first)
@@ -160,7 +161,7 @@ def made_headline(sentence: str) -> str:
     """A headline made from a sentence: its dateline and agency tag stripped, its final stop
     dropped, and if it is long, its lead clause (or its first words, marked " …")."""
     text = _without_frame(_without_date(strip_dateline(sentence).strip()))
-    text = re.sub(r"[.!]+([\"'”’)\]]*)$", r"\1", text).strip()
+    text = _without_stop(text)
     words = text.split()
     if len(words) <= HEADLINE_WORDS:
         return text
@@ -185,6 +186,11 @@ def made_headline(sentence: str) -> str:
     if len(words) <= WHOLE_WORDS:
         return text
     return " ".join(words[: HEADLINE_WORDS - 2]) + " …"
+
+
+def _without_stop(text: str) -> str:
+    """A headline ends without a full stop (one inside a closing quote goes too)."""
+    return _FINAL_STOP.sub(r"\1", text).strip()
 
 
 def _says_something(clause: str) -> bool:
