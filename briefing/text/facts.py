@@ -152,12 +152,12 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
     lead = [title, *first] if title and not body.startswith(title.rstrip(" …")) else first
     whole = f"{title}\n{body}"
     parts = _PART.findall(whole)
-    keys = [key(p) for p in parts]
+    keys = list(map(key, parts))
     titled = bool(title) and _title_case(title)
     words = {text: _words(text) for text in (said if titled else [title, *said])}
-    inner = Counter(key(p) for found in words.values() for i, p in found if i and p[:1].isupper())
-    lowered = Counter(k for p, k in zip(parts, keys, strict=True) if p[:1].islower())
-    lower = {k for k, n in lowered.items() if n > inner[k]}
+    inner = Counter([key(p) for found in words.values() for i, p in found if i and p[0].isupper()])
+    lowered = Counter([k for p, k in zip(parts, keys, strict=True) if p[0].islower()])
+    lower = {k for k, n in lowered.items() if n > inner.get(k, 0)}
     own = {key(p) for p in _PART.findall(owner)}
     names: dict[str, Name] = {}
     for index, text in enumerate(lead):
@@ -221,11 +221,12 @@ def _capitalised(words: list[tuple[int, str]], lower: set[str], inner: Counter[s
     also capitalises it inside a sentence."""
     out: list[Name] = []
     for position, part in words:
+        if not part[0].isupper():
+            continue
         word = stem(part)
         k = key(word)
         if (
-            not part[:1].isupper()
-            or len(k) < 2
+            len(k) < 2
             or word in STOPWORDS
             or word in GENERIC
             or k in lower

@@ -14,6 +14,7 @@ A line break always ends a sentence (a paragraph or a bullet).
 from __future__ import annotations
 
 import re
+import string
 
 from .clean import MAX_TITLE, truncate
 
@@ -36,7 +37,7 @@ _OPENERS = frozenset(
     """.split()  # noqa: SIM905
 )
 _DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")  # U.S. U.K. e.g. a.m.
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
+_LETTERS = string.ascii_letters  # the letters of an abbreviation or an initial
 _NEXT_WORD = re.compile(r"[\"'“‘«(\[]?(\w+)")
 _OPEN_DOUBLE = "“«"
 _CLOSE_DOUBLE = "”»"
@@ -118,19 +119,34 @@ def _ends_here(para: str, start: int, match: re.Match[str]) -> bool:
         return True  # ! ? … and runs of them
     cut = max(start, match.start(1) - TAIL)
     before = para[cut : match.start(1) + 1]  # up to the stop
-    dotted, word = _DOTTED.search(before), _WORD_BEFORE.search(before)
-    if cut > start and ((dotted and not dotted.start()) or (word and not word.start())):
+    dotted, (at, token) = _dotted(before), _word_before(before)
+    if cut > start and (dotted == 0 or (token and not at)):
         before = para[start : match.start(1) + 1]  # what is before the stop is longer
-        dotted, word = _DOTTED.search(before), _WORD_BEFORE.search(before)
-    if dotted:
+        dotted, (at, token) = _dotted(before), _word_before(before)
+    if dotted is not None:
         next_word = _NEXT_WORD.match(para, match.end())
         return next_word is not None and next_word.group(1).casefold() in _OPENERS
-    if word is None:
+    if not token:
         return True  # after a digit, a closing bracket, …
-    token = word.group(1)
     if len(token) == 1 and token.isupper():
         return False  # an initial
     return token.casefold() not in _ABBREVIATIONS
+
+
+def _dotted(before: str) -> int | None:
+    """Where the dotted short form ("U.S.") that `before` ends with starts, if it ends with
+    one (the regular expression runs only where the last letter has a stop before it)."""
+    if before[-3:-2] != ".":
+        return None
+    found = _DOTTED.search(before)
+    return None if found is None else found.start()
+
+
+def _word_before(before: str) -> tuple[int, str]:
+    """The letters just before the stop `before` ends with, and where they start ("" if none)."""
+    stem = before[:-1]
+    at = len(stem.rstrip(_LETTERS))
+    return at, stem[at:]
 
 
 def balanced(text: str) -> bool:

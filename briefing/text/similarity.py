@@ -145,7 +145,10 @@ class Vectorizer:
         return weight
 
     def vector(self, bag: Counter[str]) -> dict[str, float]:
-        weights = {t: (1 + math.log(c)) * self.idf(t) for t, c in bag.items()}
+        known, idf, log = self._idf, self.idf, math.log
+        weights = {
+            t: (known.get(t) or idf(t)) * (1.0 if c == 1 else 1 + log(c)) for t, c in bag.items()
+        }
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
 
