@@ -415,3 +415,28 @@ def test_a_pointer_pattern_is_tried_only_where_it_can_match() -> None:
     assert len(about) > 100
     words = ("commented", "reacted", "responded")
     assert all(any(w in s.casefold() for w in words) for s in about)
+
+
+_PROSE = st.sampled_from(
+    ["U", "S", "a", "Mr", "Gen", "x", "1", "é", "É", "Ї", "_", "-", ".", ". ", "! ", "? ", " ",
+     "  ", "\n", '"', "“", "(", "U.S.", "e.g.", "Kyiv", "said", "3.5"]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True, database=None)
+@given(parts=st.lists(_PROSE, max_size=12))
+def test_a_stop_is_read_as_its_patterns_read_it(parts: list[str]) -> None:
+    """The word before a stop and a dotted short form ("U.S.") are read without scanning the
+    text, and a capitalised word inside a sentence with its capital first in the pattern:
+    each gives what its plain regular expression gives."""
+    from briefing.stories import sentence_facts
+
+    text = "".join(parts)
+    before = text + "."
+    word = re.search(r"([A-Za-z]+)\.$", before)
+    assert sentences._word_before(before) == ((word.start(), word.group(1)) if word else (
+        len(before) - 1, ""))  # fmt: skip
+    dotted = re.search(r"(?:\b[A-Za-z]\.){2,}$", before)
+    assert sentences._dotted(before) == (dotted.start() if dotted else None)
+    names = re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯІЇЄҐ][\w-]+", text)
+    assert sentence_facts._NAME.findall(text) == names

@@ -135,7 +135,7 @@ def make_stories(
         jobs.append((story_id, items, first, first_day < day))
     made = split_map(partial(_story, vec=vec, sentences=params.summary_sentences), jobs)
     for (story_id, items, _, _), story in zip(jobs, made, strict=True):
-        story.items = sorted(items, key=lambda i: (i.when, i.id))  # (not a child's copies)
+        story.items = sorted(items, key=lambda i: (i.when, i.id))
         view = views.get(story_id)
         if view is not None and set(recorded.get(story_id, ())) >= set(items):
             apply_view(story, view)
@@ -150,8 +150,12 @@ def make_stories(
 
 
 def _story(job: tuple[str, list[Item], datetime, bool], vec: ItemVectors, sentences: int) -> Story:
+    """The story without its items: the caller has them, and a second core need not send
+    them back."""
     story_id, items, first, developing = job
-    return make_story(story_id, items, first, developing, vec, sentences)
+    story = make_story(story_id, items, first, developing, vec, sentences)
+    story.items = []
+    return story
 
 
 def _agglomerate(

@@ -19,7 +19,9 @@ _DATE = re.compile(
     rf"(?i)\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
     r"|(?:19|20)\d\d\b|\d{1,2}:\d\d)"
 )
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯІЇЄҐ][\w-]+")  # capitalised inside a sentence
+# a capitalised word inside a sentence: not its first, nor one after a stop (the capital comes
+# first in the pattern, which lets the search skip to capitals; the checks look back from it)
+_NAME = re.compile(r"[A-ZА-ЯІЇЄҐ](?<!^.)(?<![.!?]\s.)(?<!\w.)[\w-]+")
 _LABEL = re.compile(
     r"(?i)^(?:details|quote|update|updated|read (?:also|more)|also read|see also|watch(?: live)?|"
     r"listen|photo|video|background|context|note|editor's note|more|related|breaking)\s*[:|–—-]"

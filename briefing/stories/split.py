@@ -14,8 +14,10 @@ few jobs, or if the child fails, this process does all the work itself.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
+import pickle
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -72,7 +74,7 @@ class Split(Generic[Job, Result]):
         try:
             mine, met = self._from_front()
             try:
-                theirs = self.receive.recv()
+                theirs = _claims(self.receive.recv_bytes())
             except (EOFError, OSError):
                 theirs = None
         finally:
@@ -116,8 +118,11 @@ class Split(Generic[Job, Result]):
 def _from_back(
     send: Any, work: Callable[[Any], Any], jobs: Sequence[Any], bounds: Any, lock: Any, claim: int
 ) -> None:
-    """The child: jobs from the back until it meets this process; (start, results) per claim."""
-    done: list[tuple[int, list[Any]]] = []
+    """The child: jobs from the back until it meets this process; (start, results) per claim,
+    each pickled as soon as it is done (while this process still works, not after), into one
+    stream whose memo they share, as one pickle of them all would."""
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, pickle.HIGHEST_PROTOCOL)
     try:
         while True:
             with lock:
@@ -126,7 +131,18 @@ def _from_back(
                 bounds[1] = start
             if start >= back:
                 break
-            done.append((start, [work(job) for job in jobs[start:back]]))
-        send.send(done)
+            pickler.dump((start, [work(job) for job in jobs[start:back]]))
+        send.send_bytes(stream.getbuffer())
     finally:
         send.close()
+
+
+def _claims(data: bytes) -> list[tuple[int, list[Any]]]:
+    """The child's (start, results) pairs, read back from its stream."""
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    claims = []
+    while True:
+        try:
+            claims.append(unpickler.load())
+        except EOFError:
+            return claims
