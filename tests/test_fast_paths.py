@@ -18,8 +18,16 @@ from hypothesis import strategies as st
 
 from briefing.models import Item, SourceReport
 from briefing.store import Store
-from briefing.store.rows import item_row, sqlalchemy_store, sqlite_store
-from briefing.store.schema import dialect_insert, items, term_stats
+from briefing.store.rows import insert_new_rows, item_row, sqlalchemy_store, sqlite_store
+from briefing.store.schema import (
+    build_sources,
+    dialect_insert,
+    items,
+    stories,
+    story_items,
+    story_views,
+    term_stats,
+)
 from briefing.text import digest, sentences
 from briefing.text.identity import _canonical, _safe, canonical_url, safe_url
 
@@ -119,6 +127,47 @@ def test_sqlite_store_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
             for path in paths
         ]
         assert dumps[0] == dumps[1] and len(dumps[0]) >= 12
+
+
+def test_a_briefings_records_on_the_drivers_cursor_are_sqlalchemys(tmp_path: Path) -> None:
+    """The rows a briefing records (stories, their items, views, source statuses), inserted on
+    SQLite's cursor, are what SQLAlchemy's INSERT ... ON CONFLICT DO NOTHING stores, byte for
+    byte, rows already there left as they were."""
+    first = datetime(2025, 5, 28, 6, 5, 0, 120, tzinfo=timezone(timedelta(hours=3)))
+    batches = {
+        stories: [
+            {"desk": "", "id": f"s-{n}", "first_reported": first + timedelta(minutes=n),
+             "first_date": "2025-05-28"} for n in range(5)
+        ],
+        story_items: [
+            {"desk": "", "item_id": f"i-{n}", "story_id": f"s-{n % 3}", "date": "2025-05-28"}
+            for n in range(9)
+        ],
+        story_views: [
+            {"desk": "", "date": "2025-05-28", "story_id": f"s-{n}", "headline": f"Ünïcode {n}",
+             "summary": "[]"} for n in range(4)
+        ],
+        build_sources: [
+            {"desk": "", "date": "2025-05-28", "name": f"feed {n}", "status": "ok", "note": ""}
+            for n in range(3)
+        ],
+    }  # fmt: skip
+    paths = tmp_path / "driver.db", tmp_path / "sqlalchemy.db"
+    for path, ours in zip(paths, (True, False), strict=True):
+        with Store(f"sqlite:///{path}") as store, store.begin() as conn:
+            for table, rows in batches.items():
+                for part in (rows[1:3], rows, rows[:1]):  # the second and third repeat rows
+                    part = [{**row, "desk": "d"} for row in part]
+                    if ours:
+                        insert_new_rows(conn, table, part)
+                    else:
+                        conn.execute(dialect_insert(conn)(table).on_conflict_do_nothing(), part)
+    for table in batches:
+        dumps = [
+            sqlite3.connect(path).execute(f"SELECT * FROM {table.name} ORDER BY 1, 2, 3").fetchall()
+            for path in paths
+        ]
+        assert dumps[0] == dumps[1] and len(dumps[0]) == len(batches[table])
 
 
 def test_a_source_run_stored_at_once_is_stored_as_in_two_steps(tmp_path: Path, monkeypatch):

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 
 from .. import clock
 from .engine import Guard
+from .rows import insert_new_rows
 from .schema import (
     build_sources,
     builds,
-    dialect_insert,
     insert_ignore,
     stories,
     story_items,
@@ -110,8 +110,7 @@ class BriefingRecords:
         }
         with self.begin() as conn:
             for table, values in rows.items():  # one statement per table, many rows each
-                if values:
-                    conn.execute(dialect_insert(conn)(table).on_conflict_do_nothing(), values)
+                insert_new_rows(conn, table, values)
 
     def build_source_statuses(self, day: date) -> dict[str, tuple[str, str]]:
         """source name -> (status, note) as the first build of `day` printed them."""

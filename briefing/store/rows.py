@@ -1,4 +1,5 @@
-"""Items as rows and rows as items, and the fast many-row insert collection uses on SQLite."""
+"""Items as rows and rows as items, and the fast many-row inserts collection and the briefing
+records use on SQLite."""
 
 from __future__ import annotations
 
@@ -75,19 +76,30 @@ _LINK_SQL = "INSERT INTO item_sources (item_id, source) VALUES (?, ?) ON CONFLIC
 
 def _insert_items(cursor: Any, dialect: Any, unseen: list[Item], stored: datetime) -> set[str]:
     """INSERT the items whose id is not in `items`; the ids inserted."""
-    columns = list(items.columns)
-    convert = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
-    names = ", ".join(c.name for c in columns)
-    sql = f"INSERT INTO items ({names}) VALUES ({', '.join('?' * len(columns))})"
     ids = [item.id for item in unseen]
     marks = ", ".join("?" * len(ids))
     known = {r[0] for r in cursor.execute(f"SELECT id FROM items WHERE id IN ({marks})", ids)}
+    rows = [item_row(item, stored) for item in unseen if item.id not in known]
+    if not rows:
+        return set()
+    sql, values = _driver_rows(items, dialect, rows)
+    cursor.executemany(sql, values)
+    return {value[0] for value in values}
+
+
+def _driver_rows(
+    table: sa.Table, dialect: Any, rows: list[dict[str, Any]], tail: str = ""
+) -> tuple[str, list[list[Any]]]:
+    """The SQL and the driver's values that insert `rows` (all with the same columns), each
+    value converted by its column's type as SQLAlchemy converts it."""
+    columns = [c for c in table.columns if c.name in rows[0]]
+    convert = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
+    names = ", ".join(c.name for c in columns)
+    marks = ", ".join("?" * len(columns))
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks}){tail}"
     seen: dict[tuple[str, Any], Any] = {}  # one conversion per value: many rows share times
     values = []
-    for item in unseen:
-        if item.id in known:
-            continue
-        row = item_row(item, stored)
+    for row in rows:
         value = []
         for name, f in convert:
             v = row[name]
@@ -97,8 +109,29 @@ def _insert_items(cursor: Any, dialect: Any, unseen: list[Item], stored: datetim
                 v = seen[name, v]
             value.append(v)
         values.append(value)
-    cursor.executemany(sql, values)
-    return {value[0] for value in values}
+    return sql, values
+
+
+def insert_new_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING of rows that all give the same columns: on SQLite on
+    the driver's cursor (SQLAlchemy's many-row INSERT costs several times as much in Python:
+    0.13 s of a 10,000-item day's build went to its records), elsewhere, or where a column
+    left out has a default of SQLAlchemy's to fill in, with SQLAlchemy."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    defaulted = any(c.default is not None for c in table.columns if c.name not in rows[0])
+    if dialect.name != "sqlite" or defaulted:
+        conn.execute(dialect_insert(conn)(table).on_conflict_do_nothing(), rows)
+        return
+    sql, values = _driver_rows(table, dialect, rows, " ON CONFLICT DO NOTHING")
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, values)
+    except dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy raises it (a locked store...)
+        raise sa.exc.DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
+    finally:
+        cursor.close()
 
 
 def item_row(item: Item, stored: datetime) -> dict[str, Any]:

@@ -111,12 +111,13 @@ def make_stories(
     linker = _Linker({**recent, **recorded}, vec, params)
     result = Clustering([])
     members: dict[str, list[Item]] = {sid: list(items) for sid, items in recorded.items()}
+    origins = dict(origins)  # (the caller's stays as it was)
     for group in groups:
         story_id = linker.find(group)
         if story_id is None:
             story_id = "s-" + group[0].id[:16]
             result.new_stories[story_id] = group[0].when
-            origins = {**origins, story_id: (group[0].when, day)}
+            origins[story_id] = (group[0].when, day)
         members.setdefault(story_id, []).extend(group)
         for item in group:
             result.assigned[item.id] = story_id
@@ -125,7 +126,7 @@ def make_stories(
         story_id = mostly[item.id] or "s-" + item.id[:16]
         if story_id not in members:
             result.new_stories[story_id] = item.when
-            origins = {**origins, story_id: (item.when, day)}
+            origins[story_id] = (item.when, day)
         members.setdefault(story_id, []).append(item)
         result.assigned[item.id] = story_id
     views = views or {}
@@ -364,6 +365,8 @@ class _Linker:
 
     def find(self, group: list[Item]) -> str | None:
         """The known story whose mean similarity to the group reaches link_threshold, if any."""
+        if not self.known:
+            return None
         scores: dict[str, float] = defaultdict(float)
         for item in group:
             for term, weight in self.vec.of(item).items():
