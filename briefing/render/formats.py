@@ -69,7 +69,32 @@ def _template_line(exc: BaseException, filename: str | None) -> str:
 
 
 def render_json(briefing: Briefing, templates: Templates | None = None) -> str:
-    return json.dumps(briefing_data(briefing), ensure_ascii=False, indent=2) + "\n"
+    """Indented, each story on one line: a program reads it whole, a person finds a story by
+    line, and Python's encoder indents every field of a story several times slower than it
+    writes the line (0.18 s against 0.04 s on a 10,000-item day)."""
+    return _indented(briefing_data(briefing), "") + "\n"
+
+
+def _indented(value: Any, margin: str) -> str:
+    """`value` as json.dumps(indent=2) writes it at `margin`, but a section's stories one per
+    line. (The encoder's newlines are all between values: a string's are escaped.)"""
+    inner = margin + "  "
+    if isinstance(value, dict) and value:
+        fields = [f"{inner}{_dumps(k)}: {_field(k, v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(fields) + f"\n{margin}}}"
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "[\n" + ",\n".join(inner + _indented(v, inner) for v in value) + f"\n{margin}]"
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + margin)
+
+
+def _field(key: str, value: Any, margin: str) -> str:
+    if key == "stories" and isinstance(value, list) and value:
+        return "[\n" + ",\n".join(margin + "  " + _dumps(v) for v in value) + f"\n{margin}]"
+    return _indented(value, margin)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def briefing_data(b: Briefing) -> dict[str, Any]:

@@ -277,3 +277,24 @@ def test_outlets_and_links_prefer_the_headline_item_and_a_link() -> None:
         ("Bravo News", "https://bravo.example/b1"),
         ("Alpha Wire", "https://alpha.example/a2"),
     ]
+
+
+def test_the_json_is_the_data_indented_with_one_story_per_line(tmp_path: Path) -> None:
+    """Programs read the JSON whole: it is briefing_data exactly. People find a story by its
+    line: every level is indented as json.dumps(indent=2) would, except that each story is one
+    line, and a headline's own newline or brace never breaks that."""
+    import json
+
+    from briefing.render import briefing_data, render_json
+
+    stories = [story("s-1", "talks", "Alpha Wire", "B"), story("s-2", "sanctions", "C")]
+    stories[0].headline = 'Line one\n  "stories": [{ }]\nline two'
+    briefing = build(tmp_path, stories)
+    text = render_json(briefing)
+    data = briefing_data(briefing)
+    assert json.loads(text) == data
+    story_lines = [line for line in text.splitlines() if line.startswith('        {"id": "s-')]
+    assert [json.loads(line.rstrip(","))["id"] for line in story_lines] == ["s-1", "s-2"]
+    without = {**data, "sections": [{**s, "stories": []} for s in data["sections"]]}
+    briefing.sections = [replace(s, stories=[]) for s in briefing.sections]
+    assert render_json(briefing) == json.dumps(without, ensure_ascii=False, indent=2) + "\n"
