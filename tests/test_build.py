@@ -222,3 +222,21 @@ def _kyiv_day(stamp: str) -> str:
     from zoneinfo import ZoneInfo
 
     return datetime.fromisoformat(stamp).astimezone(ZoneInfo("Europe/Kyiv")).date().isoformat()
+
+
+def test_a_build_leaves_the_cyclic_collector_as_it_found_it(write_config, tmp_path) -> None:
+    """The collector is paused while a day is built: afterwards it runs again (or stays off,
+    if the caller had turned it off), and nothing stays frozen out of later collections."""
+    import gc
+    from datetime import date
+
+    from briefing.pipeline import build
+
+    config = load_config(write_config())
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            build(config, date(2025, 5, 26), ["md"], collect_first=enabled)
+            assert (gc.isenabled(), gc.get_freeze_count()) == (enabled, 0)
+        finally:
+            gc.enable()

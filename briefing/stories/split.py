@@ -14,6 +14,7 @@ few jobs, or if the child fails, this process does all the work itself.
 
 from __future__ import annotations
 
+import gc
 import io
 import multiprocessing
 import os
@@ -120,7 +121,10 @@ def _from_back(
 ) -> None:
     """The child: jobs from the back until it meets this process; (start, results) per claim,
     each pickled as soon as it is done (while this process still works, not after), into one
-    stream whose memo they share, as one pickle of them all would."""
+    stream whose memo they share, as one pickle of them all would. The cyclic collector does
+    not run: the child lives for one share of the work, makes little cyclic garbage, and a
+    collection would walk (and copy from the parent) the whole inherited heap."""
+    gc.disable()
     stream = io.BytesIO()
     pickler = pickle.Pickler(stream, pickle.HIGHEST_PROTOCOL)
     try:
