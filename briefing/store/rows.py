@@ -3,14 +3,14 @@ records use on SQLite."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..models import Item
-from .schema import dialect_insert, item_sources, items
+from .schema import UTCDateTime, dialect_insert, item_sources, items
 
 
 def sqlalchemy_store(conn: Connection, chunk: list[Item], stored: datetime) -> set[str]:
@@ -89,27 +89,41 @@ def _insert_items(cursor: Any, dialect: Any, unseen: list[Item], stored: datetim
 
 def _driver_rows(
     table: sa.Table, dialect: Any, rows: list[dict[str, Any]], tail: str = ""
-) -> tuple[str, list[list[Any]]]:
+) -> tuple[str, list[tuple[Any, ...]]]:
     """The SQL and the driver's values that insert `rows` (all with the same columns), each
-    value converted by its column's type as SQLAlchemy converts it."""
+    value converted by its column's type as SQLAlchemy converts it, column by column."""
     columns = [c for c in table.columns if c.name in rows[0]]
-    convert = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
     names = ", ".join(c.name for c in columns)
     marks = ", ".join("?" * len(columns))
     sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks}){tail}"
-    seen: dict[tuple[str, Any], Any] = {}  # one conversion per value: many rows share times
     values = []
-    for row in rows:
-        value = []
-        for name, f in convert:
-            v = row[name]
-            if f is not None and v is not None:
-                if (name, v) not in seen:
-                    seen[name, v] = f(v)
-                v = seen[name, v]
-            value.append(v)
-        values.append(value)
-    return sql, values
+    for column in columns:
+        given = [row[column.name] for row in rows]
+        convert = _bind(column, dialect)
+        if convert is not None:
+            done: dict[Any, Any] = {None: None}  # one conversion per value: rows share times
+            given = [done[v] if v in done else done.setdefault(v, convert(v)) for v in given]
+        values.append(given)
+    return sql, list(zip(*values, strict=True))
+
+
+def _bind(column: sa.Column, dialect: Any) -> Any:
+    """The column's conversion of a value for the driver: SQLAlchemy's, or for an aware time
+    on SQLite the same text written by `isoformat` (SQLAlchemy's two steps cost collection's
+    storing thread a third of its time; the shortcut is taken only where it gives their
+    text)."""
+    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if isinstance(column.type, UTCDateTime) and processor is not None:
+        probe = datetime(1987, 6, 5, 4, 3, 2, 10, tzinfo=timezone(timedelta(hours=-3)))
+        if _utc_text(probe) == processor(probe):
+            return _utc_text
+    return processor
+
+
+def _utc_text(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def insert_new_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
