@@ -247,13 +247,14 @@ class Classifier:
         title = " \n ".join(item.title for item in reports)
         body = " \n ".join(item.body for item in reports)
         out = []
+        whole = title + "\n" + body
         for rule in self._scored:
             found = rule.keywords.matches(title, body)
             if found:
                 context = [replace(m, context=True) for m in rule.context.matches(title, body)]
                 found = sorted(found + context, key=lambda m: (-m.points, m.term))
             score = sum(m.points for m in found)
-            excluded = sorted(rule.exclude.found(title + "\n" + body)) if score else []
+            excluded = sorted(rule.exclude.found(whole)) if score and rule.exclude.terms else []
             out.append((rule.config.id, 0.0 if excluded else score, found, excluded))
         return out
 

@@ -200,7 +200,10 @@ def points_elsewhere(sentence: str) -> bool:
         and (about.group("commented") or not _MEANS.search(sentence))
     ):
         return True
-    if any(w in folded for w in ("this", "these", "that")) and _REPORTED_THIS.search(sentence):
+    # (its first half needs "this" or "these"; its second opens with "this " or "that ")
+    if ("this" in folded or "these" in folded or folded.startswith("that ")) and (
+        _REPORTED_THIS.search(sentence)
+    ):
         return True
     head, _, last = sentence.rpartition(",")
     return bool(head) and len(head.split(",")[0].split()) <= 4 and bool(_SAID_AFTER.match(last))
