@@ -464,6 +464,16 @@ def test_a_pointer_pattern_is_tried_only_where_it_can_match() -> None:
     assert len(about) > 100
     words = ("commented", "reacted", "responded")
     assert all(any(w in s.casefold() for w in words) for s in about)
+    pieces = [*re.findall(r"[a-z]+", sentences._REPORTED_THIS.pattern), "That", "This", "X", ","]
+    made = [
+        " ".join(rng.choices(pieces, k=rng.randint(2, 7))) + rng.choice([".", " on X.", ""])
+        for _ in range(100_000)
+    ]
+    reported = [s for s in made if sentences._REPORTED_THIS.search(s)]
+    assert len(reported) > 200
+    assert all(
+        "this" in f or "these" in f or f.startswith("that ") for f in map(str.casefold, reported)
+    )
 
 
 _PROSE = st.sampled_from(
