@@ -499,3 +499,28 @@ def test_a_stop_is_read_as_its_patterns_read_it(parts: list[str]) -> None:
     assert sentences._dotted(before) == (dotted.start() if dotted else None)
     names = re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯІЇЄҐ][\w-]+", text)
     assert sentence_facts._NAME.findall(text) == names
+
+
+_REPORT = st.sampled_from(
+    ["Kyiv", "said", "U.S.", "Mr.", "3.5", "1,000", "Nov. 21", "(Reuters)", "(", ")", "\n", "\u2028",
+     "\x1c", "\x85", "\r\n", ".", ". ", "! ", "? ", " ", "“", "”", '"', "Russia's", "Ü", "—", "…",
+     "KYIV, Nov 21 (Reuters) -", "last Friday", "20 missiles"]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True, database=None)
+@given(title=st.lists(_REPORT, max_size=8), body=st.lists(_REPORT, max_size=30))
+def test_a_reports_words_are_read_once_as_they_were_twice(
+    title: list[str], body: list[str]
+) -> None:
+    """Without an aside, the words a report mentions are taken from its sentences' words rather
+    than read again from the whole text: the same words, however the text breaks its lines."""
+    from datetime import date
+
+    from briefing.text import facts
+
+    head, text = "".join(title), "".join(body)
+    found = facts.read_facts(head, text, date(2025, 5, 28))
+    lead = facts.undateline(text[: facts.LEAD_CHARS]) + text[facts.LEAD_CHARS :]
+    whole = f"{facts.undateline(head)}\n{lead}"
+    assert found.mentions == {facts.key(p) for p in re.findall(facts._PART, whole)}

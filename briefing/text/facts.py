@@ -151,10 +151,14 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
     title = undateline(title)
     lead = [title, *first] if title and not body.startswith(title.rstrip(" …")) else first
     whole = f"{title}\n{body}"
-    parts = _PART.findall(whole)
-    keys = list(map(key, parts))
     titled = bool(title) and _title_case(title)
-    words = {text: _words(text) for text in (said if titled else [title, *said])}
+    each = [(text, _words(text)) for text in said]
+    words = dict(each) if titled else {title: _words(title), **dict(each)}
+    if "(" in whole:
+        parts = _PART.findall(whole)
+    else:  # (no aside left out: the sentences' words are the text's, which splits at spaces)
+        parts = _PART.findall(title) + [part for _, found in each for _, part in found]
+    keys = list(map(key, parts))
     inner = Counter([key(p) for found in words.values() for i, p in found if i and p[0].isupper()])
     lowered = Counter([k for p, k in zip(parts, keys, strict=True) if p[0].islower()])
     lower = {k for k, n in lowered.items() if n > inner.get(k, 0)}
