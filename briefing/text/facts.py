@@ -227,20 +227,32 @@ def _capitalised(words: list[tuple[int, str]], lower: set[str], inner: Counter[s
     for position, part in words:
         if not part[0].isupper():
             continue
-        word = stem(part)
-        k = key(word)
-        if (
-            len(k) < 2
-            or word in STOPWORDS
-            or word in GENERIC
-            or k in lower
-            or word.rstrip(".") in MONTHS
-            or word in WEEKDAYS
-            or (position == 0 and k not in inner)
-        ):
+        name = _NAMES.get(part, False)
+        if name is False:
+            name = _name(part)
+        if name is None or name.key in lower or (position == 0 and name.key not in inner):
             continue
-        out.append(Name(word, k, _POSSESSIVE.sub("", part)))
+        out.append(name)
     return out
+
+
+_NAMES: dict[str, Name | None] = {}  # a capitalised word as written -> its Name, None if none
+
+
+def _name(part: str) -> Name | None:
+    """The Name a capitalised word is wherever it stands, or None: too short, a stop word, a
+    title, a month or a weekday (remembered, as stems and keys are)."""
+    word = stem(part)
+    k = key(word)
+    generic = word in STOPWORDS or word in GENERIC or word in WEEKDAYS
+    name = (
+        None
+        if len(k) < 2 or generic or word.rstrip(".") in MONTHS
+        else Name(word, k, _POSSESSIVE.sub("", part))
+    )
+    if len(_NAMES) < 200_000:
+        _NAMES[part] = name
+    return name
 
 
 def _speaker(lead: list[str], lower: set[str], own: set[str]) -> tuple[Name, ...]:
