@@ -95,10 +95,12 @@ _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _RANGE = rf"{_DAY}(?:\s*(?:-|–|and)\s*{_DAY})?"
 _DATES = re.compile(rf"\b(?:{_RANGE}\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+{_RANGE})\b")  # casefolded
-_WEEKDAY = re.compile(
-    r"\b(?:(last|this)\s+)?((?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
-)  # casefolded: in running text only full names are weekdays
-_YESTERDAY = re.compile(r"\b(yesterday|last night|overnight|today|this morning|tonight)\b")
+# casefolded: in running text only full names are weekdays; one pattern finds both kinds of
+# day (no match of either can hold one of the other)
+_WEEKDAY_OR_NEAR = re.compile(
+    r"\b(?:(?:(last|this)\s+)?((?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+    r"|(yesterday|last night|overnight|today|this morning|tonight))\b"
+)
 _NUMBER = r"\d+(?:[.,]\d+)*|" + "|".join(w for w in NUMBER_WORDS if len(w) > 2)
 _COUNT = re.compile(rf"\b({_NUMBER})\s+([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){{0,2}})")
 # "Oil prices jump …", "Brent climbs …", "the rouble fell …": a lead about a market moving
@@ -323,14 +325,16 @@ def _weekdays(text: str, published: date) -> set[date]:
     today, overnight."""
     out: set[date] = set()
     folded = text.casefold()
-    for match in _WEEKDAY.finditer(folded) if "day" in folded else ():
+    for match in _WEEKDAY_OR_NEAR.finditer(folded):
+        near = match.group(3)
+        if near is not None:
+            # the night before a report is its day's news: "overnight" is the publication day
+            out.add(published - timedelta(days=1 if near == "yesterday" else 0))
+            continue
         back = (published.weekday() - WEEKDAYS[match.group(2)]) % 7
         if match.group(1) == "last" and back == 0:
             back = 7
         out.add(published - timedelta(days=back))
-    for match in _YESTERDAY.finditer(folded):
-        # the night before a report is its day's news: "overnight" is the publication day
-        out.add(published - timedelta(days=1 if match.group(1) == "yesterday" else 0))
     return out
 
 
