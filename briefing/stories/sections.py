@@ -62,11 +62,12 @@ def _needs(term: str) -> tuple[frozenset[str], tuple[str, ...]]:
 
 
 @lru_cache(maxsize=256)
-def _words(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
-    """A text's words, as a set and sorted (one story's text is read by every section)."""
+def _words(text: str) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+    """A text's words, as a set and sorted, and their first two letters (one story's text is
+    read by every section)."""
     # dotted and dotless i fold to "i" in the regex's IGNORECASE but not in casefold()
     found = frozenset(_WORD.findall(text.replace("İ", "i").replace("ı", "i").casefold()))
-    return found, tuple(sorted(found))
+    return found, tuple(sorted(found)), frozenset(w[:2] for w in found)
 
 
 class TermSet:
@@ -86,10 +87,14 @@ class TermSet:
         self._needs = [_needs(t) for t in self.terms]
         # each term filed under one word it needs, so a text meets only the terms its words allow
         self._by_word: dict[str, list[int]] = {}
-        self._unfiled: list[int] = []  # terms that need only the starts of words
-        for i, (exact, _) in enumerate(self._needs):
+        # terms that need only the starts of words, filed under the first two letters of one
+        self._by_start: dict[str, list[int]] = {}
+        self._unfiled: list[int] = []  # (a start of one letter, or no word at all: "!!")
+        for i, (exact, starts) in enumerate(self._needs):
             if exact:
                 self._by_word.setdefault(min(exact), []).append(i)
+            elif starts and len(starts[0]) > 1:
+                self._by_start.setdefault(starts[0][:2], []).append(i)
             else:
                 self._unfiled.append(i)
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
@@ -105,13 +110,15 @@ class TermSet:
         return regex
 
     def _candidates(self, text: str) -> tuple[int, ...]:
-        words, ordered = _words(text)
+        words, ordered, heads = _words(text)
 
         def has_prefix(start: str) -> bool:
             i = bisect_left(ordered, start)
             return i < len(ordered) and ordered[i].startswith(start)
 
         possible = [*self._unfiled]
+        for head in heads & self._by_start.keys():
+            possible += self._by_start[head]
         for word in words & self._by_word.keys():
             possible += self._by_word[word]
         needs = self._needs
