@@ -211,4 +211,6 @@ def test_what_the_reader_sees_of_a_stories_times_and_links(
     assert lines[swap + 2] == "_09:05 · updated 14:20_"
     harvest = lines.index("### Farmers in Poltava region finish the late harvest")
     assert not lines[harvest + 2].startswith("_")  # no time: the feed gave only the day
+    said = "Farmers in Poltava region finished the late harvest."
+    assert lines[harvest + 1] == "" and lines[harvest + 2].startswith(said)  # one blank line
     assert "https://notes.example/swap?id=7" in md and "utm_" not in md and "fbclid" not in md
