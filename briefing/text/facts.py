@@ -229,8 +229,9 @@ def _capitalised(words: list[tuple[int, str]], lower: set[str], inner: Counter[s
     for position, part in words:
         if not part[0].isupper():
             continue
-        name = _NAMES.get(part, False)
-        if name is False:
+        try:
+            name = _NAMES[part]
+        except KeyError:
             name = _name(part)
         if name is None or name.key in lower or (position == 0 and name.key not in inner):
             continue
