@@ -94,9 +94,9 @@ def _build(
     with contextlib.ExitStack() as paused:
         with config.open_store() as store:
             collected = collect(config, store, on_done) if collect_first else []
-            paused.enter_context(_collector_paused())
             before = store.reopen(day) if rebuild else None
-            record.caught_up = catch_up(store, config, day)
+            record.caught_up = catch_up(store, config, day)  # (a month of days, perhaps)
+            paused.enter_context(_collector_paused())  # the day itself, to its files
             chosen, stories, dropped = assemble(store, config, day, record=not provisional)
             classifier = Classifier(config)
             classifier.assign_all(stories)
@@ -135,12 +135,13 @@ def _build(
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a day is clustered, placed and rendered: that
-    makes millions of objects and little cyclic garbage (a 10,000-item day peaks at the same
-    210 MB either way), and each collection walked them again (0.13-0.18 s of its build).
-    Afterwards what the build left joins the oldest generation at once (freeze, unfreeze:
-    two list splices), so the next young collection does not walk it all; a long-running
-    scheduler's later full collection frees the build's cycles."""
+    """The cyclic garbage collector paused while the day asked for is clustered, placed and
+    rendered (not the earlier days a build may record first, which may be many): that makes
+    millions of objects and little cyclic garbage (a 10,000-item day peaks at the same 210 MB
+    either way), and each collection walked them again (0.13-0.18 s of its build). Afterwards
+    what the build left joins the oldest generation at once (freeze, unfreeze: two list
+    splices), so the next young collection does not walk it all; a long-running scheduler's
+    later full collection frees the build's cycles."""
     was, frozen = gc.isenabled(), gc.get_freeze_count()
     gc.disable()
     try:
