@@ -203,7 +203,9 @@ def test_what_the_reader_sees_of_a_stories_times_and_links(
         }
     )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch("2025-12-04T06:00:00+00:00"))
-    code, _, err = cli("build", "--config", str(config), "--date", "2025-12-03", "--format", "md")
+    code, _, err = cli(
+        "build", "--config", str(config), "--date", "2025-12-03", "--format", "md,html,email"
+    )
     assert code == 0, err
     md = (tmp_path / "out" / "2025-12-03" / "briefing-2025-12-03.md").read_text("utf-8")
     lines = md.splitlines()
@@ -213,4 +215,9 @@ def test_what_the_reader_sees_of_a_stories_times_and_links(
     assert not lines[harvest + 2].startswith("_")  # no time: the feed gave only the day
     said = "Farmers in Poltava region finished the late harvest."
     assert lines[harvest + 1] == "" and lines[harvest + 2].startswith(said)  # one blank line
+    html = (tmp_path / "out" / "2025-12-03" / "briefing-2025-12-03.html").read_text("utf-8")
+    email = (tmp_path / "out" / "2025-12-03" / "briefing-2025-12-03.email.html").read_text("utf-8")
+    for page in (html, email):  # no empty time line under the harvest's headline either
+        after = page.split("Farmers in Poltava region finish the late harvest</h3>", 1)[1]
+        assert said in after.split("</p>", 1)[0]
     assert "https://notes.example/swap?id=7" in md and "utm_" not in md and "fbclid" not in md
