@@ -78,6 +78,36 @@ def test_title_matches_outweigh_body_matches(write_config) -> None:
     )
 
 
+def test_a_texts_lead_outweighs_its_background(write_config) -> None:
+    """A report states its event first: a term first found after the lead counts half, so the
+    background a long text ends with does not outvote what its first paragraphs are about."""
+    sections = [
+        {"id": "talks", "title": "Talks", "keywords": ["envoy", "diplomats"]},
+        {"id": "war", "title": "War", "keywords": ["artillery", "drones", "troops"]},
+        OTHER,
+    ]
+    lead = "The envoy met diplomats of four countries at the conference. " * 10  # 100 words
+    filler = "The session lasted into the evening and ended without a vote. " * 4
+    background = "Last year the allies sent artillery, drones and troops to the east."
+    clf, _, _ = classifier(write_config, sections)
+    scores = clf.scores(story("Conference ends", lead + filler + background))
+    assert (
+        scores["talks"] == 2 * 2.0
+    )  # two terms in the lead, each mentioned 10 times: 1 + 0.5 + 0.5
+    assert scores["war"] == 3 * 0.5  # three terms, each once, after the first 120 words
+    assert (
+        place(write_config, sections, "Conference ends", lead + filler + background)[0] == "talks"
+    )
+    # the same words within the lead count in full
+    early = clf.scores(story("Conference ends", background + " " + lead))
+    assert early["war"] == 3 * 1.0
+    # a mention further down adds nothing to a term the lead has already counted
+    again = clf.scores(story("Conference ends", lead + filler + " The envoy left."))
+    assert again["talks"] == scores["talks"]
+    explained = clf.explain(story("Conference ends", lead + filler + background))
+    assert {m.where for m in dict((s, f) for s, _, f, _ in explained)["war"]} == {"later"}
+
+
 def test_weights_change_the_winner(write_config) -> None:
     plain = [
         {"id": "a", "title": "A", "keywords": ["meeting"]},
