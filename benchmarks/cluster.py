@@ -21,16 +21,16 @@ from zoneinfo import ZoneInfo
 from briefing.quality.labels import load_labels
 from briefing.stories import StoryParams, make_stories
 from briefing.stories.digests import digest
-from briefing.stories.events import facts
+from briefing.stories.events import forget
 from briefing.text.similarity import Vectorizer, terms
 
-COLD = [terms, facts, digest]
+COLD = [terms.cache_clear, forget, digest.cache_clear]
 
 
 def cold() -> None:
     """Forget what earlier runs read of the items, as a build in a new process does."""
-    for function in COLD:
-        function.cache_clear()
+    for forget_cached in COLD:
+        forget_cached()
 
 
 def main() -> None:

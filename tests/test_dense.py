@@ -5,6 +5,7 @@ builds a labelled set as one day. Every text here is written for these tests."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -259,6 +260,11 @@ def test_explain_with_says_why_two_items_are_one_story(cli, write_config) -> Non
     code, out, _ = cli("explain", *day, "Berlin pledges", "--with", "Senate backers")
     assert code == 0
     assert "not joined: A in story s-" in out and "mean similarity" in out
+    code, out, _ = cli("explain", *day, "Kyiv wants to see", "--with", "Trump gives himself")
+    assert code == 0
+    assert "elsewhere: B leads with names the other almost never mentions (Trump" in out
+    cosine, counted = re.search(r"cosine ([\d.]+); clustering counts ([\d.]+)", out).groups()
+    assert float(counted) == pytest.approx(float(cosine) / 2, abs=0.001)
     code, _, err = cli("explain", *day, "Berlin pledges", "--with", "Lavrov")
     assert code == 2 and "items match 'Lavrov'" in err
     code, _, err = cli("explain", *day, "--with", "Lavrov")
@@ -333,6 +339,66 @@ def test_a_reaction_by_someone_the_event_never_names_is_its_own_story(
         "Tuesday, calling the missiles a direct escalation by Germany against Russia.",
     )
     assert _stories([*decision, reaction], background) == [{"d1", "d2"}, {"r1"}]
+
+
+def test_a_report_leading_with_names_the_other_never_mentions_is_its_own_story(
+    background: list[Item],
+) -> None:
+    """Putin's address on the missile he fired at Dnipro names the Storm Shadow strike it
+    answers: what the two share is background, so the address keeps half its similarity."""
+    strike = [
+        _item(
+            "e1",
+            "Alpha",
+            "Ukraine fires British Storm Shadow missiles into Russia's Kursk region",
+            "Ukraine fired British-made Storm Shadow cruise missiles at military targets in "
+            "Russia's Kursk region for the first time on Wednesday, officials in London said. "
+            "The missiles hit a command post near Marino.",
+        ),
+        _item(
+            "e2",
+            "Bravo",
+            "Russia says it downed two Storm Shadow missiles over Kursk region",
+            "Russia's defence ministry said on Wednesday that its air defences shot down two "
+            "British Storm Shadow cruise missiles that Ukraine had fired at the Kursk region.",
+        ),
+    ]
+    address = _item(
+        "p1",
+        "Charlie",
+        "Putin says Russia hit Dnipro with new Oreshnik missile",
+        "Vladimir Putin said in a televised address on Thursday that Russia had struck Dnipro "
+        "with a new medium-range ballistic missile called Oreshnik. The Kremlin leader described "
+        "the strike as a test in combat conditions. He said it was a reply to the Storm Shadow "
+        "and ATACMS missiles fired at Russia this week, and warned that Russia could strike the "
+        "countries whose weapons were used.",
+        when="2025-06-03T20:00",
+    )
+    assert _stories([*strike, address], background) == [{"e1", "e2"}, {"p1"}]
+    weight = Vectorizer.from_bags(terms(i) for i in [*strike, address, *background]).idf
+    assert relate(facts(strike[0]), facts(address), weight).elsewhere
+    assert not relate(facts(strike[0]), facts(strike[1]), weight).elsewhere
+    # one name is too few to tell: a lead that names only where a summit met still joins
+    summit = _item(
+        "s1",
+        "Delta",
+        "Ninety states end two-day peace summit",
+        "Officials from more than 90 states ended a two-day peace summit in Switzerland on "
+        "Sunday. Most backed the territorial integrity of the country at war and future peace "
+        "talks. Ukraine called the Buergenstock meeting a first step; Russia was not invited.",
+    )
+    resort = _item(
+        "s2",
+        "Echo",
+        "Peace summit backs Ukraine's territorial integrity and future talks with Russia",
+        "Leaders at the Swiss resort of Buergenstock backed Ukraine's territorial integrity on "
+        "Sunday and said talks with Russia would be needed to end the war.",
+    )
+    assert [n.shown for n in facts(summit).names if n.key not in facts(resort).mentions] == [
+        "Switzerland"
+    ]
+    assert not relate(facts(summit), facts(resort), weight).elsewhere
+    assert _stories([summit, resort], background) == [{"s1", "s2"}]
 
 
 def test_facts_of_a_lead_say_who_reacts_and_whether_a_market_moves() -> None:

@@ -89,6 +89,12 @@ def _facts(a: Item, b: Item, pair: Pair) -> list[str]:
         lines.append(f"  both state: {', '.join(agree)}")
     if rel.reaction:
         lines.append(f"  reaction: {rel.reaction} (the other never names them)")
+    elif rel.elsewhere:
+        side, shown = ("A", only_a) if rel.first_elsewhere else ("B", only_b)
+        lines.append(
+            f"  elsewhere: {side} leads with names the other almost never mentions"
+            f" ({_list(shown)}), so what they share is background: counted half"
+        )
     lines.append(f"  conflict: {rel.reason or 'none'}")
     return lines
 

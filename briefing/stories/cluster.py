@@ -9,7 +9,8 @@ joined, and each story summarised only in its items' own words.
    `threshold`. Average link keeps one stray shared word from chaining two events together.
    Two reports whose facts conflict (events.py: another day, another count, other names, a
    market's move and its cause) count CONFLICT, so a day of same-kind events does not melt into
-   one story; a reaction by someone the other never names keeps REACTION of its similarity.
+   one story; a reaction by someone the other never names, or a report leading with names the
+   other almost never mentions, keeps REACTION of its similarity.
    Candidate pairs come from an inverted index on words, so a 5,000-item day never compares
    every pair.
 3. Digests (key points, recaps) take no part: each joins the one story it is mostly about, or
@@ -214,7 +215,7 @@ SAME_OUTLET = 0.8
 # days one shared "troops", "EU" or "number" joined reports of different events
 ONE_WORD = 0.06
 CONFLICT = -1.0  # a pair of two events: it outweighs the pairs a merge would join
-REACTION = 0.5  # what a reaction keeps of its similarity to the event it reacts to
+REACTION = 0.5  # what a reaction (or a report about something else) keeps of its similarity
 AGREES = 0.1  # what a restated day or count of the event adds when a story continues
 
 
@@ -267,16 +268,17 @@ def _event_similarity(
     event (events.py): however alike their words, they are two events, and the negative
     weight keeps average link from joining groups that hold them. A report that leads with a
     reaction the other never names counts REACTION of its similarity: only one that mostly
-    retells the event still joins it. Pairs less similar than `floor` are not read further:
-    they would not join anyway. A pair alike in one word only counts that word no more than
-    its next strongest (ONE_WORD)."""
+    retells the event still joins it; so does one that leads with names the other almost
+    never mentions (what the two share is the background, not the event). Pairs less similar
+    than `floor` are not read further: they would not join anyway. A pair alike in one word
+    only counts that word no more than its next strongest (ONE_WORD)."""
     sim, _ = evidence(vec.of(a), vec.of(b), ONE_WORD)
     if sim < floor:
         return sim, None
     relation = relate(facts(a), facts(b), vec.weight)
     if relation.conflict:
         return CONFLICT, relation
-    if relation.reaction:
+    if relation.reaction or relation.elsewhere:
         sim *= REACTION
     return sim, relation
 
