@@ -350,10 +350,10 @@ def test_a_report_leading_with_names_the_other_never_mentions_is_its_own_story(
         _item(
             "e1",
             "Alpha",
-            "Ukraine fires British Storm Shadow missiles into Russia's Kursk region",
-            "Ukraine fired British-made Storm Shadow cruise missiles at military targets in "
-            "Russia's Kursk region for the first time on Wednesday, officials in London said. "
-            "The missiles hit a command post near Marino.",
+            "Ukraine strikes the Kursk region with UK-made Storm Shadows",
+            "Kyiv's forces launched Storm Shadow cruise missiles, supplied by Britain, against "
+            "military sites inside the Kursk region on Wednesday, London officials said. One of "
+            "them hit a command post near Marino.",
         ),
         _item(
             "e2",
@@ -383,7 +383,7 @@ def test_a_report_leading_with_names_the_other_never_mentions_is_its_own_story(
         "s1",
         "Delta",
         "Ninety states end two-day peace summit",
-        "Officials from more than 90 states ended a two-day peace summit in Switzerland on "
+        "Delegations of over ninety countries closed a two-day peace summit in Switzerland on "
         "Sunday. Most backed the territorial integrity of the country at war and future peace "
         "talks. Ukraine called the Buergenstock meeting a first step; Russia was not invited.",
     )
