@@ -233,6 +233,10 @@ def test_max_stories_keeps_the_best_and_counts_the_rest(write_config) -> None:
         ("US and China resume tariff talks", "Negotiators met in Geneva.", False),
         ("Gaza and Ukraine top the agenda", "Kyiv asked for air defence; Russia objected.", True),
         ("Senate passes aid for Ukraine and Israel", "", True),  # a tie keeps the item
+        # a headline alone names only the town or the official
+        ("Missile strike on Lviv kills seven, mayor says", "", True),
+        ("Defenders of Bakhmut hold the line for another week", "", True),
+        ("Shoigu visits troops near the front", "", True),
         ("Israel and Hezbollah agree truce", "Ukraine was also on the agenda.", False),
         (  # a foreign election that names Russia and NATO in passing
             "Pro-Western candidate wins presidential runoff in Romania",
