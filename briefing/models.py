@@ -106,6 +106,8 @@ class Story:
     tags: list[str] = field(default_factory=list)
     section: str = ""
     score: float = 0.0
+    # other reports' headlines, shown where there is no summary (stories/headline.py)
+    also: list[Sentence] = field(default_factory=list)
 
     @property
     def outlets(self) -> list[str]:

@@ -444,3 +444,23 @@ def test_explain_with_an_item_of_an_earlier_briefing(cli, write_config) -> None:
     assert (code, err) == (0, "")
     assert "(an earlier briefing's)" in out
     assert "mean continuing similarity (against the link threshold)" in out
+
+
+def test_eval_stories_counts_the_events_a_reader_cannot_see(tmp_path: Path, cli) -> None:
+    """Reports of one story each labelled as an event of its own: those whose words the
+    story's headline and summary do not use are hidden events, and only those are listed."""
+    rows = [json.loads(line) for line in (ROOT / "samples" / "stories.jsonl").open()]
+    biggest = max({r["story"] for r in rows}, key=lambda s: sum(r["story"] == s for r in rows))
+    labels = tmp_path / "labels.jsonl"
+    args = ["eval", "stories", "--labels", str(labels), "--config", str(ROOT / "config.yaml")]
+    labels.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    code, out, _ = cli(*args)
+    assert code == 0 and "events hidden: 0 of " in out
+    for n, row in enumerate(r for r in rows if r["story"] == biggest):
+        row["story"] = f"relabelled-{n}"
+    labels.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    code, out, _ = cli(*args, "--errors")
+    hidden = int(out.split("events hidden: ")[1].split()[0])
+    listed = [line.split()[1] for line in out.splitlines() if line.startswith("  hidden ")]
+    assert code == 0 and hidden >= 1 and len(listed) == hidden
+    assert all(slug.startswith("relabelled-") for slug in listed)

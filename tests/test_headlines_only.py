@@ -4,6 +4,8 @@ finds its section. Every headline here is written for these tests."""
 
 from __future__ import annotations
 
+import html
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -13,11 +15,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from briefing.config import load_config
-from briefing.models import Item, Story
+from briefing.models import Item, Sentence, Story
 from briefing.quality.labels import load_labels
 from briefing.stories import Classifier
 from briefing.stories.cluster import ONE_WORD, StoryParams, compare, make_stories
 from briefing.stories.events import NAMES
+from briefing.stories.headline import other_headlines
 from briefing.text.similarity import ItemVectors, Vectorizer, cosine, evidence, terms
 
 from conftest import ROOT
@@ -149,3 +152,74 @@ def test_a_headline_alone_finds_its_section(title: str, section: str) -> None:
     story = Story("s", title, [item])
     Classifier(config).assign(story)
     assert story.section == section
+
+
+def _titled(key: str, outlet: str, title: str) -> Item:
+    stamp = datetime.fromisoformat("2025-06-03T12:00+03:00")
+    return Item(key, "test", outlet, f"https://{key}.example/", title, "", stamp, stamp)
+
+
+def test_a_story_of_headlines_shows_the_other_reports_headlines() -> None:
+    """Without a summary, the headlines that say what the story's own does not are shown, the
+    one saying most first; a reworded copy, a digest's title and a second copy are not."""
+    items = [
+        _titled("a", "Alpha", "Russian missile strike on Odesa port kills four, governor says"),
+        _titled("b", "Bravo", "Missile strike on Odesa port kills four, governor says"),
+        _titled("c", "Charlie", "Grain terminal and warehouses burn after Odesa port is hit"),
+        _titled("d", "Delta", "Odesa strike: key points"),
+        _titled("e", "Echo", "Grain terminal and warehouses burn after Odesa port is hit"),
+        _titled("f", "Foxtrot", "Zelensky asks allies for more air defence after Odesa attack"),
+    ]
+    story = Story("s", items[0].title, items)
+    shown = other_headlines(story)
+    assert [(s.text, s.outlet, s.url) for s in shown] == [
+        (items[5].title, "Foxtrot", "https://f.example/"),
+        (items[2].title, "Charlie", "https://c.example/"),
+    ]
+    told = replace(story, summary=[Sentence("Four people were killed.", "a", None, "Alpha")])
+    assert other_headlines(told) == []
+
+
+def test_the_other_headlines_are_printed_in_every_format(cli, write_config, tmp_path) -> None:
+    """A headline-only feed whose reports of one strike are worded apart: each format shows
+    the other headline under the story's own, escaped for its format."""
+    entries = [
+        ("a", "Russian missile strike on Odesa port kills four, governor says"),
+        ("b", "Russian missiles hit Odesa port: grain terminal & warehouses burn, four killed"),
+    ]
+    others = [  # the day's other news, so that what the two share is rare
+        "Kremlin says Istanbul talks may resume next week",
+        "EU prepares new sanctions on Russian banks",
+        "NATO ministers discuss air defence for Ukraine in Brussels",
+        "Ukraine and Russia swap prisoners of war in UAE-brokered exchange",
+    ]
+    sources = []
+    for key, titles in [("a", [entries[0][1]]), ("b", [entries[1][1]]), ("c", others)]:
+        rss = "".join(
+            f"<item><title>{html.escape(title)}</title><link>https://{key}.example/{n}</link>"
+            "<pubDate>Tue, 03 Jun 2025 09:00:00 GMT</pubDate></item>"
+            for n, title in enumerate(titles)
+        )
+        feed = tmp_path / f"{key}.xml"
+        feed.write_text(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>{key}</title>{rss}'
+            "</channel></rss>",
+            "utf-8",
+        )
+        sources.append({"name": key, "type": "feed", "path": str(feed), "outlet": key.upper()})
+    config = write_config({"sources": sources})
+    code, _, err = cli(
+        "build", "--config", str(config), "--date", "2025-06-03", "--format", "md,html,json"
+    )
+    assert code == 0, err
+    out = tmp_path / "out" / "2025-06-03"
+    data = json.loads((out / "briefing-2025-06-03.json").read_text("utf-8"))
+    [story] = [s for sec in data["sections"] for s in sec["stories"] if len(s["items"]) > 1]
+    assert len(story["items"]) == 2 and story["summary"] == ""
+    [other] = story["also"]
+    assert {story["headline"], other["text"]} == {title for _, title in entries}
+    assert other["url"] == f"https://{'a' if other['text'] == entries[0][1] else 'b'}.example/0"
+    page = (out / "briefing-2025-06-03.html").read_text("utf-8")
+    assert f'<li>{html.escape(other["text"], quote=False)} <a class="cite"' in page
+    markdown = (out / "briefing-2025-06-03.md").read_text("utf-8")
+    assert f"- {other['text']} (" in markdown.replace("\\", "")

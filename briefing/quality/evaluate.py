@@ -3,13 +3,14 @@
 The labelled items (labels.py) go into a temporary store the way collection stores items and
 are built day by day exactly as `briefing build` would (same selection, gate, clustering and
 cross-day linking), so what is measured is what users get. Clustering is scored on the on-topic
-items: pairwise precision, recall and F1 over item pairs, and B-cubed F1.
+items: pairwise precision, recall and F1 over item pairs, B-cubed F1, and the events a reader
+cannot see because their reports were merged into a story about another event.
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
 from pathlib import Path
@@ -32,6 +33,8 @@ class Scores:
     pairwise: tuple[float, float, float]
     bcubed: tuple[float, float, float]
     errors: list[str]
+    events: int = 0  # on-topic labelled events with a report in the briefing
+    hidden: list[str] = field(default_factory=list)  # ... none of whose reports a reader sees
 
     def table(self) -> str:
         p, r, f = self.pairwise
@@ -42,7 +45,11 @@ class Scores:
             f"({self.gate_correct / max(self.gate_total, 1):.1%})",
             f"stories, pairwise: precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}",
             f"stories, B-cubed:  precision {bp:.3f}  recall {br:.3f}  F1 {bf:.3f}",
+            f"events hidden: {len(self.hidden)} of {self.events} (every report in a story whose "
+            "headline, summary and other headlines come from other events' reports)",
         ]
+        if self.errors:
+            lines += [f"  hidden {event}" for event in self.hidden]
         return "\n".join(lines + self.errors)
 
 
@@ -70,6 +77,7 @@ def evaluate_stories(config: Config, labels_paths: list[Path], dense: bool = Fal
     on_topic = [lab for lab in labelled if not lab.offtopic]
     truth = {lab.item.id: lab.story for lab in on_topic}
     guess = {i: found[i].id if i in found else "dropped:" + i for i in truth}
+    events, hidden = _hidden(truth, found)
     return Scores(
         items=len(labelled),
         days=len({lab.item.when.astimezone(config.zone).date() for lab in labelled}),
@@ -78,6 +86,8 @@ def evaluate_stories(config: Config, labels_paths: list[Path], dense: bool = Fal
         pairwise=_pairwise(truth, guess),
         bcubed=_bcubed(truth, guess),
         errors=_errors(truth, guess, by_id),
+        events=events,
+        hidden=hidden,
     )
 
 
@@ -197,6 +207,26 @@ def _bcubed(truth: dict[str, str], guess: dict[str, str]) -> tuple[float, float,
         recall += both / len(same_truth)
     n = max(len(truth), 1)
     return _prf(precision / n, recall / n)
+
+
+def _hidden(truth: dict[str, str], found: dict[str, Story]) -> tuple[int, list[str]]:
+    """The events in the briefing, and those a reader cannot see: each of their reports sits in
+    a story whose headline, summary and other headlines all come from other reports, so it is
+    there only as an outlet's link under another event's headline. Losing an event so is worse than
+    showing it twice, which pairwise recall already counts."""
+    seen: set[str] = set()
+    kept: set[str] = set()
+    for item_id, event in truth.items():
+        story = found.get(item_id)
+        if story is None:
+            continue
+        kept.add(event)
+        item = next(i for i in story.items if i.id == item_id)
+        said = {s.item_id for s in story.summary + story.also}
+        titled = bool(item.title) and item.title.startswith(story.headline.rstrip(" …"))
+        if titled or item_id in said:
+            seen.add(event)
+    return len(kept), sorted(kept - seen)
 
 
 def _prf(p: float, r: float) -> tuple[float, float, float]:

@@ -139,6 +139,7 @@ def _story_data(story: Story, zone: ZoneInfo, shown: bool) -> dict[str, Any]:
         "sentences": [
             {"text": s.text, "item": s.item_id, "url": s.url, "cut": s.cut} for s in story.summary
         ],
+        "also": [{"text": s.text, "item": s.item_id, "url": s.url} for s in story.also],
         "first_reported": first.astimezone(zone).isoformat() if first else None,
         "developing": story.developing,
         "tags": story.tags,

@@ -12,6 +12,7 @@ from ..store import Store
 from ..text.similarity import ItemVectors, Vectorizer, terms
 from .cluster import StoryParams, make_stories
 from .events import reading_ahead
+from .headline import other_headlines
 from .sections import TopicGate
 from .window import Selection, select_items
 
@@ -93,6 +94,8 @@ def _stories(
             ctx.params,
             views,
         )
+    for story in result.stories:
+        story.also = other_headlines(story)
     assigned = {**result.assigned, **{i: "" for i in dropped if i not in chosen.recorded}}
     if record:
         store.record_briefing(day, assigned, result.new_stories, {}, result.views)

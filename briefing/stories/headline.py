@@ -6,19 +6,27 @@ wins. A live-stream, digest, opinion or first-person title never heads a story w
 one exists. Only when no item has a printed headline is one made from text: the lead clause of
 the story's most central sentence, its dateline and agency tag stripped, cut at a clause or a
 word — still every word from a source, nothing generated.
+
+A story told by headlines alone (its reports carry no text, so it has no summary) also shows the
+other reports' headlines that say what its own does not: a reader then sees each event it
+holds, even one that clustering should have kept apart.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..models import Item
+from ..models import Item, Sentence, Story
 from ..text.digest import is_digest_title
+from ..text.identity import normal_title
 from ..text.sentences import balanced, sentences, strip_dateline
+from ..text.similarity import words
 
 HEADLINE_WORDS = 16  # a made headline longer than this is cut at a clause...
 WHOLE_WORDS = 40  # ...or, failing one, is whole up to this length: complete beats cut
 MIN_CLAUSE_WORDS = 6
+OTHER_HEADLINES = 3  # at most this many of the other reports' headlines are shown...
+NEW_WORDS = 0.3  # ...each with at least this share of its words not said above it
 
 _LIVE = re.compile(
     r"(?i)^(?:live|watch|listen)\b|\b(?:live(?:\s+updates?|\s+blog|stream)?|as it happened)\s*"
@@ -258,3 +266,35 @@ def _main_clause(text: str) -> int:
 
 def _fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def other_headlines(story: Story) -> list[Sentence]:
+    """The headlines of a summary-less story's other reports that say most that is not said
+    above them (its headline, the ones already chosen), in that order."""
+    if story.summary or len(story.items) < 2:
+        return []
+    said = set(words(story.headline))
+    heads = {normal_title(story.headline)}
+    shown = story.headline.rstrip(" …")
+    left = []
+    for item in story.items:
+        key = normal_title(item.title)
+        if item.title and key not in heads and not item.title.startswith(shown):
+            if is_digest_title(item.title):
+                continue
+            heads.add(key)
+            left.append(item)
+    chosen: list[Sentence] = []
+    while left and len(chosen) < OTHER_HEADLINES:
+        best = max(left, key=lambda i: (_new_share(i.title, said), -left.index(i)))
+        if _new_share(best.title, said) < NEW_WORDS:
+            break
+        left.remove(best)
+        said.update(words(best.title))
+        chosen.append(Sentence(best.title, best.id, best.url, best.outlet))
+    return chosen
+
+
+def _new_share(title: str, said: set[str]) -> float:
+    found = set(words(title))
+    return len(found - said) / len(found) if found else 0.0
