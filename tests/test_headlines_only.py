@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 
 from briefing.config import load_config
 from briefing.models import Item, Sentence, Story
@@ -184,7 +185,7 @@ def test_the_other_headlines_are_printed_in_every_format(cli, write_config, tmp_
     """A headline-only feed whose reports of one strike are worded apart: each format shows
     the other headline under the story's own, escaped for its format."""
     entries = [
-        ("a", "Russian missile strike on Odesa port kills four, governor says"),
+        ("a", "Russian missile strike on Odesa port kills four & injures ten, governor says"),
         ("b", "Russian missiles hit Odesa port: grain terminal & warehouses burn, four killed"),
     ]
     others = [  # the day's other news, so that what the two share is rare
@@ -209,7 +210,13 @@ def test_the_other_headlines_are_printed_in_every_format(cli, write_config, tmp_
         sources.append({"name": key, "type": "feed", "path": str(feed), "outlet": key.upper()})
     config = write_config({"sources": sources})
     code, _, err = cli(
-        "build", "--config", str(config), "--date", "2025-06-03", "--format", "md,html,json"
+        "build",
+        "--config",
+        str(config),
+        "--date",
+        "2025-06-03",
+        "--format",
+        "md,html,json,email,pdf",
     )
     assert code == 0, err
     out = tmp_path / "out" / "2025-06-03"
@@ -219,7 +226,14 @@ def test_the_other_headlines_are_printed_in_every_format(cli, write_config, tmp_
     [other] = story["also"]
     assert {story["headline"], other["text"]} == {title for _, title in entries}
     assert other["url"] == f"https://{'a' if other['text'] == entries[0][1] else 'b'}.example/0"
+    assert "&" in other["text"]  # (escaped in HTML, below)
     page = (out / "briefing-2025-06-03.html").read_text("utf-8")
     assert f'<li>{html.escape(other["text"], quote=False)} <a class="cite"' in page
     markdown = (out / "briefing-2025-06-03.md").read_text("utf-8")
     assert f"- {other['text']} (" in markdown.replace("\\", "")
+    email = (out / "briefing-2025-06-03.email.html").read_text("utf-8")
+    assert f"<li>{html.escape(other['text'], quote=False)} <a href=" in email
+    text = " ".join(
+        page.extract_text() for page in PdfReader(out / "briefing-2025-06-03.pdf").pages
+    )
+    assert " ".join(other["text"].split()[:5]) in " ".join(text.split())
