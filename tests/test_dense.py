@@ -15,11 +15,11 @@ import pytest
 
 from briefing.models import Item
 from briefing.quality.labels import load_labels
-from briefing.stories.cluster import StoryParams, make_stories
-from briefing.stories.events import facts, relate
-from briefing.text.similarity import Vectorizer, terms
+from briefing.stories.cluster import StoryParams, compare, make_stories
+from briefing.stories.events import NAMED, facts, relate
+from briefing.text.similarity import ItemVectors, Vectorizer, terms
 
-from conftest import ROOT
+from conftest import ROOT, repo_config
 
 
 def _item(key: str, outlet: str, title: str, body: str, when: str = "2025-06-03T12:00") -> Item:
@@ -447,20 +447,110 @@ def test_explain_with_an_item_of_an_earlier_briefing(cli, write_config) -> None:
 
 
 def test_eval_stories_counts_the_events_a_reader_cannot_see(tmp_path: Path, cli) -> None:
-    """Reports of one story each labelled as an event of its own: those whose words the
-    story's headline and summary do not use are hidden events, and only those are listed."""
+    """Every report labelled as an event of its own: those a story's headline and summary do
+    not draw on are hidden events, and --errors lists them."""
     rows = [json.loads(line) for line in (ROOT / "samples" / "stories.jsonl").open()]
-    biggest = max({r["story"] for r in rows}, key=lambda s: sum(r["story"] == s for r in rows))
     labels = tmp_path / "labels.jsonl"
     args = ["eval", "stories", "--labels", str(labels), "--config", str(ROOT / "config.yaml")]
     labels.write_text("".join(json.dumps(row) + "\n" for row in rows))
     code, out, _ = cli(*args)
     assert code == 0 and "events hidden: 0 of " in out
-    for n, row in enumerate(r for r in rows if r["story"] == biggest):
-        row["story"] = f"relabelled-{n}"
+    for n, row in enumerate(rows):
+        row["story"] = f"own-{n}"
     labels.write_text("".join(json.dumps(row) + "\n" for row in rows))
     code, out, _ = cli(*args, "--errors")
     hidden = int(out.split("events hidden: ")[1].split()[0])
     listed = [line.split()[1] for line in out.splitlines() if line.startswith("  hidden ")]
     assert code == 0 and hidden >= 1 and len(listed) == hidden
-    assert all(slug.startswith("relabelled-") for slug in listed)
+
+
+_SCHOOF_CALL = [
+    (
+        "Alpha",
+        "Schoof defends his phone call with Putin",
+        "On Monday, Dutch Prime Minister Dick Schoof defended his hour-long phone call with "
+        "Vladimir Putin in The Hague, saying the Kremlin leader had shown no sign of wanting to "
+        "end the war in Ukraine. NATO's Mark Rutte had been told beforehand.",
+    ),
+    (
+        "Bravo",
+        "Dutch leader Schoof says Putin call showed no change",
+        "Speaking in The Hague, Dutch Prime Minister Dick Schoof said his telephone "
+        "conversation with Vladimir Putin revealed no shift in the Kremlin's stance on "
+        "Ukraine, and rejected criticism of the call from NATO allies.",
+    ),
+]
+_SCHOOF_JETS = (
+    "Charlie",
+    "Schoof rules out F-35 jets for Ukraine",
+    "On Tuesday, Dutch premier Dick Schoof ruled out sending F-35 fighter jets to Ukraine, "
+    "telling parliament in The Hague that Vladimir Putin and the Kremlin would take it as a "
+    "step towards war with NATO, as Mark Rutte had warned.",
+)
+
+
+def test_a_later_report_alike_in_names_only_does_not_continue_the_story(
+    background: list[Item],
+) -> None:
+    """The prime minister's call to Putin, then a day later his refusal to send jets: the same
+    people, another action, so a new story; a follow-up that retells the call continues it."""
+    call = [
+        _item(f"c{n}", *texts, f"2025-06-02T1{2 + n}:00") for n, texts in enumerate(_SCHOOF_CALL)
+    ]
+    jets = _item("r1", *_SCHOOF_JETS)
+    retold = _item(
+        "f1",
+        "Delta",
+        "Schoof questioned over Putin phone call",
+        (
+            "A day after his phone call with Vladimir Putin, Dutch Prime Minister Dick Schoof "
+            "faced questions in The Hague about the conversation, which he said showed no "
+            "change in the Kremlin's stance on Ukraine."
+        ),
+    )
+    params = StoryParams()
+    every = [*call, jets, retold, *background]
+    vectorizer = Vectorizer.from_bags(terms(i, params.lead_words) for i in every)
+    vec = ItemVectors(vectorizer, params.lead_words)
+    pair = compare(jets, call[0], vec)
+    assert pair.named > NAMED and pair.continuing == pytest.approx(pair.cosine / 2)
+    assert compare(retold, call[0], vec).named < NAMED
+    # (on one day the two would join each other: what clustering within a day does)
+    for item, continues in ((jets, False), (retold, True)):
+        result = make_stories([item], {}, {"s-call": call}, {}, vectorizer, "2025-06-03", params)
+        assert (result.assigned[item.id] == "s-call") is continues
+
+
+def test_explain_says_a_later_report_is_alike_in_names_only(
+    cli, write_config, tmp_path: Path
+) -> None:
+    """The Schoof reports above as two days of feeds beside the samples' sources."""
+    days = {
+        "c": ("Mon, 02 Jun 2025 09:00:00 GMT", _SCHOOF_CALL),
+        "r": ("Tue, 03 Jun 2025 09:00:00 GMT", [_SCHOOF_JETS]),
+    }
+    sources = repo_config()["sources"]
+    for source in sources:
+        if "path" in source:
+            source["path"] = str(ROOT / source["path"])
+    for key, (stamp, texts) in days.items():
+        for n, (outlet, title, body) in enumerate(texts):
+            feed = tmp_path / f"{key}{n}.xml"
+            feed.write_text(
+                '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+                f"<title>{title}</title><description>{body}</description>"
+                f"<link>https://{key}{n}.example/</link><pubDate>{stamp}</pubDate>"
+                "</item></channel></rss>",
+                "utf-8",
+            )
+            sources.append(
+                {"name": f"{key}{n}", "type": "feed", "path": str(feed), "outlet": outlet}
+            )
+    config = str(write_config({"sources": sources}))
+    assert cli("build", "--config", config, "--date", "2025-06-02", "--format", "json")[0] == 0
+    code, out, err = cli(
+        "explain", "--config", config, "--date", "2025-06-03", "rules out", "--with", "defends"
+    )
+    assert (code, err) == (0, "")
+    assert "alike in names only: the names they lead with make" in out
+    assert "so continuing counts half" in out

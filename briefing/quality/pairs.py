@@ -17,7 +17,7 @@ from ..errors import UsageError
 from ..models import Item, Story
 from ..stories.assemble import assemble, context, gate
 from ..stories.cluster import SAME_OUTLET, Pair, compare, continuing, similarity
-from ..stories.events import facts
+from ..stories.events import NAMED, facts
 from ..text.facts import Facts
 from ..text.similarity import ItemVectors
 
@@ -47,6 +47,11 @@ def explain_pair(config: Config, day: date, wanted: str, other: str) -> list[str
         + f", threshold {params.threshold:g}; continuing a story counts {pair.continuing:.3f},"
         f" link threshold {params.link_threshold:g}"
     )
+    if pair.named > NAMED and pair.continuing > 0:
+        lines.append(
+            f"  alike in names only: the names they lead with make {pair.named:.0%} of their"
+            " cosine (the same people, another action), so continuing counts half"
+        )
     hours = abs((a.when - b.when).total_seconds()) / 3600
     if hours > params.hours:
         lines.append(

@@ -36,7 +36,7 @@ from ..models import Item, Story
 from ..text.identity import normal_title
 from ..text.similarity import ItemVectors, Vectorizer, cosine, evidence
 from .digests import attach, digest
-from .events import Relation, facts, read_ahead, relate
+from .events import NAMED, Relation, facts, named_share, read_ahead, relate
 from .split import split_map
 from .summary import View, apply_view, make_story
 
@@ -229,14 +229,14 @@ class Pair:
     same_outlet: bool
     similarity: float  # as clustering within a day counts it
     continuing: float  # as linking to an earlier briefing's story counts it
+    named: float  # the share of the cosine the names they lead with make
 
 
 def compare(a: Item, b: Item, vec: ItemVectors) -> Pair:
-    cos = cosine(vec.of(a), vec.of(b))
-    _, word = evidence(vec.of(a), vec.of(b), ONE_WORD)
-    relation = relate(facts(a), facts(b), vec.weight)
-    same = _same_outlet(a, b)
-    return Pair(cos, word, relation, same, _similarity(a, b, vec), _continues(a, b, vec))
+    cos, (_, word) = cosine(vec.of(a), vec.of(b)), evidence(vec.of(a), vec.of(b), ONE_WORD)
+    relation, same = relate(facts(a), facts(b), vec.weight), _same_outlet(a, b)
+    sims = _similarity(a, b, vec), _continues(a, b, vec)
+    return Pair(cos, word, relation, same, *sims, named_share(a, b, vec))
 
 
 def _same_outlet(a: Item, b: Item) -> bool:
@@ -284,12 +284,16 @@ def _event_similarity(
 
 
 def _continues(a: Item, b: Item, vec: ItemVectors) -> float:
-    """Similarity of a new item to one of an earlier briefing's story, raised by AGREES when
-    both state the same count or the same earlier day: a follow-up restates when and how
-    many."""
+    """Similarity of a new item to one of an earlier briefing's story: REACTION of it when the
+    names they lead with make most of it (events.NAMED: the same people, another action; a
+    follow-up retells what happened), raised by AGREES when both state the same count or the
+    same earlier day (a follow-up restates when and how many)."""
     sim, relation = _event_similarity(a, b, vec)
-    if sim > 0 and relation is not None and relation.agrees:
-        sim += AGREES
+    if sim > 0 and relation is not None:
+        if named_share(a, b, vec) > NAMED:
+            sim *= REACTION
+        if relation.agrees:
+            sim += AGREES
     return sim
 
 
