@@ -61,19 +61,18 @@ with open(html, encoding="utf-8") as h, open(css, encoding="utf-8") as c:
     weasyprint.HTML(string=h.read()).write_pdf(out, stylesheets=[weasyprint.CSS(string=c.read())])
 """
 # `briefing ARGS` in this interpreter, then its peak RSS (VmHWM: this process's own, not a
-# figure inherited from the benchmark that forked it) into the file named first, at exit (the
-# program ends by running what was registered to run at exit, then leaves at once)
+# figure inherited from the benchmark that forked it) into the file named first
 PEAK = """
-import atexit, sys
+import sys
 from briefing.cli import program
 peak_file, sys.argv[1:] = sys.argv[1], sys.argv[2:]
-def peak():
+try:
+    program()  # the `briefing` program itself, which exits
+finally:
     with open("/proc/self/status") as status:
         hwm = [line.split()[1] for line in status if line.startswith("VmHWM:")]
     with open(peak_file, "w") as out:
         out.write(hwm[0] if hwm else "0")
-atexit.register(peak)
-program()  # the `briefing` program itself, which exits
 """
 
 Row = tuple[str, str, str, bool | None]

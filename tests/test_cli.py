@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -120,40 +119,3 @@ def test_help_is_fast_and_does_not_import_weasyprint() -> None:
             [sys.executable, "-m", "briefing", command, "--help"], capture_output=True, text=True
         )
         assert out.returncode == 0 and "--config" in out.stdout
-
-
-def test_the_program_ends_with_its_outputs_whole_and_its_exit_status(
-    write_config, tmp_path: Path
-) -> None:
-    """`briefing` leaves without freeing its objects one by one: what it printed, wrote and
-    stored is all there (the store closed, no write-ahead log left), and it exits 0, 2 or 1
-    as main said. (A temporary directory registered for clean-up at exit is removed.)"""
-    path = str(write_config({"database": f"sqlite:///{tmp_path / 'b.db'}"}))
-    run = [sys.executable, "-m", "briefing"]
-    done = subprocess.run(
-        [*run, "build", "--config", path, "--date", SAMPLE_DAY, "--format", "md,json"],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[-1].startswith("28 May 2025: 16 stories") and len(lines) >= 3
-    data = json.loads((tmp_path / "out" / SAMPLE_DAY / f"briefing-{SAMPLE_DAY}.json").read_text())
-    assert data["counts"]["stories"] == 16
-    assert (tmp_path / "b.db").exists() and not (tmp_path / "b.db-wal").exists()
-    done = subprocess.run(
-        [*run, "build", "--config", path, "--date", "2099-01-01"], capture_output=True, text=True
-    )
-    assert done.returncode == 2 and done.stderr.startswith("error: 2099-01-01")
-    code = (
-        "import atexit, shutil, sys, tempfile\n"
-        "left = tempfile.mkdtemp()\n"
-        "atexit.register(shutil.rmtree, left)\n"
-        "print(left)\n"
-        "from briefing.cli import program\n"
-        f"sys.argv = ['briefing', 'check', '--config', {path!r}]\n"
-        "program()\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert not Path(done.stdout.splitlines()[0]).exists()
