@@ -26,3 +26,10 @@ def test_cluster_benchmark_runs_cold_twice_on_a_generated_day(tmp_path: Path) ->
     out = _run(str(BENCHMARKS / "cluster.py"), str(tmp_path / "wl" / "labels.jsonl"), "--runs", "2")
     assert "make_stories: median" in out and "2 runs" in out
     assert "pairwise precision" in out
+
+
+def test_ratios_benchmark_measures_every_ratio_at_a_small_size() -> None:
+    out = _run(str(BENCHMARKS / "ratios.py"), "--quick", "--runs", "1")
+    for measure in ("in-process", "whole processes", "peak RSS", "bare WeasyPrint"):
+        assert measure in out
+    assert " 0 MB" not in out
