@@ -21,6 +21,7 @@ from ..pipeline import store_items
 from ..store import Store
 from ..stories import Classifier
 from ..stories.assemble import assemble
+from ..stories.headline import gives_headline
 from .labels import Labelled, load_all
 
 
@@ -223,8 +224,7 @@ def _hidden(truth: dict[str, str], found: dict[str, Story]) -> tuple[int, list[s
         kept.add(event)
         item = next(i for i in story.items if i.id == item_id)
         said = {s.item_id for s in story.summary + story.also}
-        titled = bool(item.title) and item.title.startswith(story.headline.rstrip(" …"))
-        if titled or item_id in said:
+        if gives_headline(item, story.headline) or item_id in said:
             seen.add(event)
     return len(kept), sorted(kept - seen)
 

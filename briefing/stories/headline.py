@@ -25,7 +25,7 @@ from ..text.similarity import words
 HEADLINE_WORDS = 16  # a made headline longer than this is cut at a clause...
 WHOLE_WORDS = 40  # ...or, failing one, is whole up to this length: complete beats cut
 MIN_CLAUSE_WORDS = 6
-OTHER_HEADLINES = 3  # at most this many of the other reports' headlines are shown...
+OTHER_HEADLINES = 5  # at most this many of the other reports' headlines are shown...
 NEW_WORDS = 0.3  # ...each with at least this share of its words not said above it
 
 _LIVE = re.compile(
@@ -268,6 +268,12 @@ def _fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
+def gives_headline(item: Item, headline: str) -> bool:
+    """The item's title is the story's headline, whole or cut (word by word: a cut headline
+    loses the title's last words, and may end without its full stop)."""
+    return bool(item.title) and normal_title(item.title).startswith(normal_title(headline))
+
+
 def other_headlines(story: Story) -> list[Sentence]:
     """The headlines of a summary-less story's other reports that say most that is not said
     above them (its headline, the ones already chosen), in that order."""
@@ -275,11 +281,10 @@ def other_headlines(story: Story) -> list[Sentence]:
         return []
     said = set(words(story.headline))
     heads = {normal_title(story.headline)}
-    shown = story.headline.rstrip(" …")
     left = []
     for item in story.items:
         key = normal_title(item.title)
-        if item.title and key not in heads and not item.title.startswith(shown):
+        if item.title and key not in heads and not gives_headline(item, story.headline):
             if is_digest_title(item.title):
                 continue
             heads.add(key)
