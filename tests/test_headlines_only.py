@@ -21,7 +21,7 @@ from briefing.quality.labels import load_labels
 from briefing.stories import Classifier
 from briefing.stories.cluster import ONE_WORD, StoryParams, compare, make_stories
 from briefing.stories.events import NAMES
-from briefing.stories.headline import other_headlines
+from briefing.stories.headline import gives_headline, other_headlines
 from briefing.text.similarity import ItemVectors, Vectorizer, cosine, evidence, terms
 
 from conftest import ROOT
@@ -179,6 +179,9 @@ def test_a_story_of_headlines_shows_the_other_reports_headlines() -> None:
     ]
     told = replace(story, summary=[Sentence("Four people were killed.", "a", None, "Alpha")])
     assert other_headlines(told) == []
+    quoted = _titled("q", "Quebec", 'Envoy: "The talks will resume in June. Both sides agreed."')
+    assert gives_headline(quoted, 'Envoy: "The talks will resume in June"')  # cut, stop dropped
+    assert not gives_headline(quoted, "Envoy: talks resume")
 
 
 def test_the_other_headlines_are_printed_in_every_format(cli, write_config, tmp_path) -> None:
