@@ -271,7 +271,8 @@ def _fold(text: str) -> str:
 def gives_headline(item: Item, headline: str) -> bool:
     """The item's title is the story's headline, whole or cut (word by word: a cut headline
     loses the title's last words, and may end without its full stop)."""
-    return bool(item.title) and normal_title(item.title).startswith(normal_title(headline))
+    head = normal_title(headline)
+    return bool(head) and normal_title(item.title).startswith(head)
 
 
 def other_headlines(story: Story) -> list[Sentence]:
