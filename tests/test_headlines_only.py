@@ -177,6 +177,16 @@ def test_a_story_of_headlines_shows_the_other_reports_headlines() -> None:
         (items[5].title, "Foxtrot", "https://f.example/"),
         (items[2].title, "Charlie", "https://c.example/"),
     ]
+    post = (
+        "Port workers say the grain terminal fire is out. Crews worked through the night to "
+        "contain it, and the harbour master said ships would be allowed to dock again from "
+        "Thursday morning once the damage to the berths has been surveyed by engineers and the "
+        "insurers have been told"
+    )
+    posted = replace(story, items=[*items[:2], _titled("p", "Papa", post)])
+    assert [s.text for s in other_headlines(posted)] == [
+        "Port workers say the grain terminal fire is out"
+    ]  # (over 40 words: a post's first lines, shortened as a headline would be)
     told = replace(story, summary=[Sentence("Four people were killed.", "a", None, "Alpha")])
     assert other_headlines(told) == []
     quoted = _titled("q", "Quebec", 'Envoy: "The talks will resume in June. Both sides agreed."')

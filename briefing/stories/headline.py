@@ -277,7 +277,8 @@ def gives_headline(item: Item, headline: str) -> bool:
 
 def other_headlines(story: Story) -> list[Sentence]:
     """The headlines of a summary-less story's other reports that say most that is not said
-    above them (its headline, the ones already chosen), in that order."""
+    above them (its headline, the ones already chosen), in that order; a post's first lines
+    given as a title are shortened as a headline would be."""
     if story.summary or len(story.items) < 2:
         return []
     said = set(words(story.headline))
@@ -297,7 +298,8 @@ def other_headlines(story: Story) -> list[Sentence]:
             break
         left.remove(best)
         said.update(words(best.title))
-        chosen.append(Sentence(best.title, best.id, best.url, best.outlet))
+        shown = _shortened(best.title) if unfit(best.title) == "long" else best.title
+        chosen.append(Sentence(shown, best.id, best.url, best.outlet))
     return chosen
 
 
