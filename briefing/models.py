@@ -108,6 +108,8 @@ class Story:
     score: float = 0.0
     # other reports' headlines, shown where there is no summary (stories/headline.py)
     also: list[Sentence] = field(default_factory=list)
+    # the headline says all the summary's first sentence says (stories/headline.py)
+    lead_in_headline: bool = False
 
     @property
     def outlets(self) -> list[str]:
@@ -115,6 +117,12 @@ class Story:
         for item in self.items:
             seen.setdefault(item.outlet, None)
         return list(seen)
+
+    @property
+    def shown_summary(self) -> list[Sentence]:
+        """The summary as printed under the headline: without a first sentence the headline
+        already says whole (the JSON keeps every sentence)."""
+        return self.summary[1:] if self.lead_in_headline else self.summary
 
     @property
     def latest(self) -> datetime:

@@ -250,3 +250,51 @@ def test_the_other_headlines_are_printed_in_every_format(cli, write_config, tmp_
         page.extract_text() for page in PdfReader(out / "briefing-2025-06-03.pdf").pages
     )
     assert " ".join(other["text"].split()[:5]) in " ".join(text.split())
+
+
+def test_a_headline_made_from_a_whole_sentence_is_not_printed_again(
+    cli, write_config, tmp_path
+) -> None:
+    """An untitled post (a channel's feed) is headed by its first sentence, without its opening
+    date; the readers' formats start its summary at the next sentence, and the JSON keeps both."""
+    lead = "On 3 June, air defence shot down 40 drones over the Kharkiv & Sumy regions."
+    said = "Air defence shot down 40 drones over the Kharkiv & Sumy regions"
+    rest = "Firefighters put out a blaze at a grain warehouse hit before dawn, officials said."
+    posts = [
+        f"{lead} {rest}",
+        "The Kremlin said on Tuesday that talks in Istanbul may resume next week.",
+        "EU ministers prepared new sanctions on Russian banks and oil traders.",
+    ]
+    rss = "".join(
+        f"<item><description>{html.escape(text)}</description>"
+        f"<link>https://channel.example/{n}</link>"
+        "<pubDate>Tue, 03 Jun 2025 09:00:00 GMT</pubDate></item>"
+        for n, text in enumerate(posts)
+    )
+    feed = tmp_path / "channel.xml"
+    feed.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>c</title>{rss}</channel></rss>',
+        "utf-8",
+    )
+    config = write_config({"sources": [{"name": "c", "type": "feed", "path": str(feed)}]})
+    formats = "md,html,json,email,pdf"
+    code, _, err = cli(
+        "build", "--config", str(config), "--date", "2025-06-03", "--format", formats
+    )
+    assert code == 0, err
+    out = tmp_path / "out" / "2025-06-03"
+    data = json.loads((out / "briefing-2025-06-03.json").read_text("utf-8"))
+    [story] = [s for sec in data["sections"] for s in sec["stories"] if "drones" in s["headline"]]
+    assert story["headline"] == said
+    assert [s["text"] for s in story["sentences"]] == [lead, rest]  # (all of it, for programs)
+    markdown = (out / "briefing-2025-06-03.md").read_text("utf-8").replace("\\", "")
+    page = (out / "briefing-2025-06-03.html").read_text("utf-8")
+    email = (out / "briefing-2025-06-03.email.html").read_text("utf-8")
+    for text, escape in [(markdown, str), (page, html.escape), (email, html.escape)]:
+        assert text.count(escape("40 drones over the Kharkiv & Sumy")) == 2  # heading, key point
+        assert escape(rest) in text and "On 3 June" not in text
+    pdf = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(out / "briefing-2025-06-03.pdf").pages
+    )
+    assert pdf.count("40 drones over the") == 2 and " ".join(rest.split()[:6]) in pdf

@@ -12,7 +12,7 @@ from ..store import Store
 from ..text.similarity import ItemVectors, Vectorizer, terms
 from .cluster import StoryParams, make_stories
 from .events import reading_ahead
-from .headline import other_headlines
+from .headline import other_headlines, says_lead
 from .sections import TopicGate
 from .window import Selection, select_items
 
@@ -95,6 +95,7 @@ def _stories(
             views,
         )
     for story in result.stories:
+        story.lead_in_headline = says_lead(story)
         story.also = other_headlines(story)
     assigned = {**result.assigned, **{i: "" for i in dropped if i not in chosen.recorded}}
     if record:

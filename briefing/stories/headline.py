@@ -275,11 +275,27 @@ def gives_headline(item: Item, headline: str) -> bool:
     return bool(head) and normal_title(item.title).startswith(head)
 
 
+def says_lead(story: Story) -> bool:
+    """Whether the headline says all the summary's first sentence says: a headline made from
+    the whole sentence (only an opening date, dateline or agency tag dropped), or a title that
+    is that sentence. Readers' formats then start the summary at its second sentence rather
+    than print the same words twice; a headline cut to the sentence's lead clause leaves the
+    rest unsaid, so that sentence stays."""
+    if not story.summary or story.summary[0].cut:
+        return False
+    lead = story.summary[0].text
+    head, words = _fold(story.headline).split(), _fold(lead).split()
+    if not head or words[len(words) - len(head) :] != head:
+        return False
+    return head == words or _fold(made_headline(lead)).split() == head
+
+
 def other_headlines(story: Story) -> list[Sentence]:
-    """The headlines of a summary-less story's other reports that say most that is not said
-    above them (its headline, the ones already chosen), in that order; a post's first lines
-    given as a title are shortened as a headline would be."""
-    if story.summary or len(story.items) < 2:
+    """The headlines of a summary-less story's other reports (a story whose only summary
+    sentence is its headline has none shown) that say most that is not said above them (its
+    headline, the ones already chosen), in that order; a post's first lines given as a title
+    are shortened as a headline would be."""
+    if story.shown_summary or len(story.items) < 2:
         return []
     said = set(words(story.headline))
     heads = {normal_title(story.headline)}

@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from briefing.stories.headline import choose_headline, is_printed, made_headline, unfit
+from briefing.models import Sentence, Story
+from briefing.stories.headline import (
+    choose_headline,
+    is_printed,
+    made_headline,
+    says_lead,
+    unfit,
+)
 from briefing.text.sentences import first_words
 
 from .conftest import make_item
@@ -235,3 +242,50 @@ def test_an_overlong_title_alone_heads_its_story_by_its_first_sentence() -> None
     quote = "Mayor Oleh Tereshko told a news conference: “" + " ".join(["word"] * 45) + "”"
     quoted = item("q", quote + " " + LONG_POST, body="")
     assert choose_headline([quoted], None) == "Mayor Oleh Tereshko told a news conference"
+
+
+def _story(headline: str, lead: str, cut: bool = False) -> Story:
+    second = Sentence("The commander offered to resign.", "a", None, "Alpha Wire")
+    return Story("s", headline, [], [Sentence(lead, "a", None, "Alpha Wire", cut), second])
+
+
+@pytest.mark.parametrize(
+    ("lead", "headline", "said"),
+    [
+        (  # made from the whole sentence, its opening date dropped: printed once
+            "On the morning of June 1, Russia struck a training unit with a missile.",
+            "Russia struck a training unit with a missile",
+            True,
+        ),
+        (  # a frame dropped
+            "In a recent development, the navy said it had sunk a landing ship.",
+            "The navy said it had sunk a landing ship",
+            True,
+        ),
+        (  # cut to its lead clause: the rest of the sentence says more
+            "Russia struck a training unit with a missile, killing 12 soldiers and wounding 60.",
+            "Russia struck a training unit with a missile",
+            False,
+        ),
+        (  # a short title the sentence happens to end with: the sentence says more
+            "Negotiators confirmed on Monday in Geneva that the talks resume.",
+            "Talks resume",
+            False,
+        ),
+    ],
+)
+def test_a_headline_that_says_the_whole_lead_sentence_leaves_it_out_of_the_printed_summary(
+    lead: str, headline: str, said: bool
+) -> None:
+    story = _story(headline, lead)
+    assert says_lead(story) is said
+    story.lead_in_headline = said
+    shown = [s.text for s in story.shown_summary]
+    assert shown == ([] if said else [lead]) + ["The commander offered to resign."]
+    assert len(story.summary) == 2  # (the JSON keeps both)
+
+
+def test_a_lead_sentence_cut_short_is_never_taken_as_said() -> None:
+    lead = "Russia struck a training unit with a missile"
+    assert not says_lead(_story(lead, lead, cut=True))
+    assert says_lead(_story(lead, lead + "."))
