@@ -35,12 +35,26 @@ _LEANING = re.compile(
     r"|(?P<part>(?:Some|Many|Most|All|Both|Several|Few|None|Each|Neither|Either|Half|One|Two|"
     r"Three|Four|Five|Six|Seven|Eight|Nine|Ten|\d+)\s+of\s+(?:them|these|those|which)\b))"
 )
-# a count of people harmed, the figure outlets most often give differently
-_TOLL = re.compile(
-    r"(?i)\b(?:(?P<n>\d+)\s+(?:people|civilians|soldiers|persons)?\s*(?:were\s+|have\s+been\s+)?"
-    r"(?P<kind>killed|dead|died|injured|wounded|hurt)|(?P<verb>killing|injuring|wounding|killed|"
-    r"injured|wounded)\s+(?:at least\s+)?(?P<m>\d+))"
+# a count of people harmed, the figure outlets most often give differently: "8 people were
+# killed", "ten residents were confirmed dead", "55 others injured", "killing at least 10",
+# "the death toll has risen to 11" (numbers up to ten are often spelt out; "one" is too common)
+_COUNT = r"\d[\d,]*|" + "|".join(w for w, n in NUMBER_WORDS.items() if n > 1)
+_PEOPLE = (
+    r"people|persons|civilians|soldiers|children|residents|others|men|women|servicemen|troops|"
+    r"(?:police\s+)?officers|police"
 )
+_TOLL = re.compile(
+    rf"(?i)\b(?:(?P<n>{_COUNT})\s+(?:(?:more|other)\s+)?(?:(?:{_PEOPLE})\s+)?"
+    r"(?:(?:were|was|are|have\s+been|has\s+been|had\s+been)\s+)?(?:(?:reported|reportedly|"
+    r"confirmed)\s+)?(?P<kind>killed|dead|died|injured|wounded|hurt)\b"
+    rf"|(?P<verb>killing|injuring|wounding|killed|injured|wounded)\s+(?:at\s+least\s+)?"
+    rf"(?P<m>{_COUNT})\b"
+    r"|(?P<noun>death\s+toll|number\s+of\s+(?:dead|deaths|killed|fatalities|injured|wounded))"
+    r"(?:\s+(?:from|in|of|after)\b[^.;:!?]{1,80}?)?"  # "… from the drone attack on Konotop"
+    r"\s+(?:has\s+|had\s+)?(?:risen|rose|increased|climbed|grown|reached|jumped)\s+to\s+"
+    rf"(?:at\s+least\s+)?(?P<k>{_COUNT})\b)"
+)
+_KILLED = frozenset({"killed", "dead", "died", "killing", "deaths", "fatalities"})
 
 
 @dataclass(frozen=True)
@@ -113,11 +127,13 @@ def leans_on(sentence: str) -> tuple[str, str] | None:
 
 
 def tolls(sentence: str) -> dict[str, str]:
-    """Counts of people killed or hurt that a sentence gives: {"killed": "3"}."""
+    """Counts of people killed or hurt that a sentence gives: {"killed": "3"} (a number
+    spelt out is given in figures: "ten" and "10" are one count)."""
     found: dict[str, str] = {}
     for match in _TOLL.finditer(sentence):
-        number = match.group("n") or match.group("m")
-        kind = (match.group("kind") or match.group("verb") or "").casefold()
-        kind = "killed" if kind in ("killed", "dead", "died", "killing") else "hurt"
+        number = (match.group("n") or match.group("m") or match.group("k")).casefold()
+        number = str(NUMBER_WORDS[number]) if number in NUMBER_WORDS else number.replace(",", "")
+        said = match.group("kind") or match.group("verb") or match.group("noun").split()[-1]
+        kind = "killed" if said.casefold() in _KILLED or "toll" in said.casefold() else "hurt"
         found.setdefault(kind, number)
     return found

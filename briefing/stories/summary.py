@@ -212,25 +212,36 @@ def _introduced(cand: _Candidate, chosen: list[_Candidate]) -> bool:
 
 def _disagreeing(chosen: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:
     """Sentences of other outlets giving a different count of people killed or hurt than the
-    summary does: a reader should see that the figures differ, and who gives which."""
+    summary does: a reader should see that the figures differ, and who gives which. The one
+    that differs in most counts comes first ("10 killed and 55 injured" before "at least ten
+    killed"); a count shown differently twice already is disputed enough (a third outlet's
+    figure adds a sentence, not news)."""
     given: dict[str, set[str]] = {}
     outlets = {c.item.outlet for c in chosen}
     for c in chosen:
         for kind, number in tolls(c.text).items():
             given.setdefault(kind, set()).add(number)
-    extra = []
-    for cand in candidates:
-        if any(cand is c for c in chosen) or cand.item.outlet in outlets:
-            continue
-        differs = any(
-            kind in given and number not in given[kind] for kind, number in tolls(cand.text).items()
-        )
-        if differs:
-            extra.append(cand)
-            outlets.add(cand.item.outlet)
-            for kind, number in tolls(cand.text).items():
-                given.setdefault(kind, set()).add(number)
-    return extra[:2]
+    if not given:
+        return []
+    left = [c for c in candidates if c.item.outlet not in outlets and tolls(c.text)]
+    extra: list[_Candidate] = []
+    while left and len(extra) < 2:
+        new = [
+            sum(
+                kind in given and len(given[kind]) < 2 and n not in given[kind]
+                for kind, n in tolls(c.text).items()
+            )
+            for c in left
+        ]
+        most = max(new)
+        if not most:
+            break
+        best = left[new.index(most)]  # (the first of equals: the more relevant)
+        extra.append(best)
+        left = [c for c in left if c.item.outlet != best.item.outlet]
+        for kind, number in tolls(best.text).items():
+            given.setdefault(kind, set()).add(number)
+    return extra
 
 
 def _restates(text: str, title: str) -> bool:

@@ -8,18 +8,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from briefing.models import Item
-from briefing.stories.sentence_facts import without_heading
-from briefing.stories.summary import make_story
-from briefing.text.similarity import ItemVectors, Vectorizer, terms
+from briefing.stories.sentence_facts import tolls, without_heading
+from briefing.stories.summary import make_story, summarise
+from briefing.text.similarity import ItemVectors, Vectorizer, centroid, terms
 
 from .conftest import make_item
 
 T0 = datetime(2025, 6, 1, 9, tzinfo=UTC)
 
 
-def story_of(*items: Item) -> list[str]:
+def story_of(*items: Item, sentences: int = 4) -> list[str]:
     vectors = ItemVectors(Vectorizer.from_bags(terms(i) for i in items), 100)
-    story = make_story("s-1", list(items), T0, False, vectors, 4)
+    story = make_story("s-1", list(items), T0, False, vectors, sentences)
     return [s.text for s in story.summary]
 
 
@@ -123,6 +123,47 @@ def test_outlets_that_disagree_on_a_toll_are_both_shown() -> None:
     )
     summary = story_of(*vectors_items)
     assert any("killed 3" in s for s in summary) and any("killing 4" in s for s in summary)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        (
+            "Ten residents have been confirmed dead, with 55 others hurt.",
+            {"killed": "10", "hurt": "55"},
+        ),
+        ("Eight residents died and 18 were wounded in the blast.", {"killed": "8", "hurt": "18"}),
+        ("The strike killed 12 soldiers and wounded 1,200 more.", {"killed": "12", "hurt": "1200"}),
+        (
+            "The death toll from Tuesday's drone attack on Konotop has risen to 11.",
+            {"killed": "11"},
+        ),
+        ("In Kharkiv the number of wounded has increased to 30.", {"hurt": "30"}),
+        ("Three police officers were wounded.", {"hurt": "3"}),
+        ("Five hours later, 1,200 people were evacuated by rail.", {}),  # no toll
+        ("One of the drones hit a school; nobody was hurt.", {}),
+    ],
+)
+def test_tolls_are_read_in_words_and_figures(sentence: str, found: dict[str, str]) -> None:
+    assert tolls(sentence) == found
+
+
+def test_a_disputed_toll_is_shown_once_more_not_for_every_outlet() -> None:
+    """A one-sentence summary giving 8 killed and 18 injured, three other outlets with 9, 11,
+    and 10 killed and 55 injured: the sentence that differs in both counts is added, and no
+    more (a third figure adds a sentence, not news)."""
+    lead = "A missile hit the port of Odesa on Monday; it killed 8 people and injured 18."
+    differs = "By evening the port authority counted ten dead in Odesa and 55 others injured."
+    ranked = [
+        report(1, "Alpha Wire", lead, title="Missiles strike Odesa port"),
+        report(2, "Bravo News", "Missiles hit Odesa on Monday, killing at least nine civilians."),
+        report(3, "Delta Post", "Russian missiles hit Odesa port, killing 11 people, police said."),
+        report(4, "Charlie Times", differs, title="Ten killed in Odesa port missile attack"),
+    ]
+    vectors = ItemVectors(Vectorizer.from_bags(terms(i) for i in ranked), 100)
+    centre = centroid([vectors.of(i) for i in ranked])
+    summary = [s.text for s in summarise(ranked, centre, vectors, 1)]
+    assert summary == [lead, differs]
 
 
 def test_a_teaser_that_names_and_counts_nothing_does_not_lead() -> None:
