@@ -132,8 +132,9 @@ class Facts:
     weekdays: frozenset[date]  # days the lead names by weekday or as yesterday/overnight
     counts: frozenset[tuple[str, float]]  # (counted noun, number) in the lead
     mentions: frozenset[str]  # keys of every word of the text, to check an unstated name
-    days: frozenset[date]  # every date of the text, weekdays and the dateline's too
-    numbers: frozenset[float]  # every number of the text
+    days: frozenset[date]  # every date of the text, weekdays and the dateline's too (when
+    # the lead gives a date: they are compared only then)
+    numbers: frozenset[float]  # every number of the text (when the lead counts something)
     published: date
     market: bool = False  # the lead is about prices moving: a market's reaction to an event
     titled_only: bool = False  # no text besides the title: what it never mentions says little
@@ -175,15 +176,19 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
             if name.key not in own:
                 names.setdefault(name.key, name)
     text = " ".join(lead)
+    dates, counts = frozenset(_dates(text, published)), frozenset(_counts(text))
     return Facts(
         names=tuple(names.values()),
         speaker=_speaker(lead, lower, own),
-        dates=frozenset(_dates(text, published)),
+        dates=dates,
         weekdays=frozenset(_weekdays(text, published)),
-        counts=frozenset(_counts(text)),
+        counts=counts,
         mentions=frozenset(keys),
-        days=frozenset(_dates(whole, published) | _weekdays(whole, published)),
-        numbers=frozenset(_numbers(whole)),
+        # the whole text's days and numbers are only read against a lead's dates and counts
+        days=frozenset(_dates(whole, published) | _weekdays(whole, published))
+        if dates
+        else frozenset(),
+        numbers=frozenset(_numbers(whole)) if counts else frozenset(),
         published=published,
         market=any(_MARKET.search(text) for text in lead[:1]),
         titled_only=not body.strip(),
