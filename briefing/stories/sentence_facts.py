@@ -48,7 +48,7 @@ _TOLL = re.compile(
     r"(?:(?:were|was|are|have\s+been|has\s+been|had\s+been)\s+)?(?:(?:reported|reportedly|"
     r"confirmed)\s+)?(?P<kind>killed|dead|died|injured|wounded|hurt)\b"
     rf"|(?P<verb>killing|injuring|wounding|killed|injured|wounded)\s+(?:at\s+least\s+)?"
-    rf"(?P<m>{_COUNT})\b"
+    rf"(?P<m>{_COUNT})\b(?![-‐‑])"  # (not "killed 3-year-old Sasha")
     r"|(?P<noun>death\s+toll|number\s+of\s+(?:dead|deaths|killed|fatalities|injured|wounded))"
     r"(?:\s+(?:from|in|of|after)\b[^.;:!?]{1,80}?)?"  # "… from the drone attack on Konotop"
     r"\s+(?:has\s+|had\s+)?(?:risen|rose|increased|climbed|grown|reached|jumped)\s+to\s+"
