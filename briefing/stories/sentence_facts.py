@@ -44,7 +44,8 @@ _PEOPLE = (
     r"(?:police\s+)?officers|police"
 )
 _TOLL = re.compile(
-    rf"(?i)\b(?:(?P<n>{_COUNT})\s+(?:(?:more|other)\s+)?(?:(?:{_PEOPLE})\s+)?"
+    rf"(?i)\b(?:(?P<n>{_COUNT})\s+(?:(?:more|other)\s+)?(?:(?:{_PEOPLE})\b\s*)?"
+    r"(?:,\s*(?:including|among\s+them)\s+[^,.;:]{1,60},\s*)?"  # "12 people, including …,"
     r"(?:(?:were|was|are|have\s+been|has\s+been|had\s+been)\s+)?(?:(?:reported|reportedly|"
     r"confirmed)\s+)?(?P<kind>killed|dead|died|injured|wounded|hurt)\b"
     rf"|(?P<verb>killing|injuring|wounding|killed|injured|wounded)\s+(?:at\s+least\s+)?"

@@ -140,6 +140,7 @@ def test_outlets_that_disagree_on_a_toll_are_both_shown() -> None:
         ),
         ("In Kharkiv the number of wounded has increased to 30.", {"hurt": "30"}),
         ("Three police officers were wounded.", {"hurt": "3"}),
+        ("Nine people, including two rescuers, were killed in the second strike.", {"killed": "9"}),
         ("Five hours later, 1,200 people were evacuated by rail.", {}),  # no toll
         ("The drone injured 7-year-old Olena and her mother.", {}),  # an age
         ("One of the drones hit a school; nobody was hurt.", {}),
