@@ -278,9 +278,9 @@ def gives_headline(item: Item, headline: str) -> bool:
 def says_lead(story: Story) -> bool:
     """Whether the headline says all the summary's first sentence says: a headline made from
     the whole sentence (only an opening date or frame, a dateline or agency tag dropped), or a
-    title that is that sentence. Readers' formats then start the summary at its second sentence rather
-    than print the same words twice; a headline cut to the sentence's lead clause leaves the
-    rest unsaid, so that sentence stays."""
+    title that is that sentence. Readers' formats then start the summary at its second
+    sentence rather than print the same words twice; a headline cut to the sentence's lead
+    clause leaves the rest unsaid, so that sentence stays."""
     if not story.summary or story.summary[0].cut:
         return False
     lead = story.summary[0].text
