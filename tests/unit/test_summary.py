@@ -17,9 +17,9 @@ from .conftest import make_item
 T0 = datetime(2025, 6, 1, 9, tzinfo=UTC)
 
 
-def story_of(*items: Item, sentences: int = 4) -> list[str]:
+def story_of(*items: Item) -> list[str]:
     vectors = ItemVectors(Vectorizer.from_bags(terms(i) for i in items), 100)
-    story = make_story("s-1", list(items), T0, False, vectors, sentences)
+    story = make_story("s-1", list(items), T0, False, vectors, 4)
     return [s.text for s in story.summary]
 
 
