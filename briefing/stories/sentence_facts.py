@@ -38,7 +38,7 @@ _LEANING = re.compile(
 # a count of people harmed, the figure outlets most often give differently: "8 people were
 # killed", "ten residents were confirmed dead", "55 others injured", "killing at least 10",
 # "the death toll has risen to 11" (numbers up to ten are often spelt out; "one" is too common)
-_COUNT = r"\d[\d,]*|" + "|".join(w for w, n in NUMBER_WORDS.items() if n > 1)
+_COUNT = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+|" + "|".join(w for w, n in NUMBER_WORDS.items() if n > 1)
 _PEOPLE = (
     r"people|persons|civilians|soldiers|children|residents|others|men|women|servicemen|troops|"
     r"(?:police\s+)?officers|police"
