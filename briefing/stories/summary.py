@@ -223,23 +223,24 @@ def _disagreeing(chosen: list[_Candidate], candidates: list[_Candidate]) -> list
             given.setdefault(kind, set()).add(number)
     if not given:
         return []
-    left = [c for c in candidates if c.item.outlet not in outlets and tolls(c.text)]
+    # each other outlet's sentence with the counts it gives, read once
+    left = [(c, t) for c in candidates if c.item.outlet not in outlets and (t := tolls(c.text))]
     extra: list[_Candidate] = []
     while left and len(extra) < 2:
         new = [
             sum(
                 kind in given and len(given[kind]) < 2 and n not in given[kind]
-                for kind, n in tolls(c.text).items()
+                for kind, n in t.items()
             )
-            for c in left
+            for _, t in left
         ]
         most = max(new)
         if not most:
             break
-        best = left[new.index(most)]  # (the first of equals: the more relevant)
+        best, counts = left[new.index(most)]  # (the first of equals: the more relevant)
         extra.append(best)
-        left = [c for c in left if c.item.outlet != best.item.outlet]
-        for kind, number in tolls(best.text).items():
+        left = [(c, t) for c, t in left if c.item.outlet != best.item.outlet]
+        for kind, number in counts.items():
             given.setdefault(kind, set()).add(number)
     return extra
 
