@@ -198,6 +198,10 @@ class SourceLine:
     note: str = ""  # entries merged or refused, a source that never gives anything new
 
 
+def _quiet(line: SourceLine) -> bool:
+    return not line.items and not line.note and line.status in ("ok", "not modified")
+
+
 @dataclass
 class Briefing:
     """Everything a renderer needs; renderers see nothing else."""
@@ -217,6 +221,17 @@ class Briefing:
     version: str
     provisional: bool = False  # the window is still open: later items will join the briefing
     key_developments: list[Story] = field(default_factory=list)  # what readers see first
+
+    @property
+    def sources_listed(self) -> list[SourceLine]:
+        """The Sources note's table: sources that gave items or need a look. A desk with dozens
+        of feeds would otherwise read a row per quiet feed every morning."""
+        return [s for s in self.sources if not _quiet(s)]
+
+    @property
+    def sources_quiet(self) -> list[SourceLine]:
+        """Sources collected without a problem that gave nothing to this briefing: one line."""
+        return [s for s in self.sources if _quiet(s)]
 
     def section_title(self, section_id: str) -> str:
         """Readers see titles, not ids, when a story is tagged with other sections."""
