@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from ..models import Item
 from ..text.digest import digest_parts, is_digest
 from ..text.similarity import ItemVectors, cosine, words
+from .events import facts, relate
 
 CANDIDATES = 8  # reports measured exactly per part
 PART_FLOOR = 0.06  # a part less like every report than this votes for no story
@@ -42,8 +43,9 @@ def attach(
     for item in digests:
         parts = digest_parts(item.body) or [item.title]
         votes: Counter[str] = Counter()
+        barred = _Barred(item, index, vec)
         for part in parts:
-            story_id = index.best(vec.vectorizer.vector(Counter(words(part))))
+            story_id = index.best(vec.vectorizer.vector(Counter(words(part))), barred)
             if story_id is not None:
                 votes[story_id] += 1
         best = votes.most_common(1)
@@ -66,7 +68,7 @@ class _Index:
                 self.postings[term].append(n)
         self.cap = max(MIN_POSTINGS, int(len(self.items) * COMMON_SHARE))
 
-    def best(self, part: dict[str, float]) -> str | None:
+    def best(self, part: dict[str, float], barred: _Barred) -> str | None:
         partial: dict[int, float] = defaultdict(float)
         for term, weight in part.items():
             found = self.postings.get(term, ())
@@ -74,6 +76,32 @@ class _Index:
                 for n in found:
                     partial[n] += weight * self.vec.of(self.items[n][1])[term]
         top = heapq.nlargest(CANDIDATES, partial, key=partial.__getitem__)
+        top = [n for n in top if not barred(self.items[n][0])]
         scored = [(cosine(part, self.vec.of(self.items[n][1])), n) for n in top]
         sim, n = max(scored, default=(0.0, -1))
         return self.items[n][0] if sim >= PART_FLOOR else None
+
+
+class _Barred:
+    """The stories a digest may not join: most of their reports state facts its own lead
+    contradicts (events.py: another region, another day, another count). A fact box about one
+    derailment votes with its lines, and they read like a second derailment's reports too.
+    Worked out only for the stories its parts come near."""
+
+    def __init__(self, item: Item, index: _Index, vec: ItemVectors) -> None:
+        self.facts = facts(item)
+        self.reports: dict[str, list[Item]] = defaultdict(list)
+        for story_id, report in index.items:
+            self.reports[story_id].append(report)
+        self.weight = vec.weight
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, story_id: str) -> bool:
+        found = self.known.get(story_id)
+        if found is None:
+            reports = self.reports[story_id]
+            apart = sum(
+                relate(self.facts, facts(r), self.weight).conflict is not None for r in reports
+            )
+            found = self.known[story_id] = apart * 2 > len(reports)
+        return found

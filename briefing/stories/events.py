@@ -6,12 +6,13 @@ they share most of their vocabulary. Two reports *conflict* when each states a f
 never mentions anywhere — a fact one of them merely leaves out is no conflict:
 
 - dates: the days their leads give for the event never meet;
+- regions: each opens in a region the other's opening never names (text/places.py);
 - counts: one thing counted differently ("390 prisoners" / "84 prisoners");
 - names: the names each leads with are mostly unknown to the other (another city struck,
   another meeting's members) — unless one is a title alone, which names too little for what
   it leaves out to count;
-- a market: one leads with prices moving ("Oil jumps 5% after sanctions"), the other with the
-  event that moved them;
+- a kind: one leads with prices moving ("Oil jumps 5% after sanctions") or with someone leaving
+  a post ("Commander resigns after the strike"), the other with the event that led to it;
 - a reaction: one leads with someone's reaction ("X slams the decision") whom the other never
   names — a reaction is its own story unless it mostly retells the event, so it keeps only
   part of its similarity;
@@ -127,7 +128,9 @@ class Relation:
 
     def __init__(self, a: Facts, b: Facts, weight: Callable[[str], float]) -> None:
         self.a, self.b = a, b
-        self.conflict = _market(a, b) or _dates_apart(a, b) or _counted_apart(a, b)
+        self.conflict = (
+            _kind(a, b) or _dates_apart(a, b) or _counted_apart(a, b) or _placed_apart(a, b)
+        )
         if self.conflict is None:
             there, back = _covered(a, b, weight), _covered(b, a, weight)
             self.coverage = min(there, back)
@@ -236,10 +239,14 @@ def _unknown(a: Facts, b: Facts) -> list[str]:
     return [n.shown for n in a.names if n.key not in b.mentions]
 
 
-def _market(a: Facts, b: Facts) -> str | None:
-    """One leads with a market moving, the other with what moved it: a market's reaction is
-    its own story."""
-    return "a market's move / its cause" if a.market != b.market else None
+def _kind(a: Facts, b: Facts) -> str | None:
+    """One leads with a market moving, or with someone leaving or taking a post, the other
+    with what came before it: that reaction or consequence is its own story (text/kinds.py)."""
+    if a.market != b.market:
+        return "a market's move / its cause"
+    if a.personnel != b.personnel:
+        return "a post left or taken / what came before"
+    return None
 
 
 def _dates_apart(a: Facts, b: Facts) -> str | None:
@@ -257,6 +264,20 @@ def _counted_apart(a: Facts, b: Facts) -> str | None:
         if not left & b.numbers and not right & a.numbers:
             return f"counts {_figures(left)} / {_figures(right)} {noun}"
     return None
+
+
+def _placed_apart(a: Facts, b: Facts) -> str | None:
+    """Each opens in a region the other's opening never names: two derailments, two strikes of
+    one night in two regions (a report of one often mentions the other further down)."""
+    if a.regions and b.regions and not a.regions & b.opening and not b.regions & a.opening:
+        return f"regions {_shown(a, a.regions)} / {_shown(b, b.regions)}"
+    return None
+
+
+def _shown(f: Facts, keys: frozenset[str]) -> str:
+    """Keys as the lead writes them, where it names them so."""
+    written = {n.key: n.shown for n in f.names}
+    return ",".join(sorted(written.get(k, k) for k in keys))
 
 
 def _reaction(a: Facts, b: Facts) -> str | None:

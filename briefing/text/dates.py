@@ -152,6 +152,19 @@ class When:
     date_only: bool
 
 
+def nearest_year(published: date, month: int, day: int) -> date | None:
+    """The year is seldom printed: the one nearest the publication (December news in January)."""
+    best = None
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs(candidate - published) < abs(best - published):
+            best = candidate
+    return best
+
+
 def noon(day: date, zone: ZoneInfo) -> datetime:
     """A day without a time stands at 12:00 local, far from both window edges."""
     return datetime.combine(day, time(12), zone)

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from .dates import MONTHS, NUMBER_WORDS, WEEKDAYS
-from .sentences import sentences
+from .dates import MONTHS, NUMBER_WORDS, WEEKDAYS, nearest_year
+from .kinds import market, personnel
+from .places import placed
+from .sentences import sentences, strip_dateline
 from .similarity import STOPWORDS, stem
 
 LEAD_SENTENCES = 2  # the body's sentences read besides the title
@@ -103,14 +105,6 @@ _WEEKDAY_OR_NEAR = re.compile(
 )
 _NUMBER = r"\d+(?:[.,]\d+)*|" + "|".join(w for w in NUMBER_WORDS if len(w) > 2)
 _COUNT = re.compile(rf"\b({_NUMBER})\s+([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){{0,2}})")
-# "Oil prices jump …", "Brent climbs …", "the rouble fell …": a lead about a market moving
-_MARKET = re.compile(
-    r"\b(?:prices?|futures|shares|stocks?|markets?|crude|brent|wti|bonds?|yields?|rouble|ruble|"
-    r"hryvnia|currency|index|indices|traders|investors)\W+(?:\w+\W+){0,3}?"
-    r"(?:ris(?:e|es|ing)|rose|jump|climb|fall|fell|slump|surg|soar|tumbl|drop|gain|slid|plung|"
-    r"rall|edg|sink|sank|spik|dip|extend|hit|retreat|rebound)\w*",
-    re.IGNORECASE,
-)
 _DIGIT = re.compile(r"\d")
 _NUMBERS = re.compile(rf"\b(?:{_NUMBER})\b")
 _AFTER_MONTH = re.compile(r"(?:" + "|".join(MONTHS) + r")\.?\s*$")
@@ -137,7 +131,10 @@ class Facts:
     numbers: frozenset[float]  # every number of the text (when the lead counts something)
     published: date
     market: bool = False  # the lead is about prices moving: a market's reaction to an event
+    personnel: bool = False  # the opening tells of someone leaving or taking a post
     titled_only: bool = False  # no text besides the title: what it never mentions says little
+    regions: frozenset[str] = frozenset()  # the regions its opening places the event in...
+    opening: frozenset[str] = frozenset()  # ...and, if any, every word of that opening
 
     @property
     def when(self) -> frozenset[date]:
@@ -176,6 +173,8 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
             if name.key not in own:
                 names.setdefault(name.key, name)
     text = " ".join(lead)
+    opening_text = " ".join(lead[: len(lead) - len(first) + 1])  # the title, the first sentence
+    regions, opening = placed(opening_text, key)
     dates, counts = frozenset(_dates(text, published)), frozenset(_counts(text))
     return Facts(
         names=tuple(names.values()),
@@ -190,8 +189,11 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
         else frozenset(),
         numbers=frozenset(_numbers(whole)) if counts else frozenset(),
         published=published,
-        market=any(_MARKET.search(text) for text in lead[:1]),
+        market=market(lead[0]) if lead else False,
+        personnel=personnel(opening_text),
         titled_only=not body.strip(),
+        regions=regions,
+        opening=opening,
     )
 
 
@@ -205,7 +207,9 @@ def undateline(text: str) -> str:
                 text = rest
         if text == before:
             break
-    return text
+    return strip_dateline(
+        text
+    )  # (and the forms a sentence may open with: "MOSCOW, June 1. /TASS/.")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -320,7 +324,7 @@ def _dates(text: str, published: date) -> set[date]:
             days, month = [match.group(5), match.group(6)], match.group(4)
         number = MONTHS.get(month.rstrip(".").casefold())
         for raw in days:
-            found = _nearest(published, number, int(raw)) if raw and number else None
+            found = nearest_year(published, number, int(raw)) if raw and number else None
             if found is not None and found <= published:
                 out.add(found)
     return out
@@ -342,19 +346,6 @@ def _weekdays(text: str, published: date) -> set[date]:
             back = 7
         out.add(published - timedelta(days=back))
     return out
-
-
-def _nearest(published: date, month: int, day: int) -> date | None:
-    """The year is seldom printed: the one nearest the publication (December news in January)."""
-    best = None
-    for year in (published.year - 1, published.year, published.year + 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if best is None or abs(candidate - published) < abs(best - published):
-            best = candidate
-    return best
 
 
 def _counted(phrase: str) -> str:
