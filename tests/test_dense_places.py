@@ -163,3 +163,20 @@ def test_an_agency_dateline_is_no_part_of_the_lead() -> None:
     )
     assert read.regions == {"kursk"}
     assert "KURSK" not in [n.shown for n in read.names]
+
+
+def test_a_weight_converted_with_other_rounding_is_no_other_event() -> None:
+    day = date(2025, 6, 3)
+    a = read_facts(
+        "",
+        "Agents packed 1,100 kilograms (2,420 pounds) of explosives under the bridge's piers, "
+        "the security service said.",
+        day,
+    )
+    b = read_facts(
+        "",
+        "The service said 1,100 kilograms (about 2,425 pounds) of TNT went off under the "
+        "bridge's piers at dawn.",
+        day,
+    )
+    assert relate(a, b, lambda term: 1.0).conflict is None

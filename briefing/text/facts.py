@@ -35,7 +35,9 @@ NOT_COUNTED = frozenset(
     dead death die died killed people person injured wounded hurt casualty victim civilian child
     children hospitalised hospitalized missing resident
     million billion trillion thousand hundred percent per cent km kilometre kilometer mile metre
-    meter hour minute second year month week day time
+    meter foot feet yard kg kilogram gram tonne ton tons lb lbs pound litre liter gallon barrel
+    hectare acre degree dollar euro rouble ruble hryvnia yuan hour minute second year month
+    week day time
     """.split()  # noqa: SIM905
 )
 # Office titles, kinds of body and place, platforms: capitalised, but they name no one.
