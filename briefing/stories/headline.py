@@ -81,6 +81,13 @@ _DATE_WORD = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day$)"
 )
 MAIN_WORDS = 4  # words of the main clause a made headline holds at least
+_THAT = re.compile(r"\bthat\s")  # what is said after it must have its verb in a headline
+# after these a word ending in "s" is a plural ("during the talks"), not a verb ("he says")
+_NOUN_BEFORE = frozenset(
+    """
+    the a an of in on at for with during from to by its their his her our these those
+    """.split()  # noqa: SIM905
+)
 _OPENING_DATE = re.compile(
     r"(?i)^(?:(?:early|late)\s+)?on\s+(?:the\s+(?:morning|afternoon|evening|night)\s+of\s+)?"
     r"([^,]{1,40}),\s+(?=\S)"
@@ -182,6 +189,7 @@ def made_headline(sentence: str) -> str:
         and not _LIST_GOES_ON.match(text, end)
         and balanced(text[:end])  # never inside a quotation
         and _says_something(text[main:end])
+        and _says_something(_THAT.split(text[main:end])[-1])  # "X said that during the talks,"
     ]
     for end in reversed(ends):
         clause = _CLAUSE_TAIL.sub(r"\1", text[:end].rstrip())
@@ -208,12 +216,17 @@ def _says_something(clause: str) -> bool:
     lower = [w for w in words if w.islower()]
     if sum(w.isascii() for w in lower) * 2 < len(lower):
         return True  # not English: its words cannot tell
-    for word, after in zip(words, [*words[1:], ""], strict=True):
+    for before, word, after in zip(["", *words], words, [*words[1:], ""], strict=False):
         if not word.islower() or after == "by":
             continue  # "people killed by the attack": a participle, no verb
         if word in _VERBS or (len(word) > 3 and word.endswith("ed")):
             return True
-        if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        if (
+            len(word) > 3
+            and word.endswith("s")
+            and not word.endswith(("ss", "us", "is"))
+            and before.casefold() not in _NOUN_BEFORE
+        ):
             return True  # "says", "launches" (or a plural: it may be a verb, it is not cut)
     return False
 

@@ -200,6 +200,17 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "The governor is defending the region's new campaign against drunk driving with the "
             "slogan “Drive sober, arrive alive”",
         ),
+        (  # nor after "said that" before what was said has its verb ("during the talks")
+            "The defence minister said that during the meeting in Geneva, both delegations "
+            "discussed a wider exchange of prisoners and the return of bodies.",
+            "The defence minister said that during the meeting in Geneva, both delegations "
+            "discussed a wider exchange of prisoners and the return of bodies",
+        ),
+        (  # what was said has its verb: the cut stands
+            "The foreign ministry said that the delegations met in Geneva for two hours on "
+            "Monday, adding that another round could follow within weeks.",
+            "The foreign ministry said that the delegations met in Geneva for two hours on Monday",
+        ),
         (  # where the words are not English the verb test cannot tell: the clause is cut
             "Російські війська вночі атакували Одесу ударними дронами, пошкодивши портову "
             "інфраструктуру та кілька житлових будинків у центрі міста, повідомили у міській раді.",
