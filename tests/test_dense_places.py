@@ -180,3 +180,14 @@ def test_a_weight_converted_with_other_rounding_is_no_other_event() -> None:
         day,
     )
     assert relate(a, b, lambda term: 1.0).conflict is None
+
+
+def test_sums_of_money_still_tell_two_decisions_apart() -> None:
+    day = date(2025, 6, 3)
+    a = read_facts(
+        "", "Washington announced 275 million dollars in new military aid on Tuesday.", day
+    )
+    b = read_facts(
+        "", "Washington said it would forgive 4.7 billion dollars of loans on Tuesday.", day
+    )
+    assert relate(a, b, lambda term: 1.0).conflict == "counts 275 / 4.7 dollar"

@@ -62,6 +62,9 @@ class _Index:
         self.items: list[tuple[str, Item]] = [
             (sid, i) for sid, items in stories.items() for i in items if not digest(i)
         ]
+        self.by_story: dict[str, list[Item]] = defaultdict(list)
+        for story_id, item in self.items:
+            self.by_story[story_id].append(item)
         self.postings: dict[str, list[int]] = defaultdict(list)
         for n, (_, item) in enumerate(self.items):
             for term in vec.of(item):
@@ -90,9 +93,7 @@ class _Barred:
 
     def __init__(self, item: Item, index: _Index, vec: ItemVectors) -> None:
         self.facts = facts(item)
-        self.reports: dict[str, list[Item]] = defaultdict(list)
-        for story_id, report in index.items:
-            self.reports[story_id].append(report)
+        self.reports = index.by_story
         self.weight = vec.weight
         self.known: dict[str, bool] = {}
 

@@ -28,16 +28,16 @@ from .similarity import STOPWORDS, stem
 LEAD_SENTENCES = 2  # the body's sentences read besides the title
 LEAD_CHARS = 1500  # where they are looked for
 KEY_CHARS = 6  # enough to tell names apart, short enough to join their spellings
-# Tolls grow as reports come in, amounts and distances are rounded and converted: a different
-# figure of these is an update or a unit, not another event.
+# Tolls grow as reports come in, amounts, distances and weights are rounded and converted: a
+# different figure of these is an update or a unit, not another event. (A sum of money stays
+# counted: "$275 million" and "$4.7 billion" of aid are two decisions.)
 NOT_COUNTED = frozenset(
     """
     dead death die died killed people person injured wounded hurt casualty victim civilian child
     children hospitalised hospitalized missing resident
     million billion trillion thousand hundred percent per cent km kilometre kilometer mile metre
     meter foot feet yard kg kilogram gram tonne ton tons lb lbs pound litre liter gallon barrel
-    hectare acre degree dollar euro rouble ruble hryvnia yuan hour minute second year month
-    week day time
+    hectare acre degree hour minute second year month week day time
     """.split()  # noqa: SIM905
 )
 # Office titles, kinds of body and place, platforms: capitalised, but they name no one.
