@@ -28,6 +28,8 @@ _PERSONNEL = re.compile(
     re.IGNORECASE,
 )
 
+_POSTS = ("resign", "down", "quits", "sacked", "ousted", "relieved", "appoint")
+
 
 def market(text: str) -> bool:
     """A market moving: the reaction to an event, not the event."""
@@ -36,4 +38,5 @@ def market(text: str) -> bool:
 
 def personnel(text: str) -> bool:
     """Someone leaving or taking a post."""
-    return _PERSONNEL.search(text) is not None
+    folded = text.casefold()
+    return any(w in folded for w in _POSTS) and _PERSONNEL.search(text) is not None

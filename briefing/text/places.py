@@ -19,6 +19,7 @@ from .similarity import STOPWORDS
 _NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?"  # "Kursk", "Nizhny Novgorod"
 _LIST = rf"{_NAME}(?:\s*(?:,|and|&)\s*(?:the\s+)?{_NAME})*"  # "Kharkiv, Sumy and Chernihiv"
 _KIND = r"(?:[Rr]egion|[Oo]blast|[Pp]rovince|[Kk]rai|[Gg]overnorate)s?"
+_KINDS = ("region", "oblast", "province", "krai", "governorate")
 _BEFORE = re.compile(rf"({_LIST})\s+{_KIND}\b")
 _AFTER = re.compile(rf"\b{_KIND}\s+of\s+({_LIST})")
 _SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*(?:the\s+)?")
@@ -30,6 +31,9 @@ def regions(text: str) -> list[str]:
     """The region names `text` gives, as written ("Kursk", "Bryansk"); a country a region is
     named with ("Russia's Kursk region") is no region."""
     found: list[str] = []
+    folded = text.casefold()
+    if not any(kind in folded for kind in _KINDS):
+        return found  # (most openings name none: no need to run the patterns)
     for pattern in (_BEFORE, _AFTER):
         for match in pattern.finditer(text):
             for part in _SPLIT.split(match.group(1)):
