@@ -5,6 +5,7 @@ section. Every text here is written for these tests."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -162,6 +163,33 @@ def test_key_points_about_many_stories_stand_alone_and_glue_none() -> None:
         {"port-1", "port-2"},
         {"talks-1", "talks-2"},
     ]
+
+
+TERMS = _item(
+    "terms",
+    "Foxtrot Press",
+    "Full text of the ceasefire terms handed over in Geneva",
+    "The delegations in Geneva exchanged written ceasefire terms. The document reads:\n\n"
+    "1. Both armies stop firing along the line of contact.\n\n"
+    "2. Heavy artillery is pulled back fifteen kilometres.\n\n"
+    "3. Observers patrol a strip on either side.\n\n"
+    "4. Violations are reported within a day.\n\n"
+    "5. Prisoners are exchanged all for all.\n\n"
+    "6. Civilians may cross at four points.",
+    6,
+)
+
+
+def test_a_documents_clauses_under_a_title_naming_a_story_join_that_story() -> None:
+    """Most clauses match no report; the title names the talks, and the clauses that match
+    any report match theirs."""
+    assert is_digest(TERMS.title, TERMS.body)
+    assert _stories([*PORT, *TALKS, TERMS]) == [
+        {"port-1", "port-2"},
+        {"talks-1", "talks-2", "terms"},
+    ]
+    untitled = replace(TERMS, id="untitled", title="The day — key points")
+    assert {"untitled"} in _stories([*PORT, *TALKS, untitled])
 
 
 def test_a_live_pages_key_points_do_not_move_a_storys_section() -> None:

@@ -49,7 +49,12 @@ def attach(
             if story_id is not None:
                 votes[story_id] += 1
         best = votes.most_common(1)
-        mostly = best and best[0][1] * 2 > sum(votes.values()) and best[0][1] * 3 >= len(parts)
+        titled = bool(item.title) and best and _titled(item.title, best[0][0], index, barred, vec)
+        mostly = (
+            best
+            and best[0][1] * 2 > sum(votes.values())
+            and (best[0][1] * 3 >= len(parts) or titled)
+        )
         out[item.id] = best[0][0] if mostly else None
     return out
 
@@ -106,3 +111,11 @@ class _Barred:
             )
             found = self.known[story_id] = apart * 2 > len(reports)
         return found
+
+
+def _titled(title: str, story_id: str, index: _Index, barred: _Barred, vec: ItemVectors) -> bool:
+    """Whether the digest's title names the story its parts voted for ("Full terms of the
+    memorandum…" above its 31 clauses): then the parts that match no story's report (clauses,
+    figures) do not keep it apart."""
+    return index.best(vec.vectorizer.vector(Counter(words(title))), barred) == story_id
+
