@@ -118,4 +118,3 @@ def _titled(title: str, story_id: str, index: _Index, barred: _Barred, vec: Item
     memorandum…" above its 31 clauses): then the parts that match no story's report (clauses,
     figures) do not keep it apart."""
     return index.best(vec.vectorizer.vector(Counter(words(title))), barred) == story_id
-
