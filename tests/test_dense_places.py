@@ -38,73 +38,74 @@ def background() -> list[Item]:
     return [lab.item for lab in load_labels(ROOT / "samples" / "stories.jsonl", ZoneInfo("UTC"))]
 
 
-BRYANSK = [
+# Two fuel depots set on fire by drones on one night, in two regions (written for this test)
+VORONEZH = [
     _item(
-        "b1",
+        "v1",
         "Alpha",
-        "Road bridge falls onto passenger train in Bryansk region, seven dead",
-        "A road bridge fell onto a passenger train in Russia's Bryansk region late on Saturday, "
-        "killing seven people and injuring dozens, the regional governor said. The train was "
-        "travelling from Klimovo to Moscow when the span came down near the village of "
-        "Vygonichi.",
+        "Drones set fuel depot ablaze near Liski in Voronezh region",
+        "Ukrainian drones set a fuel depot near the town of Liski in the Voronezh region on "
+        "fire before dawn on Sunday, governor Alexander Gusev said, and three storage tanks "
+        "burned for hours. Nobody was hurt, according to Gusev.",
     ),
     _item(
-        "b2",
+        "v2",
         "Bravo",
-        "Seven killed as bridge collapses on train near Vygonichi",
-        "Seven people were killed when a collapsing road bridge crushed carriages of the "
-        "Klimovo-Moscow passenger train in the Bryansk region, Russian investigators said on "
-        "Sunday. Railway officials blamed interference with traffic.",
+        "Liski oil terminal burns after overnight drone raid",
+        "Firefighters spent the morning putting out a blaze at the Liski oil terminal, Gusev "
+        "wrote on Telegram, after a drone raid on the Voronezh region; rail traffic past the "
+        "terminal was halted.",
     ),
 ]
-KURSK = [
+TAMBOV = [
     _item(
-        "k1",
+        "t1",
         "Charlie",
-        "Railway bridge gives way under freight train in Kursk region",
-        "A railway bridge gave way under a freight train in Russia's Kursk region overnight, "
-        "sending the locomotive onto the road below, acting governor Alexander Khinshtein said. "
-        "The collapse came hours after a bridge fell onto a passenger train in the neighbouring "
-        "Bryansk region.",
+        "Drone strike sparks fire at Kotovsk fuel storage in Tambov region",
+        "Fuel tanks at a storage site in Kotovsk in the Tambov region caught fire after a drone "
+        "strike overnight, acting governor Yevgeny Pervyshov said. It was the second depot "
+        "hit that night, after the one near Liski in Voronezh.",
     ),
     _item(
-        "k2",
+        "t2",
         "Delta",
-        "Freight locomotive derails as bridge collapses in Zheleznogorsk district",
-        "A locomotive and empty wagons of a freight train derailed when a bridge collapsed in "
-        "the Zheleznogorsk district of the Kursk region, Khinshtein said on Sunday. It was the "
-        "second bridge to fall onto a railway in the border regions within a day, after the "
-        "deadly collapse in Bryansk.",
+        "Kotovsk depot blaze put out, Tambov governor says",
+        "The blaze at the Kotovsk fuel storage site in the Tambov region was put out by noon, "
+        "Pervyshov said on Sunday. He called it the second such drone attack of the night, "
+        "after the Liski depot in Voronezh burned.",
     ),
 ]
 
 
-def test_two_bridges_falling_in_two_regions_the_same_night_are_two_stories(
+def test_two_depots_burning_in_two_regions_the_same_night_are_two_stories(
     background: list[Item],
 ) -> None:
-    assert _stories(BRYANSK + KURSK, background) == [{"b1", "b2"}, {"k1", "k2"}]
-    # each Kursk report names Bryansk further down: names alone cannot tell them apart
-    k1, b1 = facts(KURSK[0]), facts(BRYANSK[0])
-    assert "bryans" in k1.mentions
-    assert relate(k1, b1, lambda term: 1.0).conflict == "regions Kursk / Bryansk"
+    assert _stories(VORONEZH + TAMBOV, background) == [{"t1", "t2"}, {"v1", "v2"}]
+    # each Tambov report names Voronezh and Liski further down: names cannot tell them apart
+    t1, v1 = facts(TAMBOV[0]), facts(VORONEZH[0])
+    assert "vorone" in t1.mentions
+    assert relate(t1, v1, lambda term: 1.0).conflict == "regions Tambov / Voronezh"
 
 
-def test_a_fact_box_about_one_collapse_joins_its_own_story(background: list[Item]) -> None:
+def test_a_fact_box_about_one_fire_joins_its_own_story(background: list[Item]) -> None:
     box = _item(
         "f1",
         "Echo",
         "",
-        "MOSCOW, June 1. /ECHO/. A passenger train came off the rails when a road bridge fell "
-        "in the Vygonichsky district of the Bryansk region. Seven people died.\n\n"
-        "Echo has put together the main facts about the incident.\n\n"
-        "What happened\n\n"
-        "- The locomotive and several wagons derailed when the bridge collapsed overnight.\n\n"
-        "- The locomotive fell onto the road below, the acting governor said.\n\n"
-        "- Wagons derailed as the bridge collapsed in the border region overnight.\n\n"
-        "Victims\n\n"
-        "- Seven people died and dozens were taken to hospital.",
+        "VORONEZH, June 1. /ECHO/. Drones hit a fuel depot near Liski in the Voronezh region "
+        "before dawn. Three tanks burned.\n\n"
+        "Echo has gathered what is known so far.\n\n"
+        "The attack\n\n"
+        "- A drone strike overnight sparked a fire at the fuel storage site.\n\n"
+        "- The blaze at the storage site was put out, the acting governor said.\n\n"
+        "- It was the second depot hit that night in the border area.\n\n"
+        "Damage\n\n"
+        "- Three storage tanks burned and rail traffic was halted.",
     )
-    assert _stories([*BRYANSK, *KURSK, box], background) == [{"b1", "b2", "f1"}, {"k1", "k2"}]
+    assert _stories([*VORONEZH, *TAMBOV, box], background) == [
+        {"f1", "v1", "v2"},
+        {"t1", "t2"},
+    ]
 
 
 def test_a_commanders_resignation_after_a_strike_is_its_own_story(
@@ -114,27 +115,28 @@ def test_a_commanders_resignation_after_a_strike_is_its_own_story(
         _item(
             "s1",
             "Alpha",
-            "Missile strike on army training ground kills 12 soldiers",
-            "A Russian missile struck a training ground of Ukraine's land forces on Sunday, "
-            "killing 12 soldiers and wounding about 60, the army said. Hours later the land "
-            "forces commander, Mykhailo Drapatyi, said he would step aside.",
+            "Glide bombs hit reserve brigade's drill field, nine soldiers dead",
+            "Russian glide bombs hit a drill field of a reserve brigade in the Chernihiv region "
+            "on Sunday, killing nine soldiers and wounding 30, the general staff said. By "
+            "evening the brigade's commander, Colonel Petro Hnatenko, said he would step aside.",
         ),
         _item(
             "s2",
             "Bravo",
-            "Twelve soldiers killed as Russian missile hits training unit",
-            "Twelve Ukrainian soldiers were killed and dozens wounded when a Russian missile hit "
-            "the location of a land forces training unit on Sunday morning, the command said, "
-            "promising an inquiry into why troops had gathered in the open.",
+            "Nine soldiers killed as bombs strike drill field",
+            "Nine Ukrainian soldiers died and dozens were wounded when glide bombs struck a "
+            "reserve brigade's drill field in the Chernihiv region on Sunday morning, the general "
+            "staff said, promising to find out why the unit was formed up in the open. Its "
+            "commander, Colonel Petro Hnatenko, later offered to go.",
         ),
     ]
     resigns = _item(
         "r1",
         "Charlie",
-        "Land forces commander resigns after strike on training ground",
-        "The commander of Ukraine's land forces, Mykhailo Drapatyi, resigned on Sunday after a "
-        'Russian missile strike on a training ground killed 12 of his soldiers. "I have decided '
-        'to hand in my resignation," he wrote, saying the young men should have lived.',
+        "Brigade commander quits over deadly bombing of drill field",
+        "Colonel Petro Hnatenko, who led the reserve brigade, resigned on Sunday after glide "
+        "bombs killed nine of his Ukrainian soldiers on a drill field in the Chernihiv region. "
+        '"I take responsibility," he wrote, adding that the men were about to finish training.',
     )
     assert _stories([*strike, resigns], background) == [{"r1"}, {"s1", "s2"}]
 
@@ -142,12 +144,12 @@ def test_a_commanders_resignation_after_a_strike_is_its_own_story(
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        ("A bridge fell onto a train in Russia's Bryansk region overnight.", ["Bryansk"]),
-        ("Trains stopped in Russia's Bryansk & Kursk Regions on Sunday.", ["Bryansk", "Kursk"]),
+        ("Drones set a depot ablaze in Russia's Voronezh region overnight.", ["Voronezh"]),
+        ("Power cuts hit the Poltava & Sumy Regions on Sunday.", ["Poltava", "Sumy"]),
         ("Drones hit the Kharkiv, Sumy and Chernihiv oblasts.", ["Kharkiv", "Sumy", "Chernihiv"]),
-        ("Shelling hit the Zeleznogorsk District of the Kursk Region.", ["Kursk"]),
+        ("A fire broke out in the Kotovsk District of the Tambov Region.", ["Tambov"]),
         ("Strikes on the region of Odesa went on.", ["Odesa"]),
-        ("The region's governor said a bridge fell.", []),
+        ("The region's chief said the depot burned.", []),
     ],
 )
 def test_the_regions_an_opening_gives(text: str, found: list[str]) -> None:
@@ -157,26 +159,26 @@ def test_the_regions_an_opening_gives(text: str, found: list[str]) -> None:
 def test_an_agency_dateline_is_no_part_of_the_lead() -> None:
     read = read_facts(
         "",
-        "KURSK, June 1. /ECHO/. A railway bridge gave way under a freight train in the Kursk "
-        "region. The locomotive fell onto the road.",
+        "TAMBOV, June 1. /ECHO/. A drone strike set a fuel storage site in the Tambov region "
+        "on fire. The blaze was put out by noon.",
         date(2025, 6, 1),
     )
-    assert read.regions == {"kursk"}
-    assert "KURSK" not in [n.shown for n in read.names]
+    assert read.regions == {"tambov"}
+    assert "TAMBOV" not in [n.shown for n in read.names]
 
 
 def test_a_weight_converted_with_other_rounding_is_no_other_event() -> None:
     day = date(2025, 6, 3)
     a = read_facts(
         "",
-        "Agents packed 1,100 kilograms (2,420 pounds) of explosives under the bridge's piers, "
-        "the security service said.",
+        "Divers fixed 800 kilograms (1,764 pounds) of charges to the pier of the ferry dock, "
+        "the service said.",
         day,
     )
     b = read_facts(
         "",
-        "The service said 1,100 kilograms (about 2,425 pounds) of TNT went off under the "
-        "bridge's piers at dawn.",
+        "Some 800 kilograms (roughly 1,760 pounds) of charges went off at the ferry dock's pier "
+        "at sunrise, according to the service.",
         day,
     )
     assert relate(a, b, lambda term: 1.0).conflict is None

@@ -189,7 +189,7 @@ def made_headline(sentence: str) -> str:
         and not _LIST_GOES_ON.match(text, end)
         and balanced(text[:end])  # never inside a quotation
         and _says_something(text[main:end])
-        and _says_something(_THAT.split(text[main:end])[-1])  # "X said that during the talks,"
+        and _says_something(_THAT.split(text[main:end])[-1])  # "X said that during the meeting,"
     ]
     for end in reversed(ends):
         clause = _CLAUSE_TAIL.sub(r"\1", text[:end].rstrip())

@@ -1,9 +1,9 @@
-"""The regions a report's opening places its event in ("in Russia's Kursk region", "the
+"""The regions a report's opening places its event in ("in the Poltava region", "the
 Zaporizhzhia and Kherson oblasts", "the region of Odesa").
 
 Two strikes, two derailments or two floods of one night in two regions share their whole
-vocabulary, and a report of one often mentions the other further down ("hours after a similar
-collapse in Bryansk"), so the names the whole text mentions cannot tell them apart. Where its
+vocabulary, and a report of one often mentions the other further down ("the second such attack
+of the night"), so the names the whole text mentions cannot tell them apart. Where its
 event happened is what a report says first, and at the level of a region it is written in one
 regular way in English, whatever the country: that is what is read here. Nothing lists the
 beat's places.

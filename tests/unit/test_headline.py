@@ -202,9 +202,9 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
         ),
         (  # nor after "said that" before what was said has its verb ("during the talks")
             "The defence minister said that during the meeting in Geneva, both delegations "
-            "discussed a wider exchange of prisoners and the return of bodies.",
+            "weighed a wider swap of captives and a plan for handing back remains.",
             "The defence minister said that during the meeting in Geneva, both delegations "
-            "discussed a wider exchange of prisoners and the return of bodies",
+            "weighed a wider swap of captives and a plan for handing back remains",
         ),
         (  # what was said has its verb: the cut stands
             "The foreign ministry said that the delegations met in Geneva for two hours on "
