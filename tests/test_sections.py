@@ -230,6 +230,11 @@ def test_max_stories_keeps_the_best_and_counts_the_rest(write_config) -> None:
         ("Gaza ceasefire talks resume in Cairo", "Mediators met Hamas officials.", False),
         ("India and Pakistan ceasefire holds", "Officials in Kashmir reported calm.", False),
         ("Ukrainian boxer wins heavyweight title fight", "The undisputed champion won.", False),
+        (  # a Ukrainian player's win: the title names her country, the rest is the court
+            "Ukrainian star battles into Wimbledon quarter-finals",
+            "The world number 12 from Kyiv came from a set down to beat the second seed.",
+            False,
+        ),
         ("US and China resume tariff talks", "Negotiators met in Geneva.", False),
         ("Gaza and Ukraine top the agenda", "Kyiv asked for air defence; Russia objected.", True),
         ("Senate passes aid for Ukraine and Israel", "", True),  # a tie keeps the item
