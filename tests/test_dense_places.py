@@ -15,6 +15,7 @@ from briefing.quality.labels import load_labels
 from briefing.stories.cluster import StoryParams, make_stories
 from briefing.stories.events import facts, relate
 from briefing.text.facts import read_facts
+from briefing.text.kinds import personnel
 from briefing.text.places import regions
 from briefing.text.similarity import Vectorizer, terms
 
@@ -144,7 +145,7 @@ def test_a_commanders_resignation_after_a_strike_is_its_own_story(
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        ("Drones set a depot ablaze in Russia's Voronezh region overnight.", ["Voronezh"]),
+        ("Drones set a depot ablaze in Russia's southern Voronezh region.", ["Voronezh"]),
         ("Power cuts hit the Poltava & Sumy Regions on Sunday.", ["Poltava", "Sumy"]),
         ("Drones hit the Kharkiv, Sumy and Chernihiv oblasts.", ["Kharkiv", "Sumy", "Chernihiv"]),
         ("A fire broke out in the Kotovsk District of the Tambov Region.", ["Tambov"]),
@@ -193,3 +194,22 @@ def test_sums_of_money_still_tell_two_decisions_apart() -> None:
         "", "Washington said it would forgive 4.7 billion dollars of loans on Tuesday.", day
     )
     assert relate(a, b, lambda term: 1.0).conflict == "counts 275 / 4.7 dollar"
+
+
+@pytest.mark.parametrize(
+    ("opening", "post"),
+    [
+        ("Brigade commander quits over deadly bombing of drill field", True),
+        ("The colonel, who led the brigade since spring, has resigned after the strike.", True),
+        ("Kyiv appoints a new air force chief after the losses", True),
+        ("The deputy minister was dismissed on Monday, the cabinet said.", True),
+        ("Sacked deputy minister discovered dead at home on Monday", False),
+        ("Former governor found dead days after he resigned", False),
+        ("Officials said an experimental rocket had been fired on the plant", False),
+        ("The Kremlin dismissed the report as a fabrication", False),
+    ],
+)
+def test_an_opening_tells_a_post_left_or_taken_only_in_its_main_clause(
+    opening: str, post: bool
+) -> None:
+    assert personnel(opening) is post

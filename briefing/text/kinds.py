@@ -20,15 +20,19 @@ _MARKET = re.compile(
     r"rall|edg|sink|sank|spik|dip|extend|hit|retreat|rebound)\w*",
     re.IGNORECASE,
 )
-# "… commander resigns", "… steps down", "… was sacked", "… appointed as": someone leaves or
-# takes a post ("fired" and "dismissed" say other things as often: missiles, claims)
+# "… commander resigns", "… steps down", "… was sacked", "Zelensky appoints …": someone leaves or
+# takes a post. Only a verb the sentence says of someone counts: "Sacked minister found dead"
+# tells a death; "fired" says missiles as often, and "dismissed" alone claims
 _PERSONNEL = re.compile(
-    r"\b(?:resign(?:s|ed|ing|ation)?|(?:steps?|stepped|stepping) down|quits|sacked|ousted|"
-    r"relieved of|appoint(?:s|ed)?)\b",
+    r"\b(?:resign(?:s|ed|ing)?|(?:submit|tender|announce|hand)(?:s|ed|ing)? (?:in )?(?:his|her|"
+    r"their) resignation|(?:steps?|stepped|stepping) down|quits|sacks|ousts|appoints|(?:was|is|"
+    r"were|are|has been|have been|had been|gets|got) (?:sacked|ousted|dismissed|relieved of|"
+    r"appointed))\b",
     re.IGNORECASE,
 )
-
-_POSTS = ("resign", "down", "quits", "sacked", "ousted", "relieved", "appoint")
+# "… hours after he resigned", "the general, who resigned last year": a clause about something else
+_SUBORDINATE = re.compile(r"\b(?:after|since|before|following|when|who|which|that)\s+(?:\w+\s+)?$")
+_POSTS = ("resign", "down", "quits", "sack", "oust", "dismiss", "relieved", "appoint")
 
 
 def market(text: str) -> bool:
@@ -37,6 +41,12 @@ def market(text: str) -> bool:
 
 
 def personnel(text: str) -> bool:
-    """Someone leaving or taking a post."""
+    """Someone leaving or taking a post, said in the main clause: "found dead hours after he
+    resigned" tells a death."""
     folded = text.casefold()
-    return any(w in folded for w in _POSTS) and _PERSONNEL.search(text) is not None
+    if not any(w in folded for w in _POSTS):
+        return False
+    return any(
+        _SUBORDINATE.search(folded, 0, found.start()) is None
+        for found in _PERSONNEL.finditer(folded)
+    )
