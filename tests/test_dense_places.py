@@ -213,3 +213,29 @@ def test_an_opening_tells_a_post_left_or_taken_only_in_its_main_clause(
     opening: str, post: bool
 ) -> None:
     assert personnel(opening) is post
+
+
+def test_a_follow_up_the_next_day_naming_the_same_region_continues_the_story(
+    background: list[Item],
+) -> None:
+    """Written another way, a day later: what it shares with the story's reports is little
+    more than where, which a follow-up restates as it restates when and how many."""
+    stamp = datetime.fromisoformat("2025-06-02T11:00+03:00")
+    later = Item(
+        "u1",
+        "test",
+        "Golf",
+        "https://u1.example/",
+        "Investigators inspect burned tanks in Voronezh region",
+        "Investigators on Monday examined the damage at the fuel depot in the Voronezh region "
+        "hit by drones, and the regional government promised compensation to nearby households.",
+        stamp,
+        stamp,
+    )
+    params = StoryParams()
+    vectorizer = Vectorizer.from_bags(
+        terms(i, params.lead_words) for i in [*VORONEZH, later, *background]
+    )
+    result = make_stories([later], {}, {"s-v": VORONEZH}, {}, vectorizer, "2025-06-02", params)
+    assert result.assigned == {"u1": "s-v"}
+    assert relate(facts(later), facts(VORONEZH[0]), lambda term: 1.0).agrees

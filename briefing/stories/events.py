@@ -167,9 +167,12 @@ class Relation:
 
     @property
     def agrees(self) -> bool:
-        """Both state the same count of their event, or the same day before one of them was
-        published: a follow-up says when its event happened."""
-        return self.conflict is None and bool(self.a.counts & self.b.counts or self.dates)
+        """Both state the same count of their event, the same day before one of them was
+        published, or the same region in their openings: a follow-up says when, how many and
+        where."""
+        return self.conflict is None and bool(
+            self.a.counts & self.b.counts or self.dates or self.a.regions & self.b.regions
+        )
 
     @property
     def names(self) -> list[str]:
