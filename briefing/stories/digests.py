@@ -48,14 +48,16 @@ def attach(
             story_id = index.best(vec.vectorizer.vector(Counter(words(part))), barred)
             if story_id is not None:
                 votes[story_id] += 1
-        best = votes.most_common(1)
-        titled = bool(item.title) and best and _titled(item.title, best[0][0], index, barred, vec)
+        story_id, won = votes.most_common(1)[0] if votes else (None, 0)
         mostly = (
-            best
-            and best[0][1] * 2 > sum(votes.values())
-            and (best[0][1] * 3 >= len(parts) or titled)
+            story_id is not None
+            and won * 2 > sum(votes.values())
+            and (
+                won * 3 >= len(parts)
+                or (bool(item.title) and _titled(item.title, story_id, index, barred, vec))
+            )
         )
-        out[item.id] = best[0][0] if mostly else None
+        out[item.id] = story_id if mostly else None
     return out
 
 
@@ -114,7 +116,7 @@ class _Barred:
 
 
 def _titled(title: str, story_id: str, index: _Index, barred: _Barred, vec: ItemVectors) -> bool:
-    """Whether the digest's title names the story its parts voted for ("Full terms of the
-    memorandum…" above its 31 clauses): then the parts that match no story's report (clauses,
+    """Whether the digest's title names the story its parts voted for (a document's clauses
+    under a title naming the talks): then the parts that match no story's report (clauses,
     figures) do not keep it apart."""
     return index.best(vec.vectorizer.vector(Counter(words(title))), barred) == story_id

@@ -209,9 +209,8 @@ def undateline(text: str) -> str:
                 text = rest
         if text == before:
             break
-    return strip_dateline(
-        text
-    )  # (and the forms a sentence may open with: "MOSCOW, June 1. /TASS/.")
+    # (and the forms a sentence may open with: "MOSCOW, June 1. /TASS/.")
+    return strip_dateline(text)
 
 
 @functools.lru_cache(maxsize=200_000)
