@@ -2,7 +2,7 @@
 person leaving or taking a post.
 
 Such an event follows another and is told with its words ("Oil jumps after new sanctions",
-"Commander resigns after strike that killed 12"), and reports of that other event often
+"Brigade commander quits over the bombing"), and reports of that other event often
 mention it further down; but it is a development of its own, and a desk reads it as its own
 story. So a report is marked only by its opening (its title, and the first sentence where it
 reads that far), where it says what it is about.
