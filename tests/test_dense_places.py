@@ -239,3 +239,23 @@ def test_a_follow_up_the_next_day_naming_the_same_region_continues_the_story(
     result = make_stories([later], {}, {"s-v": VORONEZH}, {}, vectorizer, "2025-06-02", params)
     assert result.assigned == {"u1": "s-v"}
     assert relate(facts(later), facts(VORONEZH[0]), lambda term: 1.0).agrees
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "apart"),
+    [
+        ("Zaporizhzhia", "Zaporozhye", False),  # one region as Kyiv and as Moscow spell it
+        ("Mykolaiv", "Nikolayev", False),
+        ("Kyiv", "Kiev", False),
+        ("Luhansk", "Lugansk", False),
+        ("Kharkiv", "Kherson", True),
+        ("Kursk", "Bryansk", True),
+    ],
+)
+def test_a_region_spelt_two_ways_is_one_region(one: str, other: str, apart: bool) -> None:
+    day = date(2025, 6, 3)
+    a = read_facts(
+        "", f"Drones hit a power plant in the {one} region overnight, officials said.", day
+    )
+    b = read_facts("", f"A drone strike damaged a power plant in the {other} region.", day)
+    assert (relate(a, b, lambda term: 1.0).conflict == f"regions {one} / {other}") is apart

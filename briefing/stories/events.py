@@ -39,6 +39,7 @@ from datetime import date
 
 from ..models import Item
 from ..text.facts import Facts, read_facts
+from ..text.places import any_alike
 from ..text.similarity import ItemVectors
 from .split import MIN_JOBS, Split
 
@@ -171,7 +172,9 @@ class Relation:
         published, or the same region in their openings: a follow-up says when, how many and
         where."""
         return self.conflict is None and bool(
-            self.a.counts & self.b.counts or self.dates or self.a.regions & self.b.regions
+            self.a.counts & self.b.counts
+            or self.dates
+            or (self.a.regions and any_alike(self.a.regions, self.b.regions))
         )
 
     @property
@@ -272,15 +275,18 @@ def _counted_apart(a: Facts, b: Facts) -> str | None:
 def _placed_apart(a: Facts, b: Facts) -> str | None:
     """Each opens in a region the other's opening never names: two derailments, two strikes of
     one night in two regions (a report of one often mentions the other further down)."""
-    if a.regions and b.regions and not a.regions & b.opening and not b.regions & a.opening:
-        return f"regions {_shown(a, a.regions)} / {_shown(b, b.regions)}"
+    if (
+        a.regions
+        and b.regions
+        and not any_alike(a.regions, b.opening)
+        and not any_alike(b.regions, a.opening)
+    ):
+        return f"regions {_shown(a.regions)} / {_shown(b.regions)}"
     return None
 
 
-def _shown(f: Facts, keys: frozenset[str]) -> str:
-    """Keys as the lead writes them, where it names them so."""
-    written = {n.key: n.shown for n in f.names}
-    return ",".join(sorted(written.get(k, k) for k in keys))
+def _shown(regions: frozenset[str]) -> str:
+    return ",".join(sorted(r.title() for r in regions))
 
 
 def _reaction(a: Facts, b: Facts) -> str | None:

@@ -176,7 +176,7 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
                 names.setdefault(name.key, name)
     text = " ".join(lead)
     opening_text = " ".join(lead[: len(lead) - len(first) + 1])  # the title, the first sentence
-    regions, opening = placed(opening_text, key)
+    regions, opening = placed(opening_text)
     dates, counts = frozenset(_dates(text, published)), frozenset(_counts(text))
     return Facts(
         names=tuple(names.values()),

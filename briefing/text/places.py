@@ -6,13 +6,14 @@ vocabulary, and a report of one often mentions the other further down ("the seco
 of the night"), so the names the whole text mentions cannot tell them apart. Where its
 event happened is what a report says first, and at the level of a region it is written in one
 regular way in English, whatever the country: that is what is read here. Nothing lists the
-beat's places.
+beat's places. Outlets in Kyiv and in Moscow spell one region differently ("Zaporizhzhia",
+"Zaporozhye"), so names are compared by their consonants (`skeleton`): one event's reports must
+not be parted by a spelling.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from .similarity import STOPWORDS
 
@@ -25,6 +26,9 @@ _AFTER = re.compile(rf"\b{_KIND}\s+of\s+({_LIST})")
 _SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*(?:the\s+)?")
 _POSSESSIVE = re.compile(r"['’]s$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_DIGRAPHS = (("kh", "x"), ("zh", "j"), ("ch", "c"), ("sh", "w"), ("ts", "c"))
+_NOT_CONSONANT = re.compile(r"[^b-df-hj-np-tv-xz]")  # vowels, y, marks and apostrophes go
+_REPEATED = re.compile(r"(.)\1+")
 
 
 def regions(text: str) -> list[str]:
@@ -47,9 +51,38 @@ def regions(text: str) -> list[str]:
     return found
 
 
-def placed(opening: str, key: Callable[[str], str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The keys of the regions a report's opening (its title and first sentence) gives, and,
-    when it gives any, the keys of every word of that opening: what another report's regions
-    are looked up in."""
-    found = frozenset(key(name) for name in regions(opening))
-    return found, frozenset(key(w) for w in _WORD.findall(opening)) if found else frozenset()
+def placed(opening: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The regions a report's opening (its title and first sentence) gives, folded, and, when it
+    gives any, the names of that opening, folded: what another report's regions are looked up
+    in."""
+    found = frozenset(name.casefold() for name in regions(opening))
+    if not found:
+        return found, frozenset()
+    # (only a capitalised word can name a region: the others need no comparing)
+    names = {w.casefold() for w in _WORD.findall(opening) if w[0].isupper()}
+    return found, frozenset(n for n in names if n not in STOPWORDS)
+
+
+def skeleton(name: str) -> str:
+    """A region's name as Kyiv and Moscow both spell it ("Zaporizhzhia", "Zaporozhye";
+    "Luhansk", "Lugansk"; "Kyiv", "Kiev"; "Chernihiv", "Chernigov"): its consonants, the
+    digraphs kept apart and h read as g, each once in a row."""
+    folded = name.casefold()
+    for digraph, letter in _DIGRAPHS:
+        folded = folded.replace(digraph, letter)
+    consonants = _NOT_CONSONANT.sub("", folded.replace("h", "g"))
+    return _REPEATED.sub(r"\1", consonants)
+
+
+def any_alike(names: frozenset[str], words: frozenset[str]) -> bool:
+    """Whether any of `names` is one of `words`, however transliterated."""
+    if not names.isdisjoint(words):
+        return True
+    forms = {form for n in names for form in _forms(skeleton(n))}
+    return any(not forms.isdisjoint(_forms(skeleton(w))) for w in words)
+
+
+def _forms(bones: str) -> tuple[str, ...]:
+    """A skeleton, and without its first letter when enough is left to tell ("Mykolaiv" and
+    "Nikolayev" differ only there)."""
+    return (bones, "~" + bones[1:]) if len(bones) >= 4 else (bones,)
