@@ -22,7 +22,8 @@ _LIST = rf"{_NAME}(?:\s*(?:,|and|&)\s*(?:the\s+)?{_NAME})*"  # "Kharkiv, Sumy an
 _KIND = r"(?:[Rr]egion|[Oo]blast|[Pp]rovince|[Kk]rai|[Gg]overnorate)s?"
 _KINDS = ("region", "oblast", "province", "krai", "governorate")
 _BEFORE = re.compile(rf"({_LIST})\s+{_KIND}\b")
-_AFTER = re.compile(rf"\b{_KIND}\s+of\s+({_LIST})")
+# ("the region of Odesa"; "all regions of Ukraine" names a country)
+_AFTER = re.compile(rf"\b(?:[Rr]egion|[Oo]blast|[Pp]rovince)\s+of\s+({_LIST})")
 _SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*(?:the\s+)?")
 _POSSESSIVE = re.compile(r"['’]s$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
