@@ -32,6 +32,7 @@ _PERSONNEL = re.compile(
 )
 # "… hours after he resigned", "the general, who resigned last year": a clause about something else
 _SUBORDINATE = re.compile(r"\b(?:after|since|before|following|when|who|which|that)\s+(?:\w+\s+)?$")
+OPENING_CHARS = 1000  # a title and a first sentence; a longer "sentence" is no news lead
 _POSTS = ("resign", "down", "quits", "sack", "oust", "dismiss", "relieved", "appoint")
 
 
@@ -47,6 +48,6 @@ def personnel(text: str) -> bool:
     if not any(w in folded for w in _POSTS):
         return False
     return any(
-        _SUBORDINATE.search(folded, 0, found.start()) is None
-        for found in _PERSONNEL.finditer(folded)
+        _SUBORDINATE.search(folded, max(0, found.start() - 40), found.start()) is None
+        for found in _PERSONNEL.finditer(folded[:OPENING_CHARS])
     )

@@ -18,8 +18,11 @@ import re
 from .similarity import STOPWORDS
 
 _NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?"  # "Kursk", "Nizhny Novgorod"
-_LIST = rf"{_NAME}(?:\s*(?:,|and|&)\s*(?:the\s+)?{_NAME})*"  # "Kharkiv, Sumy and Chernihiv"
+# "Kharkiv, Sumy and Chernihiv": a few names, never an unbounded run (a hostile text of
+# "Aa, Aa, …" would cost the square of its length to try)
+_LIST = rf"{_NAME}(?:\s*(?:,|and|&)\s*(?:the\s+)?{_NAME}){{0,5}}"
 _KIND = r"(?:[Rr]egion|[Oo]blast|[Pp]rovince|[Kk]rai|[Gg]overnorate)s?"
+OPENING_CHARS = 1000  # a title and a first sentence; a longer "sentence" is no news lead
 _KINDS = ("region", "oblast", "province", "krai", "governorate")
 _BEFORE = re.compile(rf"({_LIST})\s+{_KIND}\b")
 # ("the region of Odesa"; "all regions of Ukraine" names a country)
@@ -36,6 +39,7 @@ def regions(text: str) -> list[str]:
     """The region names `text` gives, as written ("Kursk", "Bryansk"); a country a region is
     named with ("Russia's Kursk region") is no region."""
     found: list[str] = []
+    text = text[:OPENING_CHARS]
     folded = text.casefold()
     if not any(kind in folded for kind in _KINDS):
         return found  # (most openings name none: no need to run the patterns)

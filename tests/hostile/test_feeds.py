@@ -294,6 +294,21 @@ CASES = [
         then=_each(lambda i: len(i.body) <= MAX_BODY and i.body.endswith(" […]")),
     ),
     Case(
+        "region-run",
+        "a first sentence that is a long run of names before 'region' (the regions an opening "
+        "gives are read from its first 1,000 characters, a few names at a time): no hang",
+        lambda ctx: rss(
+            [
+                entry(
+                    n,
+                    title=f"Drones hit Zhytomyr fuel depot, {when} report",
+                    description="Kyiv, " * 6_600 + f"{when} region",
+                )
+                for n, when in enumerate(("morning", "noon", "evening"))
+            ]
+        ),
+    ),
+    Case(
         "deep-nesting",
         "escaped HTML nested 5,000 levels deep in a description: no RecursionError escapes",
         lambda ctx: rss([entry(1, description="<div>" * 5_000 + "deep" + "</div>" * 5_000)]),
