@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from .places import OPENING_CHARS
+
 # "Oil prices jump …", "Brent climbs …", "the rouble fell …": a lead about a market moving
 _MARKET = re.compile(
     r"\b(?:prices?|futures|shares|stocks?|markets?|crude|brent|wti|bonds?|yields?|rouble|ruble|"
@@ -32,7 +34,6 @@ _PERSONNEL = re.compile(
 )
 # "… hours after he resigned", "the general, who resigned last year": a clause about something else
 _SUBORDINATE = re.compile(r"\b(?:after|since|before|following|when|who|which|that)\s+(?:\w+\s+)?$")
-OPENING_CHARS = 1000  # a title and a first sentence; a longer "sentence" is no news lead
 _POSTS = ("resign", "down", "quits", "sack", "oust", "dismiss", "relieved", "appoint")
 
 

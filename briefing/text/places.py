@@ -60,6 +60,7 @@ def placed(opening: str) -> tuple[frozenset[str], frozenset[str]]:
     """The regions a report's opening (its title and first sentence) gives, folded, and, when it
     gives any, the names of that opening, folded: what another report's regions are looked up
     in."""
+    opening = opening[:OPENING_CHARS]
     found = frozenset(name.casefold() for name in regions(opening))
     if not found:
         return found, frozenset()
