@@ -260,3 +260,41 @@ def test_a_region_spelt_two_ways_is_one_region(one: str, other: str, apart: bool
     )
     b = read_facts("", f"A drone strike damaged a power plant in the {other} region.", day)
     assert (relate(a, b, lambda term: 1.0).conflict == f"regions {one} / {other}") is apart
+
+
+# One ballistic strike on the capital, as two outlets report it (written for this test): one
+# spells the city as Kyiv and names its mayor, the other spells it Kiev and gives the hour in GMT
+KYIV_STRIKE = [
+    _item(
+        "k1",
+        "Echo",
+        "Ballistic missile strike on Kyiv kills one, mayor says",
+        "A ballistic missile strike on Kyiv killed one person early on Wednesday, mayor Vitali "
+        "Klitschko said, and fires broke out in two districts of the capital.",
+    ),
+    _item(
+        "k2",
+        "Foxtrot",
+        "One dead as ballistic missiles hit Kiev before dawn",
+        "Ballistic missiles hit Kiev at about 0230 GMT on Wednesday, killing one person and "
+        "starting fires in two districts, Ukrainian officials said.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), [("Kyiv", "Kiev"), ("Kharkiv", "Kharkov")])
+def test_a_name_spelt_two_ways_is_one_name(one: str, other: str) -> None:
+    day = date(2025, 2, 12)
+    a = read_facts("", f"A missile hit {one} overnight, Ihor Terekhov said.", day)
+    b = read_facts("", f"Missiles struck {other} before dawn, local officials said.", day)
+    assert a.mentions_name(b.names[0].key) and b.mentions_name(a.names[0].key)
+    assert not a.mentions_name(read_facts("", "Drones hit Kherson overnight.", day).names[0].key)
+
+
+def test_one_strike_reported_with_either_spelling_of_its_city_is_one_story(
+    background: list[Item],
+) -> None:
+    relation = relate(facts(KYIV_STRIKE[0]), facts(KYIV_STRIKE[1]), lambda term: 1.0)
+    assert relation.conflict is None
+    assert "GMT" not in relation.apart[1]  # an hour's time zone names nothing
+    assert _stories(KYIV_STRIKE, background) == [{"k1", "k2"}]

@@ -182,8 +182,8 @@ class Relation:
         """Lead names both mention."""
         a, b = self.a, self.b
         keys = {n.key for n in a.names}
-        return [n.shown for n in a.names if n.key in b.mentions] + [
-            n.shown for n in b.names if n.key in a.mentions and n.key not in keys
+        return [n.shown for n in a.names if b.mentions_name(n.key)] + [
+            n.shown for n in b.names if a.mentions_name(n.key) and n.key not in keys
         ]
 
     @property
@@ -215,8 +215,8 @@ def _covered(a: Facts, b: Facts, weight: Callable[[str], float]) -> float:
     keys, weights, total = _weighed(a, weight)
     if not total:
         return 1.0
-    mentions = b.mentions
-    return sum(w for k, w in zip(keys, weights, strict=True) if k in mentions) / total
+    mentioned = b.mentions_name
+    return sum(w for k, w in zip(keys, weights, strict=True) if mentioned(k)) / total
 
 
 _Weighed = tuple[Facts, Callable[[str], float], tuple[str, ...], tuple[float, ...], float]
@@ -242,7 +242,7 @@ def _weighed(
 
 
 def _unknown(a: Facts, b: Facts) -> list[str]:
-    return [n.shown for n in a.names if n.key not in b.mentions]
+    return [n.shown for n in a.names if not b.mentions_name(n.key)]
 
 
 def _kind(a: Facts, b: Facts) -> str | None:
@@ -292,7 +292,7 @@ def _shown(regions: frozenset[str]) -> str:
 def _reaction(a: Facts, b: Facts) -> str | None:
     """a leads with a reaction by someone b never names."""
     keys = {n.key for n in a.speaker}
-    if keys and not keys <= b.mentions and keys != {n.key for n in b.speaker}:
+    if keys and not all(b.mentions_name(k) for k in keys) and keys != {n.key for n in b.speaker}:
         return "reaction by " + " ".join(n.shown for n in a.speaker)
     return None
 

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from .dates import MONTHS, NUMBER_WORDS, WEEKDAYS, nearest_year
 from .kinds import market, personnel
-from .places import placed
+from .places import placed, spelling
 from .sentences import sentences, strip_dateline
 from .similarity import STOPWORDS, stem
 
@@ -50,6 +50,7 @@ GENERIC = frozenset(
     region oblast city town district province state united union federation republic
     foreign defence defense affair high national security policy armed new pm fm mp
     telegram facebook twitter instagram youtube tiktok whatsapp x
+    gmt utc cet cest eet eest msk bst est edt pst pdt
     """.split()  # noqa: SIM905
 )
 # Verbs with which a report leads with someone's reaction to an event rather than the event:
@@ -137,11 +138,24 @@ class Facts:
     titled_only: bool = False  # no text besides the title: what it never mentions says little
     regions: frozenset[str] = frozenset()  # the regions its opening places the event in...
     opening: frozenset[str] = frozenset()  # ...and, if any, every word of that opening
+    capitals: frozenset[str] = frozenset()  # keys of the text's capitalised words
 
     @property
     def when(self) -> frozenset[date]:
         """The days the lead gives for its event, by date or by weekday."""
         return self.dates | self.weekdays
+
+    def mentions_name(self, name_key: str) -> bool:
+        """Whether the text mentions a name, however transliterated: outlets in Kyiv and in
+        Moscow spell one city two ways ("Kyiv", "Kiev"), and one event's reports must not be
+        parted by a spelling."""
+        if name_key in self.mentions:
+            return True
+        return _spelled(name_key) in self._spellings
+
+    @functools.cached_property
+    def _spellings(self) -> frozenset[str]:
+        return frozenset(_spelled(k) for k in self.capitals)
 
 
 def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts:
@@ -196,6 +210,11 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
         titled_only=not body.strip(),
         regions=regions,
         opening=opening,
+        capitals=frozenset(
+            k
+            for p, k in zip(parts, keys, strict=True)
+            if p[0].isupper() and p.casefold() not in STOPWORDS
+        ),
     )
 
 
@@ -217,6 +236,11 @@ def undateline(text: str) -> str:
 def key(word: str) -> str:
     """A name's matching key: "U.S." is "us", "Zelensky" and "Zelenskyy" share theirs."""
     return stem(word).replace(".", "")[:KEY_CHARS]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _spelled(name_key: str) -> str:
+    return spelling(name_key)
 
 
 def _title_case(text: str) -> bool:

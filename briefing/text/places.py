@@ -80,6 +80,22 @@ def skeleton(name: str) -> str:
     return _REPEATED.sub(r"\1", consonants)
 
 
+_VOWEL = re.compile(r"[aeiouy]")
+_DOUBLED_CONSONANT = re.compile(r"([b-df-hj-np-tv-xz])\1+")
+
+
+def spelling(name: str) -> str:
+    """A name as Kyiv and Moscow both spell it, letter for letter ("Kyiv", "Kiev"; "Kharkiv",
+    "Kharkov"; "Odesa", "Odessa"): its vowels levelled, h read as g, doubled consonants single.
+    Stricter than `skeleton`, which also drops the vowels: names of people, unlike regions'
+    names, are many and short, and "Maria" and "Moreau" share their consonants."""
+    folded = name.casefold()
+    for digraph, letter in _DIGRAPHS:
+        folded = folded.replace(digraph, letter)
+    folded = _DOUBLED_CONSONANT.sub(r"\1", folded.replace("h", "g"))
+    return _VOWEL.sub("a", folded)
+
+
 def any_alike(names: frozenset[str], words: frozenset[str]) -> bool:
     """Whether any of `names` is one of `words`, however transliterated."""
     if not names.isdisjoint(words):
