@@ -292,6 +292,34 @@ def test_the_shipped_catch_all_takes_life_under_the_war(
     assert s.section == section
 
 
+@pytest.mark.parametrize(
+    ("title", "body", "section"),
+    [
+        (  # an ally's reaction to drones over its own land (written for this test)
+            "Poland says Russian drones that crossed its border were no mistake",
+            "Polish officials rejected suggestions that the drones which entered Polish airspace "
+            "overnight had strayed by accident, saying the incursion was deliberate. NATO allies "
+            "met on Thursday to discuss it.",
+            "nato",
+        ),
+        (  # the war itself, however much an ally's weapons are named
+            "Russian drones hit Kharkiv overnight, wounding five",
+            "Russian drones struck two districts of Kharkiv overnight, the mayor said; air "
+            "defences downed most of them. Ukraine has asked Poland and Germany for more air "
+            "defence systems.",
+            "battlefield",
+        ),
+    ],
+)
+def test_the_shipped_sections_tell_the_allies_defence_from_the_war(
+    title: str, body: str, section: str
+) -> None:
+    clf = Classifier(load_config(Path(__file__).resolve().parent.parent / "config.yaml"))
+    s = story(title, body)
+    clf.assign(s)
+    assert s.section == section
+
+
 def test_a_catch_all_without_keywords_takes_only_what_matches_nothing(write_config) -> None:
     war = {"id": "war", "title": "War", "keywords": [{"drone*": 2}]}
     assert place(write_config, [war, OTHER], "Schools reopen", "Drones overhead.")[0] == "war"
