@@ -42,6 +42,14 @@ def place(write_config, sections: list[dict], title: str, body: str = "") -> tup
     return s.section, s.tags
 
 
+def shipped_section(title: str, body: str) -> str:
+    """The section the shipped config gives a story of one report."""
+    clf = Classifier(load_config(Path(__file__).resolve().parent.parent / "config.yaml"))
+    s = story(title, body)
+    clf.assign(s)
+    return s.section
+
+
 OTHER = {"id": "other", "title": "Other", "catch_all": True}
 
 
@@ -286,10 +294,7 @@ def test_the_shipped_topic_gate_keeps_look_alikes_out(title: str, body: str, pas
 def test_the_shipped_catch_all_takes_life_under_the_war(
     title: str, body: str, section: str
 ) -> None:
-    clf = Classifier(load_config(Path(__file__).resolve().parent.parent / "config.yaml"))
-    s = story(title, body)
-    clf.assign(s)
-    assert s.section == section
+    assert shipped_section(title, body) == section
 
 
 @pytest.mark.parametrize(
@@ -314,10 +319,32 @@ def test_the_shipped_catch_all_takes_life_under_the_war(
 def test_the_shipped_sections_tell_the_allies_defence_from_the_war(
     title: str, body: str, section: str
 ) -> None:
-    clf = Classifier(load_config(Path(__file__).resolve().parent.parent / "config.yaml"))
-    s = story(title, body)
-    clf.assign(s)
-    assert s.section == section
+    assert shipped_section(title, body) == section
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "section"),
+    [
+        (  # a party's terms for a deal are talks, whatever they demand (written for this test)
+            "Moscow insists Kyiv give up its NATO bid as part of any deal",
+            "Russia's conditions for ending the war include a promise that Ukraine will never "
+            "join the alliance, a Kremlin aide told reporters on Tuesday, repeating a demand "
+            "Kyiv has rejected.",
+            "negotiations",
+        ),
+        (  # the alliance's own enlargement stays NATO news
+            "Alliance leaders agree to open NATO membership talks with Kyiv",
+            "NATO leaders agreed on Wednesday to begin membership talks with Ukraine once the "
+            "war ends, a step Moscow has long opposed; allies will deploy more troops to the "
+            "eastern flank.",
+            "nato",
+        ),
+    ],
+)
+def test_the_shipped_sections_file_a_partys_terms_under_talks(
+    title: str, body: str, section: str
+) -> None:
+    assert shipped_section(title, body) == section
 
 
 def test_a_catch_all_without_keywords_takes_only_what_matches_nothing(write_config) -> None:
