@@ -64,6 +64,11 @@ _VERBS = frozenset(
     hid let put set cut spread beat hurt sank swept withdrew overran got
     """.split()  # noqa: SIM905
 )
+_FLAG = re.compile(
+    r"^\s*(?:breaking(?:\s+news)?|just\s+in|exclusive|update[d]?|urgent|developing(?:\s+story)?|"
+    r"flash)\s*[:|–—-]\s*",
+    re.IGNORECASE,
+)
 _CLAUSE_TAIL = re.compile(r"[,;:]+([\"'”’)\]]*)$")  # "…arrive alive,”" ends "…arrive alive”"
 _SPECIFIC = re.compile(r"\d|^[A-ZА-ЯІЇЄҐ]")
 # words that open an introductory phrase ("According to X,", "On 18 November, during Y,"): a
@@ -81,6 +86,11 @@ _DATE_WORD = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day$)"
 )
 MAIN_WORDS = 4  # words of the main clause a made headline holds at least
+# a count that opens with a word that may open an introductory phrase ("At least 13 people…",
+# "As many as 40 drones…", "Over 100 missiles…"): the subject, not an introduction
+_QUANTITY = re.compile(
+    r"(?i)[\"'“‘(]?(?:at\s+(?:least|most)|as\s+(?:many|much|few)\s+as|(?:over|under)(?=\s+\d))\s"
+)
 _THAT = re.compile(r"\bthat\s")  # what is said after it must have its verb in a headline
 # after these a word ending in "s" is a plural ("during the talks"), not a verb ("he says")
 _NOUN_BEFORE = frozenset(
@@ -133,7 +143,7 @@ def choose_headline(ranked: list[Item], lead: str | None) -> str:
     printed = [item for item in ranked if is_printed(item)]
     fit = [item for item in printed if unfit(item.title) is None]
     if fit:
-        return max(fit, key=lambda i: _worth(i.title, ranked.index(i))).title
+        return unflagged(max(fit, key=lambda i: _worth(i.title, ranked.index(i))).title)
     if lead:
         return made_headline(lead)
     if printed:
@@ -141,6 +151,14 @@ def choose_headline(ranked: list[Item], lead: str | None) -> str:
         return _shortened(title) if unfit(title) == "long" else title
     first = next((s for s in sentences(ranked[0].body, 1)), "")
     return made_headline(first) if first else ranked[0].title
+
+
+def unflagged(title: str) -> str:
+    """A printed headline without the flag a site puts before it ("BREAKING: ", "JUST IN -",
+    "EXCLUSIVE | "): a briefing is all news of the day, and the flag is no part of what
+    happened."""
+    rest = _FLAG.sub("", title, count=1)
+    return rest if len(rest.split()) >= MIN_CLAUSE_WORDS - 2 else title
 
 
 def _shortened(title: str) -> str:
@@ -271,6 +289,8 @@ def _main_clause(text: str) -> int:
         word = first[0].strip("\"'“‘(") if first else ""
         if not word or not (word.casefold() in _INTRO or _DATE_WORD.match(word)):
             return start
+        if _QUANTITY.match(text, start):
+            return start  # "At least 13 people were killed, …" counts, it introduces nothing
         comma = text.find(", ", start)
         if comma < 0:
             return start
@@ -285,7 +305,7 @@ def gives_headline(item: Item, headline: str) -> bool:
     """The item's title is the story's headline, whole or cut (word by word: a cut headline
     loses the title's last words, and may end without its full stop)."""
     head = normal_title(headline)
-    return bool(head) and normal_title(item.title).startswith(head)
+    return bool(head) and normal_title(unflagged(item.title)).startswith(head)
 
 
 def says_lead(story: Story) -> bool:
@@ -327,7 +347,7 @@ def other_headlines(story: Story) -> list[Sentence]:
             break
         left.remove(best)
         said.update(words(best.title))
-        shown = _shortened(best.title) if unfit(best.title) == "long" else best.title
+        shown = _shortened(best.title) if unfit(best.title) == "long" else unflagged(best.title)
         chosen.append(Sentence(shown, best.id, best.url, best.outlet))
     return chosen
 

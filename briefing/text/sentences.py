@@ -47,18 +47,24 @@ _DASHES = r"[-—–―]"
 _AGENCY = r"(?:RIA Novosti|TASS|Interfax|Xinhua|IANS|ANI|UNN|Ukrinform|KUNA|EFE|dpa|AFP|AP|Reuters)"
 _CITY = r"[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|de|da|do|del|di|la|el))*"  # Rio de Janeiro
 _DATELINE = re.compile(
-    # KYIV, May 28 (Reuters) - | WASHINGTON (AP) — | PUGLIA, Italy ― | MOSCOW, Nov 19 - TASS.
+    # KYIV, May 28 (Reuters) - | WASHINGTON (AP) — | PUGLIA, Italy ― | MOSCOW, Nov 19 - TASS. |
+    # KYIV, Sep 9: | KYIV (Reuters): | WASHINGTON (Aug 12): | BAKU, Azerbaijan, August 18.
     rf"^(?:(?=[A-Z .'’-]*[A-Z]{{3}})[A-Z][A-Z .,'’-]{{2,40}}"
-    rf"(?:,\s*[A-Z][a-z]+\.? \d{{1,2}}|,\s*[A-Z][a-z]+)?\s*"
-    rf"(?:\([^)]{{2,30}}\))?\s*{_DASHES}+(?:\s*{_AGENCY}\.(?=\s|$))?"
+    rf"(?:,\s*[A-Z][a-z]+(?=,))?(?:,\s*[A-Z][a-z]+\.? \d{{1,2}}|,\s*[A-Z][a-z]+)?\s*"
+    rf"(?:\([^)]{{2,30}}\))?\s*(?:{_DASHES}+(?:\s*{_AGENCY}\.(?=\s|$))?|:(?=\s+[A-Z])|"
+    r"(?<=\d)\.(?=\s+[A-Z]))"
     # WASHINGTON, June 2. /TASS/.
     r"|[A-Z][A-Za-z .'’-]{2,40},\s*[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*/[A-Z][A-Za-z-]{1,20}/\.?"
     # (AP) — | (LONDON) -- | (MENAFN- Kuwait News Agency (KUNA))
     rf"|\((?:[A-Z][A-Za-z]*[-\s]*){{1,3}}\)\s*{_DASHES}*"
     r"|\(MENAFN-[^()]*(?:\([^()]*\)[^()]*)*\)"
     # Washington, Jan 10: | New Delhi, Nov 21 (IANS) - | Istanbul, Mar 29 (EFE).- |
-    # Rio de Janeiro, Nov. 19, (dpa/GNA) –
-    rf"|{_CITY},\s*{_MONTH}\.?\s+\d{{1,2}},?\s*(?:\([^)]{{2,30}}\))?\.?\s*[:—–―-]+"
+    # Rio de Janeiro, Nov. 19, (dpa/GNA) – | Warsaw (Poland), Sept. 13 (LaPresse/AP) – |
+    # Moscow, Aug 19 US President … (no stop at all)
+    rf"|{_CITY}(?:\s*\([^)]{{2,30}}\))?,\s*{_MONTH}\.?\s+\d{{1,2}},?\s*(?:\([^)]{{2,30}}\))?\.?\s*"
+    r"(?:[:—–―-]+|(?<=\s)(?=[A-Z]))"
+    # June 23 (UPI) -- | August 15, 2025 — (after the city: "ANCHORAGE, Alaska – August 15, …")
+    rf"|{_MONTH}\.?\s+\d{{1,2}}(?:,?\s*\d{{4}})?\s*(?:\([^)]{{2,30}}\))?\s*{_DASHES}+"
     # Moscow: | Washington — | WASHINGTON: | NEW DELHI: (CNA, The Straits Times, Indian papers)
     r"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?(?::|\s+[—―])(?=\s+[A-Z])"
     r"|(?=[A-Z .'’-]*[A-Z]{3})[A-Z][A-Z .'’-]{2,40}:(?=\s+[A-Z]))\s*"

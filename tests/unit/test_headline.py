@@ -58,6 +58,23 @@ def test_a_colour_or_live_title_never_heads_a_story_when_a_factual_one_exists(
     assert choose_headline([central, item("b", factual)], BODY) == factual
 
 
+@pytest.mark.parametrize(
+    ("printed", "shown"),
+    [
+        (
+            "BREAKING: Missile strike on training unit kills 12",
+            "Missile strike on training unit kills 12",
+        ),
+        ("Exclusive | Army weighs a new training rule", "Army weighs a new training rule"),
+        ("Breaking the deadlock: allies agree a new training rule", None),  # no flag
+        ("Exclusive talks on training open in Geneva", None),
+    ],
+)
+def test_a_sites_flag_is_no_part_of_the_headline(printed: str, shown: str | None) -> None:
+    story = [item("a", printed)]
+    assert choose_headline(story, BODY) == (shown or printed)
+
+
 def test_the_more_specific_of_two_printed_headlines_wins() -> None:
     vague = item("a", "Strike causes losses in the army")
     specific = item("b", "Missile kills 12 at Ukrainian training ground in Dnipropetrovsk")
@@ -210,6 +227,18 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "The foreign ministry said that the delegations met in Geneva for two hours on "
             "Monday, adding that another round could follow within weeks.",
             "The foreign ministry said that the delegations met in Geneva for two hours on Monday",
+        ),
+        (  # a count opening with "At least" is the subject, not an introductory phrase
+            "June 23 (UPI) -- At least 9 people were killed and 40 hurt in the south, most of "
+            "them in Odesa, after a night of drone and missile attacks on the port and its "
+            "power stations that lasted until dawn, regional officials said Monday.",
+            "At least 9 people were killed and 40 hurt in the south",
+        ),
+        (  # nor one opening with "As many as"
+            "As many as 40 drones were downed over the Belgorod region overnight, the governor "
+            "said, and a power line was cut near the border while debris was cleared from a road.",
+            "As many as 40 drones were downed over the Belgorod region overnight, the governor "
+            "said",
         ),
         (  # where the words are not English the verb test cannot tell: the clause is cut
             "Російські війська вночі атакували Одесу ударними дронами, пошкодивши портову "

@@ -171,6 +171,17 @@ def test_first_sentence_is_one_line_and_cut_after_its_word_limit() -> None:
         "New Delhi ― ",
         "WASHINGTON: ",  # CNA, The Straits Times
         "NEW DELHI: ",
+        # forms met on real pages of 2025 (the datelines only; the sentence is ours)
+        "KYIV, Sep 9: ",
+        "KYIV (Reuters): ",
+        "WASHINGTON (Aug 12): ",
+        "KANANASKIS, Canada: ",
+        "BAKU, Azerbaijan, August 18. ",
+        "Moscow, Aug 19 ",  # no stop at all
+        "Warsaw (Poland), Sept. 13 (LaPresse/AP) – ",
+        "June 23 (UPI) -- ",  # the city left out
+        "ANCHORAGE, Alaska – August 15, 2025 — ",
+        "The Hague, June 26: ",
     ],
 )
 def test_strip_dateline_leaves_the_sentence_as_a_verbatim_tail(dateline: str) -> None:
@@ -188,6 +199,9 @@ def test_strip_dateline_leaves_the_sentence_as_a_verbatim_tail(dateline: str) ->
         "Peskov: We are ready to continue the talks in Istanbul next week.",  # speech
         "FTC: We may earn a commission when you buy through links on this page.",
         "DOI: 10.1007/978-3-319-09575-2 gives the study this article cites.",  # no capital
+        "May 5 was the day the talks began, both delegations said on Monday.",
+        "Moscow, Kyiv and Minsk all said so on Monday, according to their ministries.",
+        "Kyiv, Ukraine's capital, was hit overnight by a swarm of drones.",
     ],
 )
 def test_strip_dateline_keeps_sentences_it_cannot_safely_shorten(sentence: str) -> None:
