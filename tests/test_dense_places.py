@@ -298,3 +298,35 @@ def test_one_strike_reported_with_either_spelling_of_its_city_is_one_story(
     assert relation.conflict is None
     assert "GMT" not in relation.apart[1]  # an hour's time zone names nothing
     assert _stories(KYIV_STRIKE, background) == [{"k1", "k2"}]
+
+
+# One strike on a bus station, as two outlets report it (written for this test): the second
+# names its source, a radio station and a spokesman, in a sentence of its own
+BUS_STATION = [
+    _item(
+        "b1",
+        "Golf",
+        "",
+        "Russian guided bombs hit the central bus station in Zaporizhzhia on Sunday, injuring "
+        "at least 20 people, the regional governor said. Rescue work at the site has ended.",
+    ),
+    _item(
+        "b2",
+        "Hotel",
+        "",
+        "The Russian strike on Zaporizhzhia on Sunday wrecked the central bus station and "
+        "damaged the clinic of the Zaporizhzhia State Medical and Pharmaceutical University. "
+        "According to Pivden Media, this was reported on Vilna Khvylia Radio by the spokesman "
+        "for the Regional Military Administration, Mykhailo Ostapenko.",
+    ),
+]
+
+
+def test_a_sentence_naming_the_reports_source_names_no_part_of_its_event(
+    background: list[Item],
+) -> None:
+    sourced = facts(BUS_STATION[1])
+    assert {"Vilna", "Khvylia", "Radio", "Mykhailo", "Ostapenko"}.isdisjoint(
+        n.shown for n in sourced.names
+    )
+    assert _stories(BUS_STATION, background) == [{"b1", "b2"}]

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from .dates import MONTHS, NUMBER_WORDS, WEEKDAYS, nearest_year
 from .kinds import market, personnel
 from .places import placed, spelling
-from .sentences import sentences, strip_dateline
+from .sentences import attributes_only, sentences, strip_dateline
 from .similarity import STOPWORDS, stem
 
 LEAD_SENTENCES = 2  # the body's sentences read besides the title
@@ -164,6 +164,8 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
     body = undateline(body[:LEAD_CHARS]) + body[LEAD_CHARS:]
     said = sentences(body)
     first = said[:LEAD_SENTENCES]
+    if len(first) > 1 and attributes_only(first[-1]):
+        first = first[:-1]  # ("This was reported by the region's spokesman, X."): a source
     title = undateline(title)
     lead = [title, *first] if title and not body.startswith(title.rstrip(" …")) else first
     whole = f"{title}\n{body}"

@@ -172,8 +172,24 @@ def balanced(text: str) -> bool:
 _REPORTED_THIS = re.compile(
     r"(?i)\b(?:reported|announced|stated|wrote|posted|confirmed|said|noted|shared)\s+"
     r"(?:this|these)(?:\s+(?:information|news|data))?\s*(?:[,.;]|on|in|at|via|to|by)\b"
-    r"|^(?:this|that) (?:was|is|has been) (?:reported|announced|stated|confirmed)\b"
+    r"|^(?:according to [^,]{1,60},\s+)?(?:this|that) (?:was|is|has been) "
+    r"(?:reported|announced|stated|confirmed)\b"
 )
+# "Source: the regional governor on Telegram", "That's according to the mayor, who …"
+_SOURCE_ONLY = re.compile(r"(?i)^(?:sources?\s*:|that['’]s according to\b)")
+
+
+def attributes_only(sentence: str) -> bool:
+    """A sentence that only says where the news came from ("This was reported on Hromadske
+    Radio by the region's spokesman.", "Source: …", "That's according to the mayor, who broke
+    the news on Facebook."): the names in it are the report's sources, not its event."""
+    folded = sentence.casefold()
+    if folded.startswith(("source", "that")) and _SOURCE_ONLY.match(sentence):
+        return True
+    # (each way of saying so needs "this", "these" or "that")
+    return ("this" in folded or "these" in folded or "that" in folded) and bool(
+        _REPORTED_THIS.search(sentence)
+    )
 
 
 def is_dateline(sentence: str) -> bool:
@@ -207,8 +223,8 @@ def points_elsewhere(sentence: str) -> bool:
     ):
         return True
     # (its first half needs "this" or "these"; its second opens with "this " or "that ")
-    if ("this" in folded or "these" in folded or folded.startswith("that ")) and (
-        _REPORTED_THIS.search(sentence)
+    if ("this" in folded or "these" in folded or folded.startswith("that")) and (
+        attributes_only(sentence)
     ):
         return True
     head, _, last = sentence.rpartition(",")
