@@ -307,6 +307,13 @@ def test_the_shipped_catch_all_takes_life_under_the_war(
             "met on Thursday to discuss it.",
             "nato",
         ),
+        (  # an ally's jets scrambled as the war comes near
+            "Romania scrambles jets as Russian drones strike Ukrainian ports on the Danube",
+            "Romanian fighter jets were scrambled overnight as Russian drones attacked the port "
+            "of Izmail across the river, the defence ministry in Bucharest said; no drone "
+            "entered Romanian airspace.",
+            "nato",
+        ),
         (  # the war itself, however much an ally's weapons are named
             "Russian drones hit Kharkiv overnight, wounding five",
             "Russian drones struck two districts of Kharkiv overnight, the mayor said; air "
