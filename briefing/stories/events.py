@@ -215,8 +215,8 @@ def _covered(a: Facts, b: Facts, weight: Callable[[str], float]) -> float:
     keys, weights, total = _weighed(a, weight)
     if not total:
         return 1.0
-    mentioned = b.mentions_name
-    return sum(w for k, w in zip(keys, weights, strict=True) if mentioned(k)) / total
+    mentions, spelt = b.mentions, b.mentions_name  # (most names are written alike)
+    return sum(w for k, w in zip(keys, weights, strict=True) if k in mentions or spelt(k)) / total
 
 
 _Weighed = tuple[Facts, Callable[[str], float], tuple[str, ...], tuple[float, ...], float]

@@ -138,7 +138,7 @@ class Facts:
     titled_only: bool = False  # no text besides the title: what it never mentions says little
     regions: frozenset[str] = frozenset()  # the regions its opening places the event in...
     opening: frozenset[str] = frozenset()  # ...and, if any, every word of that opening
-    capitals: frozenset[str] = frozenset()  # keys of the text's capitalised words
+    capitals: tuple[str, ...] = ()  # keys of the text's capitalised words (a few repeat)
 
     @property
     def when(self) -> frozenset[date]:
@@ -155,7 +155,7 @@ class Facts:
 
     @functools.cached_property
     def _spellings(self) -> frozenset[str]:
-        return frozenset(_spelled(k) for k in self.capitals)
+        return frozenset(_spelled(k) for k in set(self.capitals) if k not in STOPWORDS)
 
 
 def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts:
@@ -212,11 +212,7 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
         titled_only=not body.strip(),
         regions=regions,
         opening=opening,
-        capitals=frozenset(
-            k
-            for p, k in zip(parts, keys, strict=True)
-            if p[0].isupper() and p.casefold() not in STOPWORDS
-        ),
+        capitals=tuple(k for p, k in zip(parts, keys, strict=True) if p[0].isupper()),
     )
 
 
