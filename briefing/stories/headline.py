@@ -53,6 +53,15 @@ _OPENS = (
 _LIST_GOES_ON = re.compile(
     rf",\s+(?:and|or)\s+(?!{_OPENS}){_ITEM}(?:[,.;:]|$)"  # "…, testing, and scaling"
     rf"|,\s+(?!{_OPENS})(?:{_ITEM},\s+)*{_ITEM},?\s+(?:and|or)\s"
+    # "between Russia, the United States and Ukraine": a named item may open with "the"
+    rf"|,\s+the\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,2}},?\s+(?:and|or)\s"
+)
+# a word a clause cannot end on: "an incident in | which drones …" is cut before "in", or not
+_DANGLING = frozenset(
+    """
+    in of on at by for with from to during under after before through among between into
+    onto over upon within without against about
+    """.split()  # noqa: SIM905
 )
 # auxiliaries and irregular pasts a news sentence's verb is often one of
 _VERBS = frozenset(
@@ -92,6 +101,13 @@ _QUANTITY = re.compile(
     r"(?i)[\"'“‘(]?(?:at\s+(?:least|most)|as\s+(?:many|much|few)\s+as|(?:over|under)(?=\s+\d))\s"
 )
 _THAT = re.compile(r"\bthat\s")  # what is said after it must have its verb in a headline
+# a people's adjective ("Russian", "Polish", "American"), never a country's name: "Iran says"
+_PEOPLE = ("ian", "ean", "ish", "ese", "ican")
+_PEOPLES = frozenset(
+    """
+    german french dutch greek czech swiss israeli iraqi saudi thai
+    """.split()  # noqa: SIM905
+)
 # after these a word ending in "s" is a plural ("during the talks"), not a verb ("he says")
 _NOUN_BEFORE = frozenset(
     """
@@ -206,6 +222,7 @@ def made_headline(sentence: str) -> str:
         if len(text[main:end].split()) >= MAIN_WORDS
         and not _LIST_GOES_ON.match(text, end)
         and balanced(text[:end])  # never inside a quotation
+        and text[:end].rsplit(maxsplit=1)[-1].casefold() not in _DANGLING
         and _says_something(text[main:end])
         and _says_something(_THAT.split(text[main:end])[-1])  # "X said that during the meeting,"
     ]
@@ -244,6 +261,9 @@ def _says_something(clause: str) -> bool:
             and word.endswith("s")
             and not word.endswith(("ss", "us", "is"))
             and before.casefold() not in _NOUN_BEFORE
+            and not (  # "European leaders", "French officials"
+                before[:1].isupper() and (before.endswith(_PEOPLE) or before.casefold() in _PEOPLES)
+            )
         ):
             return True  # "says", "launches" (or a plural: it may be a verb, it is not cut)
     return False

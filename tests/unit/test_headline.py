@@ -240,6 +240,27 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "As many as 40 drones were downed over the Belgorod region overnight, the governor "
             "said",
         ),
+        (  # never after a preposition whose clause the cut would leave hanging ("… in")
+            "The minister on Monday played down an incident last week in which two drones "
+            "crossed into the country's airspace, a local paper reported.",
+            "The minister on Monday played down an incident last week in which two drones "
+            "crossed into the country's airspace",
+        ),
+        (  # nor inside a list whose item opens with "the"
+            "The foreign minister said on Monday that his country would be glad to host the next "
+            "round of talks between Russia, the United States and Ukraine, as he welcomed a "
+            "delegation.",
+            "The foreign minister said on Monday that his country would be glad to host the next "
+            "round of talks between Russia, the United States and Ukraine",
+        ),
+        (  # a plural after a people's adjective is no verb: "European leaders" says nothing
+            "The meeting between the European leaders in Paris, urgently convened by the host "
+            "to agree a common line on the talks between Washington and Moscow without them, "
+            "ended after three hours on Monday evening.",
+            "The meeting between the European leaders in Paris, urgently convened by the host "
+            "to agree a common line on the talks between Washington and Moscow without them, "
+            "ended",
+        ),
         (  # where the words are not English the verb test cannot tell: the clause is cut
             "Російські війська вночі атакували Одесу ударними дронами, пошкодивши портову "
             "інфраструктуру та кілька житлових будинків у центрі міста, повідомили у міській раді.",
