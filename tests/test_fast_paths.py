@@ -521,6 +521,6 @@ def test_a_reports_words_are_read_once_as_they_were_twice(
 
     head, text = "".join(title), "".join(body)
     found = facts.read_facts(head, text, date(2025, 5, 28))
-    lead = facts.undateline(text[: facts.LEAD_CHARS]) + text[facts.LEAD_CHARS :]
-    whole = f"{facts.undateline(head)}\n{lead}"
+    lead = sentences.undateline(text[: facts.LEAD_CHARS]) + text[facts.LEAD_CHARS :]
+    whole = f"{sentences.undateline(head)}\n{lead}"
     assert found.mentions == {facts.key(p) for p in re.findall(facts._PART, whole)}

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from .dates import MONTHS, NUMBER_WORDS, WEEKDAYS, nearest_year
 from .kinds import market, personnel
 from .places import placed, spelling
-from .sentences import attributes_only, sentences, strip_dateline
+from .sentences import attributes_only, sentences, undateline
 from .similarity import STOPWORDS, stem
 
 LEAD_SENTENCES = 2  # the body's sentences read besides the title
@@ -82,20 +82,6 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _ASIDE = re.compile(r"\([^()]*\)")  # "(Reuters)", "(OVA)": sources and abbreviations
 _PART = re.compile(r"[^\W\d_][\w'’.]*[^\W_]|[^\W\d_]|\d[\d,.]*")
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]|\d[\d,.]*")
-_PAREN = r"\((?:[^()]|\([^()]*\))*\)"
-_DASH = r"(?:--|[-–—:])"
-_MONTH_NAME = r"(?:[A-Z][a-z]{2,8}\.?)"
-_DAY_MONTH = rf"(?:\d{{1,2}}\s+{_MONTH_NAME}|{_MONTH_NAME}\s+\d{{1,2}})(?:,?\s*\d{{4}})?"
-# "(MENAFN- X (Y))", "KYIV, Nov 21 (Reuters) -", "RIO DE JANEIRO (Sputnik) -", "BERLIN —",
-# "Washington, Nov 21 (IANS)", "November 21, Baku -", "Washington — ": who filed it, where
-# and on which day, not the event
-_DATELINES = [
-    re.compile(rf"^\s*{_PAREN}\s*{_DASH}?\s*"),
-    re.compile(rf"^\s*[A-Z][A-Z .'’-]{{1,40}}(?:,\s*{_DAY_MONTH})?,?\s*(?:{_PAREN})?\s*{_DASH}\s*"),
-    re.compile(rf"^\s*[A-Z][\w.'’ ]{{1,30}},\s*{_DAY_MONTH},?\s*(?:{_PAREN})?\s*{_DASH}?\s*"),
-    re.compile(rf"^\s*{_DAY_MONTH},\s*[A-Z][\w.'’ ]{{1,30}}\s*{_DASH}\s*"),
-    re.compile(r"^\s*[A-Z][\w.'’]+(?: [A-Z][\w.'’]+){0,3}\s+[—–]\s+"),
-]
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _RANGE = rf"{_DAY}(?:\s*(?:-|–|and)\s*{_DAY})?"
@@ -214,20 +200,6 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
         opening=opening,
         capitals=tuple(k for p, k in zip(parts, keys, strict=True) if p[0].isupper()),
     )
-
-
-def undateline(text: str) -> str:
-    """The text without the dateline and source tags it starts with."""
-    for _ in range(3):
-        before = text
-        for pattern in _DATELINES:
-            rest = pattern.sub("", text, count=1)
-            if rest != text and len(rest) > 20 and rest[:1].isupper():
-                text = rest
-        if text == before:
-            break
-    # (and the forms a sentence may open with: "MOSCOW, June 1. /TASS/.")
-    return strip_dateline(text)
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -239,6 +239,36 @@ def first_sentence(text: str) -> str:
     return " ".join(words[:FIRST_SENTENCE_WORDS]) + (" …" if cut else "")
 
 
+_PARN = r"\((?:[^()]|\([^()]*\))*\)"
+_FDASH = r"(?:--|[-–—:])"
+_MONTH_WORD = r"(?:[A-Z][a-z]{2,8}\.?)"
+_DAYM = rf"(?:\d{{1,2}}\s+{_MONTH_WORD}|{_MONTH_WORD}\s+\d{{1,2}})(?:,?\s*\d{{4}})?"
+# "(MENAFN- X (Y))", "KYIV, Nov 21 (Reuters) -", "RIO DE JANEIRO (Sputnik) -", "BERLIN —",
+# "Washington, Nov 21 (IANS)", "November 21, Baku -", "Washington — ": who filed it, where
+# and on which day, not the event
+_FILED = [
+    re.compile(rf"^\s*{_PARN}\s*{_FDASH}?\s*"),
+    re.compile(rf"^\s*[A-Z][A-Z .'’-]{{1,40}}(?:,\s*{_DAYM})?,?\s*(?:{_PARN})?\s*{_FDASH}\s*"),
+    re.compile(rf"^\s*[A-Z][\w.'’ ]{{1,30}},\s*{_DAYM},?\s*(?:{_PARN})?\s*{_FDASH}?\s*"),
+    re.compile(rf"^\s*{_DAYM},\s*[A-Z][\w.'’ ]{{1,30}}\s*{_FDASH}\s*"),
+    re.compile(r"^\s*[A-Z][\w.'’]+(?: [A-Z][\w.'’]+){0,3}\s+[—–]\s+"),
+]
+
+
+def undateline(text: str) -> str:
+    """The text without the dateline and source tags it starts with."""
+    for _ in range(3):
+        before = text
+        for pattern in _FILED:
+            rest = pattern.sub("", text, count=1)
+            if rest != text and len(rest) > 20 and rest[:1].isupper():
+                text = rest
+        if text == before:
+            break
+    # (and the forms a sentence may open with: "MOSCOW, June 1. /TASS/.")
+    return strip_dateline(text)
+
+
 def strip_dateline(sentence: str) -> str:
     """'KYIV, May 28 (Reuters) - Russia said…' -> 'Russia said…' (still a verbatim substring)."""
     for _ in range(3):  # "(MENAFN- KUNA) BRUSSELS, Nov 19 (KUNA) -- …" has two
