@@ -326,17 +326,6 @@ def test_the_shipped_catch_all_takes_life_under_the_war(
             "defence systems.",
             "battlefield",
         ),
-    ],
-)
-def test_the_shipped_sections_tell_the_allies_defence_from_the_war(
-    title: str, body: str, section: str
-) -> None:
-    assert shipped_section(title, body) == section
-
-
-@pytest.mark.parametrize(
-    ("title", "body", "section"),
-    [
         (  # a party's terms for a deal are talks, whatever they demand (written for this test)
             "Moscow insists Kyiv give up its NATO bid as part of any deal",
             "Russia's conditions for ending the war include a promise that Ukraine will never "
@@ -353,7 +342,7 @@ def test_the_shipped_sections_tell_the_allies_defence_from_the_war(
         ),
     ],
 )
-def test_the_shipped_sections_file_a_partys_terms_under_talks(
+def test_the_shipped_sections_tell_allied_defence_and_a_partys_terms_apart(
     title: str, body: str, section: str
 ) -> None:
     assert shipped_section(title, body) == section
