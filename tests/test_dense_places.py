@@ -307,17 +307,17 @@ BUS_STATION = [
         "b1",
         "Golf",
         "",
-        "Russian guided bombs hit the central bus station in Zaporizhzhia on Sunday, injuring "
-        "at least 20 people, the regional governor said. Rescue work at the site has ended.",
+        "Russian guided bombs hit the main bus depot of Kherson on Sunday, wounding at least "
+        "20 people, the regional governor said. Rescue work at the site has ended.",
     ),
     _item(
         "b2",
         "Hotel",
         "",
-        "The Russian strike on Zaporizhzhia on Sunday wrecked the central bus station and "
-        "damaged the clinic of the Zaporizhzhia State Medical and Pharmaceutical University. "
-        "According to Pivden Media, this was reported on Vilna Khvylia Radio by the spokesman "
-        "for the Regional Military Administration, Mykhailo Ostapenko.",
+        "Sunday's Russian attack on Kherson wrecked the main bus depot and damaged a teaching "
+        "hospital of the Kherson State Agrarian and Economic University. According to Pivden "
+        "Media, this was reported on Vilna Khvylia Radio by a spokesman of the Southern "
+        "Military Administration, Mykhailo Ostapenko.",
     ),
 ]
 

@@ -53,7 +53,7 @@ _OPENS = (
 _LIST_GOES_ON = re.compile(
     rf",\s+(?:and|or)\s+(?!{_OPENS}){_ITEM}(?:[,.;:]|$)"  # "…, testing, and scaling"
     rf"|,\s+(?!{_OPENS})(?:{_ITEM},\s+)*{_ITEM},?\s+(?:and|or)\s"
-    # "between Russia, the United States and Ukraine": a named item may open with "the"
+    # "between Kyiv, the Vatican and Moscow": a named item may open with "the"
     rf"|,\s+the\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,2}},?\s+(?:and|or)\s"
 )
 # a word a clause cannot end on: "an incident in | which drones …" is cut before "in", or not
@@ -95,7 +95,7 @@ _DATE_WORD = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day$)"
 )
 MAIN_WORDS = 4  # words of the main clause a made headline holds at least
-# a count that opens with a word that may open an introductory phrase ("At least 13 people…",
+# a count that opens with a word that may open an introductory phrase ("At least nine people…",
 # "As many as 40 drones…", "Over 100 missiles…"): the subject, not an introduction
 _QUANTITY = re.compile(
     r"(?i)[\"'“‘(]?(?:at\s+(?:least|most)|as\s+(?:many|much|few)\s+as|(?:over|under)(?=\s+\d))\s"
@@ -310,7 +310,7 @@ def _main_clause(text: str) -> int:
         if not word or not (word.casefold() in _INTRO or _DATE_WORD.match(word)):
             return start
         if _QUANTITY.match(text, start):
-            return start  # "At least 13 people were killed, …" counts, it introduces nothing
+            return start  # "At least nine people died, …" counts, it introduces nothing
         comma = text.find(", ", start)
         if comma < 0:
             return start

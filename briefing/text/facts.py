@@ -151,7 +151,7 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
     said = sentences(body)
     first = said[:LEAD_SENTENCES]
     if len(first) > 1 and attributes_only(first[-1]):
-        first = first[:-1]  # ("This was reported by the region's spokesman, X."): a source
+        first = first[:-1]  # ("The region's spokesman reported this."): a source, no event
     title = undateline(title)
     lead = [title, *first] if title and not body.startswith(title.rstrip(" …")) else first
     whole = f"{title}\n{body}"

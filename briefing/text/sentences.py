@@ -48,7 +48,7 @@ _AGENCY = r"(?:RIA Novosti|TASS|Interfax|Xinhua|IANS|ANI|UNN|Ukrinform|KUNA|EFE|
 _CITY = r"[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|de|da|do|del|di|la|el))*"  # Rio de Janeiro
 _DATELINE = re.compile(
     # KYIV, May 28 (Reuters) - | WASHINGTON (AP) — | PUGLIA, Italy ― | MOSCOW, Nov 19 - TASS. |
-    # KYIV, Sep 9: | KYIV (Reuters): | WASHINGTON (Aug 12): | BAKU, Azerbaijan, August 18.
+    # LVIV, Oct 3: | LVIV (Reuters): | BERLIN (Oct 3): | RIGA, Latvia, October 3.
     rf"^(?:(?=[A-Z .'’-]*[A-Z]{{3}})[A-Z][A-Z .,'’-]{{2,40}}"
     rf"(?:,\s*[A-Z][a-z]+(?=,))?(?:,\s*[A-Z][a-z]+\.? \d{{1,2}}|,\s*[A-Z][a-z]+)?\s*"
     rf"(?:\([^)]{{2,30}}\))?\s*(?:{_DASHES}+(?:\s*{_AGENCY}\.(?=\s|$))?|:(?=\s+[A-Z])|"
@@ -59,11 +59,11 @@ _DATELINE = re.compile(
     rf"|\((?:[A-Z][A-Za-z]*[-\s]*){{1,3}}\)\s*{_DASHES}*"
     r"|\(MENAFN-[^()]*(?:\([^()]*\)[^()]*)*\)"
     # Washington, Jan 10: | New Delhi, Nov 21 (IANS) - | Istanbul, Mar 29 (EFE).- |
-    # Rio de Janeiro, Nov. 19, (dpa/GNA) – | Warsaw (Poland), Sept. 13 (LaPresse/AP) – |
-    # Moscow, Aug 19 US President … (no stop at all)
+    # São Paulo, Oct. 3, (dpa/GNA) – | Vilnius (Lithuania), Oct. 3 (ANSA/AP) – |
+    # Odesa, Oct 3 The mayor said … (no stop at all)
     rf"|{_CITY}(?:\s*\([^)]{{2,30}}\))?,\s*{_MONTH}\.?\s+\d{{1,2}},?\s*(?:\([^)]{{2,30}}\))?\.?\s*"
     r"(?:[:—–―-]+|(?<=\s)(?=[A-Z]))"
-    # June 23 (UPI) -- | August 15, 2025 — (after the city: "ANCHORAGE, Alaska – August 15, …")
+    # Oct 3 (UPI) -- | October 3, 2025 — (after the city: "GDANSK, Poland – October 3, …")
     rf"|{_MONTH}\.?\s+\d{{1,2}}(?:,?\s*\d{{4}})?\s*(?:\([^)]{{2,30}}\))?\s*{_DASHES}+"
     # Moscow: | Washington — | WASHINGTON: | NEW DELHI: (CNA, The Straits Times, Indian papers)
     r"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?(?::|\s+[—―])(?=\s+[A-Z])"
@@ -180,9 +180,9 @@ _SOURCE_ONLY = re.compile(r"(?i)^(?:sources?\s*:|that['’]s according to\b)")
 
 
 def attributes_only(sentence: str) -> bool:
-    """A sentence that only says where the news came from ("This was reported on Hromadske
-    Radio by the region's spokesman.", "Source: …", "That's according to the mayor, who broke
-    the news on Facebook."): the names in it are the report's sources, not its event."""
+    """A sentence that only says where the news came from ("This was reported on a local radio
+    station by the region's spokesman.", "Source: …", "That's according to the mayor, who
+    posted it first."): the names in it are the report's sources, not its event."""
     folded = sentence.casefold()
     if folded.startswith(("source", "that")) and _SOURCE_ONLY.match(sentence):
         return True

@@ -229,7 +229,7 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "The foreign ministry said that the delegations met in Geneva for two hours on Monday",
         ),
         (  # a count opening with "At least" is the subject, not an introductory phrase
-            "June 23 (UPI) -- At least 9 people were killed and 40 hurt in the south, most of "
+            "Oct 3 (UPI) -- At least 9 people were killed and 40 hurt in the south, most of "
             "them in Odesa, after a night of drone and missile attacks on the port and its "
             "power stations that lasted until dawn, regional officials said Monday.",
             "At least 9 people were killed and 40 hurt in the south",
@@ -248,16 +248,16 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
         ),
         (  # nor inside a list whose item opens with "the"
             "The foreign minister said on Monday that his country would be glad to host the next "
-            "round of talks between Russia, the United States and Ukraine, as he welcomed a "
-            "delegation.",
+            "round of talks between Kyiv, the Vatican and Moscow, as he welcomed a delegation "
+            "from the Holy See.",
             "The foreign minister said on Monday that his country would be glad to host the next "
-            "round of talks between Russia, the United States and Ukraine",
+            "round of talks between Kyiv, the Vatican and Moscow",
         ),
         (  # a plural after a people's adjective is no verb: "European leaders" says nothing
-            "The meeting between the European leaders in Paris, urgently convened by the host "
+            "The meeting between the European leaders in Rome, hastily convened by the host "
             "to agree a common line on the talks between Washington and Moscow without them, "
             "ended after three hours on Monday evening.",
-            "The meeting between the European leaders in Paris, urgently convened by the host "
+            "The meeting between the European leaders in Rome, hastily convened by the host "
             "to agree a common line on the talks between Washington and Moscow without them, "
             "ended",
         ),

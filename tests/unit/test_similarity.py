@@ -172,16 +172,16 @@ def test_first_sentence_is_one_line_and_cut_after_its_word_limit() -> None:
         "WASHINGTON: ",  # CNA, The Straits Times
         "NEW DELHI: ",
         # forms met on real pages of 2025 (the datelines only; the sentence is ours)
-        "KYIV, Sep 9: ",
-        "KYIV (Reuters): ",
-        "WASHINGTON (Aug 12): ",
-        "KANANASKIS, Canada: ",
-        "BAKU, Azerbaijan, August 18. ",
-        "Moscow, Aug 19 ",  # no stop at all
-        "Warsaw (Poland), Sept. 13 (LaPresse/AP) – ",
-        "June 23 (UPI) -- ",  # the city left out
-        "ANCHORAGE, Alaska – August 15, 2025 — ",
-        "The Hague, June 26: ",
+        "LVIV, Oct 3: ",
+        "LVIV (Reuters): ",
+        "BERLIN (Oct 3): ",
+        "HALIFAX, Canada: ",
+        "RIGA, Latvia, October 3. ",
+        "Odesa, Oct 3 ",  # no stop at all
+        "Vilnius (Lithuania), Oct. 3 (ANSA/AP) – ",
+        "Oct 3 (UPI) -- ",  # the city left out
+        "GDANSK, Poland – October 3, 2025 — ",
+        "The Hague, Oct 3: ",
     ],
 )
 def test_strip_dateline_leaves_the_sentence_as_a_verbatim_tail(dateline: str) -> None:
