@@ -326,6 +326,12 @@ def test_the_shipped_catch_all_takes_life_under_the_war(
             "defence systems.",
             "battlefield",
         ),
+        (  # an import ban by stages is economic pressure (written for this test)
+            "Brussels sets out plan to phase out Russian energy by 2027",
+            "The European Commission proposed ending all imports of Russian fossil fuels in "
+            "stages, starting with new contracts next year.",
+            "sanctions",
+        ),
         (  # a party's terms for a deal are talks, whatever they demand (written for this test)
             "Moscow insists Kyiv give up its NATO bid as part of any deal",
             "Russia's conditions for ending the war include a promise that Ukraine will never "
@@ -342,7 +348,7 @@ def test_the_shipped_catch_all_takes_life_under_the_war(
         ),
     ],
 )
-def test_the_shipped_sections_tell_allied_defence_and_a_partys_terms_apart(
+def test_the_shipped_sections_file_allied_defence_energy_bans_and_a_partys_terms(
     title: str, body: str, section: str
 ) -> None:
     assert shipped_section(title, body) == section
