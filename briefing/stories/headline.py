@@ -25,6 +25,9 @@ from ..text.similarity import words
 HEADLINE_WORDS = 16  # a made headline longer than this is cut at a clause...
 WHOLE_WORDS = 40  # ...or, failing one, is whole up to this length: complete beats cut
 MIN_CLAUSE_WORDS = 6
+# a headline is made from a sentence's first words: a longer "sentence" is no news lead, and
+# reading all of it for clause ends would cost the square of its length (a hostile feed's)
+MADE_CHARS = 1000
 OTHER_HEADLINES = 5  # at most this many of the other reports' headlines are shown...
 NEW_WORDS = 0.3  # ...each with at least this share of its words not said above it
 
@@ -209,10 +212,11 @@ def _worth(title: str, rank: int) -> float:
 def made_headline(sentence: str) -> str:
     """A headline made from a sentence: its dateline and agency tag stripped, its final stop
     dropped, and if it is long, its lead clause (or its first words, marked " …")."""
-    text = _without_frame(_without_date(strip_dateline(sentence).strip()))
-    text = _without_stop(text)
+    text = _without_frame(_without_date(strip_dateline(sentence[:MADE_CHARS]).strip()))
+    whole = len(sentence) <= MADE_CHARS
+    text = _without_stop(text) if whole else text
     words = text.split()
-    if len(words) <= HEADLINE_WORDS:
+    if len(words) <= HEADLINE_WORDS and whole:
         return text
     main = _main_clause(text)
     ends = [m.start() for m in _CLAUSE_END.finditer(text, main)]
@@ -234,7 +238,7 @@ def made_headline(sentence: str) -> str:
         clause = _CLAUSE_TAIL.sub(r"\1", text[:end].rstrip())
         if MIN_CLAUSE_WORDS <= len(clause.split()) <= WHOLE_WORDS:
             return clause
-    if len(words) <= WHOLE_WORDS:
+    if len(words) <= WHOLE_WORDS and whole:
         return text
     return " ".join(words[: HEADLINE_WORDS - 2]) + " …"
 

@@ -350,3 +350,15 @@ def test_a_lead_sentence_cut_short_is_never_taken_as_said() -> None:
     lead = "Russia struck a training unit with a missile"
     assert not says_lead(_story(lead, lead, cut=True))
     assert says_lead(_story(lead, lead + "."))
+
+
+def test_a_headline_is_made_from_a_sentences_first_thousand_characters() -> None:
+    """A "sentence" longer than 1,000 characters (a hostile feed's, or a text with no stops) is
+    no news lead: its first words head the story, cut, and the rest is never read for clause
+    ends (reading a 40,000-character one so took seconds)."""
+    word = "Constantinopolitanisches" * 2  # 48 letters
+    sprawling = " ".join([word] * 30) + ", and the talks went on for hours."
+    made = made_headline(sprawling)
+    assert made.endswith(" …") and len(made.split()) < 16
+    endless = "Envoys met in Istanbul" + ", the Aa Bb Cc" * 2_800
+    assert endless.startswith(made_headline(endless).removesuffix(" …"))
