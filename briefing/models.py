@@ -196,10 +196,18 @@ class SourceLine:
     items: int
     status: str
     note: str = ""  # entries merged or refused, a source that never gives anything new
+    # its items of the window the topic gate left out: a feed in another language, or on
+    # another beat, whose every item is dropped must not look like a quiet one
+    off_topic: int = 0
 
 
 def _quiet(line: SourceLine) -> bool:
-    return not line.items and not line.note and line.status in ("ok", "not modified")
+    return (
+        not line.items
+        and not line.note
+        and not line.off_topic
+        and line.status in ("ok", "not modified")
+    )
 
 
 @dataclass

@@ -81,3 +81,42 @@ def test_with_every_source_quiet_the_note_is_one_line(cli, write_config, tmp_pat
         "\nNothing in this briefing from 1 source, each collected without problems: old-wire.\n"
         in note
     )
+
+
+# A feed whose every item the topic gate drops (written for this test: a sports desk's feed,
+# and posts in Ukrainian, which the shipped English topic terms do not know)
+OFF_TOPIC_FEED = (
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>Mixed Desk</title>'
+    "<item><title>Late winner sends Dnipro side into the cup final</title>"
+    "<link>https://mixed.example/1</link><pubDate>Wed, 28 May 2025 09:00:00 GMT</pubDate>"
+    "<description>The striker scored in stoppage time of the semi-final.</description></item>"
+    "<item><title>Уночі дрони атакували Харків</title><link>https://mixed.example/2</link>"
+    "<pubDate>Wed, 28 May 2025 10:00:00 GMT</pubDate>"
+    "<description>Міська влада повідомила про пошкодження будинків.</description></item>"
+    "</channel></rss>"
+)
+
+
+def test_a_source_whose_every_item_is_left_out_says_so(cli, write_config, tmp_path: Path) -> None:
+    """A feed all of whose items the topic gate drops is not a quiet source: a desk must see
+    that it gave items and that they were left out, not that it had nothing."""
+    mixed = tmp_path / "mixed.xml"
+    mixed.write_text(OFF_TOPIC_FEED, "utf-8")
+    sources = [
+        {"name": "kyiv-ledger", "type": "feed", "path": str(ROOT / "samples/kyiv-ledger.rss.xml")},
+        {"name": "mixed-desk", "type": "feed", "path": str(mixed)},
+    ]
+    config = write_config({"sources": sources})
+    code, _, err = cli(
+        "build", "--config", str(config), "--date", SAMPLE_DAY, "--format", "md,json"
+    )
+    assert code == 0, err
+    out = tmp_path / "out" / SAMPLE_DAY
+    markdown = (out / f"briefing-{SAMPLE_DAY}.md").read_text("utf-8")
+    note = markdown[markdown.index("## Sources") :]
+    assert "| mixed-desk | 0 | ok — 2 left out as off-topic |" in note
+    assert "Nothing in this briefing from" not in note
+    data = json.loads((out / f"briefing-{SAMPLE_DAY}.json").read_text("utf-8"))
+    left_out = {s["name"]: s["off_topic"] for s in data["sources"]}
+    assert left_out["mixed-desk"] == 2
+    assert sum(left_out.values()) == data["counts"]["dropped"]

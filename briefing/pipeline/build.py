@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -111,8 +112,18 @@ def _build(
                 shown = {item_id for item_id, story in before.items() if story}
                 now_shown = {item.id for story in stories for item in story.items}
                 record.added, record.removed = len(now_shown - shown), len(shown - now_shown)
+        shown = {item.id for story in stories for item in story.items}
+        off_topic = Counter(item.source for item in chosen.items if item.id not in shown)
         briefing = compose(
-            config, day, chosen.window, stories, dropped, statuses, classifier.catch_all, generated
+            config,
+            day,
+            chosen.window,
+            stories,
+            dropped,
+            statuses,
+            classifier.catch_all,
+            generated,
+            off_topic,
         )
         briefing.provisional = provisional
         paths = output_paths(config.output_dir, day, formats)

@@ -126,7 +126,10 @@ def briefing_data(b: Briefing) -> dict[str, Any]:
             }
             for sec in b.sections
         ],
-        "sources": [{"name": s.name, "items": s.items, "status": s.status} for s in b.sources],
+        "sources": [
+            {"name": s.name, "items": s.items, "status": s.status, "off_topic": s.off_topic}
+            for s in b.sources
+        ],
     }
 
 

@@ -28,7 +28,10 @@ def compose(
     statuses: dict[str, tuple[str, str]],
     catch_all: str,
     generated_at: datetime,
+    off_topic: dict[str, int] | None = None,
 ) -> Briefing:
+    """The briefing of `day`; `off_topic` counts, per source, the window's items the topic gate
+    left out."""
     sections = [
         Section(s.id, s.title, s.description, max_stories=s.max_stories, priority=s.priority)
         for s in config.sections
@@ -52,6 +55,7 @@ def compose(
             items=per_source.get(src.name, 0),
             status=statuses.get(src.name, ("not collected", ""))[0],
             note=statuses.get(src.name, ("", ""))[1],
+            off_topic=(off_topic or {}).get(src.name, 0),
         )
         for src in config.sources
     ]
