@@ -242,7 +242,14 @@ def test_the_email_has_the_sections_stories_and_sources_in_order(sample, tmp_pat
     cells = [e.text for e in doc.data_cells()]
     assert cells[:3] == ["Source", "Items", "Status"]
     rows = [tuple(cells[i : i + 3]) for i in range(3, len(cells), 3)]
-    assert rows == [(s["name"], str(s["items"]), s["status"]) for s in data["sources"]]
+    said = [
+        s["status"] + (f" — {s['off_topic']} left out as off-topic" if s["off_topic"] else "")
+        for s in data["sources"]
+    ]
+    assert rows == [
+        (s["name"], str(s["items"]), status)
+        for s, status in zip(data["sources"], said, strict=True)
+    ]
     footer = doc.all("p")[-1].text
     assert footer.startswith("Generated ") and f"by briefing {data['version']}." in footer
     assert f"{data['counts']['dropped']} off-topic items left out." in footer
