@@ -120,7 +120,7 @@ def test_a_registered_source_and_target_run_end_to_end(
         "KYIV AND MOSCOW AGREE TO A PRISONER EXCHANGE",
         "RUSSIAN DRONES STRIKE KHARKIV OVERNIGHT",
     ]
-    assert built["sources"] == [{"name": "tally", "items": 2, "status": "warning"}]
+    assert built["sources"] == [{"name": "tally", "items": 2, "status": "warning", "off_topic": 0}]
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
     code, out, err = cli("run", "--config", str(config))  # collects again: the same warning
