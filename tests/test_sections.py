@@ -328,7 +328,7 @@ def test_the_shipped_catch_all_takes_life_under_the_war(
         ),
         (  # an import ban by stages is economic pressure (written for this test)
             "Brussels sets out plan to phase out Russian energy by 2027",
-            "The European Commission proposed ending all imports of Russian fossil fuels in "
+            "The European Commission proposed ending every purchase of Russian fossil fuels by "
             "stages, starting with new contracts next year.",
             "sanctions",
         ),
