@@ -108,12 +108,12 @@ def _build(
             else:
                 statuses = pin_source_statuses(store, day, chosen)
                 generated = store.mark_built(day)
+            now_shown = {item.id for story in stories for item in story.items}
             if before is not None:
                 shown = {item_id for item_id, story in before.items() if story}
-                now_shown = {item.id for story in stories for item in story.items}
                 record.added, record.removed = len(now_shown - shown), len(shown - now_shown)
-        shown = {item.id for story in stories for item in story.items}
-        off_topic = Counter(item.source for item in chosen.items if item.id not in shown)
+        # (the window's items in no story: the ones the topic gate left out, by source)
+        off_topic = Counter(item.source for item in chosen.items if item.id not in now_shown)
         briefing = compose(
             config,
             day,
