@@ -330,3 +330,10 @@ def test_a_sentence_naming_the_reports_source_names_no_part_of_its_event(
         n.shown for n in sourced.names
     )
     assert _stories(BUS_STATION, background) == [{"b1", "b2"}]
+
+
+def test_two_clock_times_of_one_strike_are_no_two_counts() -> None:
+    day = date(2025, 2, 12)
+    a = read_facts("", "Missiles hit the capital at 0230 GMT, killing two, officials said.", day)
+    b = read_facts("", "Missiles hit the capital at 0300 GMT and 5 a.m., the mayor said.", day)
+    assert relate(a, b, lambda term: 1.0).conflict is None

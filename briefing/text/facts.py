@@ -30,7 +30,8 @@ LEAD_CHARS = 1500  # where they are looked for
 KEY_CHARS = 6  # enough to tell names apart, short enough to join their spellings
 # Tolls grow as reports come in, amounts, distances and weights are rounded and converted: a
 # different figure of these is an update or a unit, not another event. (A sum of money stays
-# counted: "$275 million" and "$4.7 billion" of aid are two decisions.)
+# counted: "$275 million" and "$4.7 billion" of aid are two decisions.) A clock time ("0230 GMT",
+# "7 a.m.") counts nothing: two outlets time one strike differently.
 NOT_COUNTED = frozenset(
     """
     dead death die died killed people person injured wounded hurt casualty victim civilian child
@@ -38,6 +39,7 @@ NOT_COUNTED = frozenset(
     million billion trillion thousand hundred percent per cent km kilometre kilometer mile metre
     meter foot feet yard kg kilogram gram tonne ton tons lb lbs pound litre liter gallon barrel
     hectare acre degree hour minute second year month week day time
+    a.m p.m am pm gmt utc cet cest eet eest msk bst est edt pst pdt hrs
     """.split()  # noqa: SIM905
 )
 # Office titles, kinds of body and place, platforms: capitalised, but they name no one.
