@@ -73,11 +73,16 @@ def skeleton(name: str) -> str:
     """A region's name as Kyiv and Moscow both spell it ("Zaporizhzhia", "Zaporozhye";
     "Luhansk", "Lugansk"; "Kyiv", "Kiev"; "Chernihiv", "Chernigov"): its consonants, the
     digraphs kept apart and h read as g, each once in a row."""
+    consonants = _NOT_CONSONANT.sub("", _as_spoken(name))
+    return _REPEATED.sub(r"\1", consonants)
+
+
+def _as_spoken(name: str) -> str:
+    """The name folded, its digraphs one letter each and h read as g."""
     folded = name.casefold()
     for digraph, letter in _DIGRAPHS:
         folded = folded.replace(digraph, letter)
-    consonants = _NOT_CONSONANT.sub("", folded.replace("h", "g"))
-    return _REPEATED.sub(r"\1", consonants)
+    return folded.replace("h", "g")
 
 
 _VOWEL = re.compile(r"[aeiouy]")
@@ -89,11 +94,7 @@ def spelling(name: str) -> str:
     "Kharkov"; "Odesa", "Odessa"): its vowels levelled, h read as g, doubled consonants single.
     Stricter than `skeleton`, which also drops the vowels: names of people, unlike regions'
     names, are many and short, and "Maria" and "Moreau" share their consonants."""
-    folded = name.casefold()
-    for digraph, letter in _DIGRAPHS:
-        folded = folded.replace(digraph, letter)
-    folded = _DOUBLED_CONSONANT.sub(r"\1", folded.replace("h", "g"))
-    return _VOWEL.sub("a", folded)
+    return _VOWEL.sub("a", _DOUBLED_CONSONANT.sub(r"\1", _as_spoken(name)))
 
 
 def any_alike(names: frozenset[str], words: frozenset[str]) -> bool:
