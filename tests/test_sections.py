@@ -339,6 +339,39 @@ def test_the_shipped_catch_all_takes_life_under_the_war(
             "Kyiv has rejected.",
             "negotiations",
         ),
+        (  # another beat's envoy: the sanctions envoy's talks are about sanctions
+            "EU sanctions envoy flies to Washington for talks on closing loopholes",
+            "The bloc's envoy for sanctions will meet Treasury officials this week to discuss "
+            "how components still reach Russian arms makers through third countries, a "
+            "Commission spokesperson said.",
+            "sanctions",
+        ),
+        (  # Europe's own defence, however many weapons it names
+            "Zelensky calls for a European army at Munich forum",
+            "Ukraine's president said the armed forces of Europe must be built so the "
+            "continent no longer depends on others, adding that Europe can make its own "
+            "artillery and air defence systems.",
+            "nato",
+        ),
+        (  # an ally's own sky
+            "Object enters Polish airspace during Russian strikes on western Ukraine",
+            "The Polish army said an object, probably a drone, flew about 40 kilometres into "
+            "Polish airspace before leaving it, as Russia attacked Lviv and Volyn overnight; "
+            "allied aircraft were put on alert.",
+            "nato",
+        ),
+        (  # "executing" a duty is no execution; executing prisoners is a war crime
+            "Poll finds most Ukrainians approve of how Zelensky is executing his duties",
+            "A telephone survey of 1,000 adults by a Kyiv institute found 57 per cent "
+            "approval, the pollsters said on Wednesday.",
+            "other",
+        ),
+        (
+            "Troops accused of executing captured soldiers near Pokrovsk",
+            "Prosecutors opened a case after a video appeared to show three unarmed men who "
+            "had surrendered being shot.",
+            "battlefield",
+        ),
         (  # the alliance's own enlargement stays NATO news
             "Alliance leaders agree to open NATO membership talks with Kyiv",
             "NATO leaders agreed on Wednesday to begin membership talks with Ukraine once the "
@@ -352,6 +385,17 @@ def test_the_shipped_sections_file_allied_defence_energy_bans_and_a_partys_terms
     title: str, body: str, section: str
 ) -> None:
     assert shipped_section(title, body) == section
+
+
+def test_a_phrase_of_weight_zero_takes_its_words_from_later_terms(write_config) -> None:
+    talks = {"id": "talks", "title": "Talks", "keywords": [{"sanctions envoy": 0}, {"envoy": 2}]}
+    money = {"id": "money", "title": "Money", "keywords": ["sanction*"]}
+    sections = [talks, money, OTHER]
+    assert place(write_config, sections, "Peace envoy arrives in Kyiv")[0] == "talks"
+    assert place(write_config, sections, "Sanctions envoy arrives in Kyiv")[0] == "money"
+    clf, _, _ = classifier(write_config, sections)
+    found = dict((sid, terms) for sid, _, terms, _ in clf.explain(story("Sanctions envoy here")))
+    assert found["talks"] == [] and [m.term for m in found["money"]] == ["sanction*"]
 
 
 def test_a_catch_all_without_keywords_takes_only_what_matches_nothing(write_config) -> None:

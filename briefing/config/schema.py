@@ -109,7 +109,9 @@ class SectionConfig(Strict):
     keywords: list[str | dict[str, float]] = []
     """Words and phrases that place a story here; case-insensitive, whole words, `*` matches any
     word ending (`negotiat*`); `{term: 2}` weighs a term double. A title match counts 3 times
-    the weight, a body match once (half again for a second and third mention)."""
+    the weight, a body match once (half again for a second and third mention). A phrase of
+    weight 0 listed before a word takes that word where the phrase occurs and counts nothing
+    (`{"sanctions envoy": 0}` before `envoy`)."""
 
     exclude: list[str] = []
     """Terms that keep a story out of this section even when keywords match."""

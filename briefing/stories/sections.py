@@ -157,7 +157,9 @@ class TermSet:
         A term in the titles counts TITLE_WEIGHT times its weight, else in the body (the texts'
         leads) BODY_WEIGHT times, else in `later` (the rest of the texts) LATER_WEIGHT times; a
         second and a third mention there add half as much again (several outlets headline the
-        word; a story about sanctions says so more than once, one in passing does not)."""
+        word; a story about sanctions says so more than once, one in passing does not). A term
+        of weight 0 only takes its words from the terms after it ("sanctions envoy" before
+        "envoy"), so it is left out."""
         in_title = self.counts(title)
         out = [
             Match(t, "title", n, TITLE_WEIGHT * self.weights[t] * _repeats(n))
@@ -172,7 +174,7 @@ class TermSet:
                     ("body", BODY_WEIGHT) if term in in_body else ("later", LATER_WEIGHT)
                 )
                 out.append(Match(term, where, n, weight * self.weights[term] * _repeats(n)))
-        return sorted(out, key=lambda m: (-m.points, m.term))
+        return sorted((m for m in out if m.points), key=lambda m: (-m.points, m.term))
 
     def score(self, title: str, body: str) -> tuple[float, list[tuple[str, str]]]:
         """Weighted score and the (term, where) pairs behind it."""
