@@ -5,19 +5,21 @@ written for these tests."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
 from briefing.models import Item
 from briefing.quality.labels import load_labels
-from briefing.stories.cluster import StoryParams, make_stories
+from briefing.stories.cluster import SAME_REGION, StoryParams, compare, make_stories
 from briefing.stories.events import facts, relate
 from briefing.text.facts import read_facts
 from briefing.text.kinds import personnel
 from briefing.text.places import regions
-from briefing.text.similarity import Vectorizer, terms
+from briefing.text.similarity import ItemVectors, Vectorizer, terms
 
 from conftest import ROOT
 
@@ -337,3 +339,81 @@ def test_two_clock_times_of_one_strike_are_no_two_counts() -> None:
     a = read_facts("", "Missiles hit the capital at 0230 GMT, killing two, officials said.", day)
     b = read_facts("", "Missiles hit the capital at 0300 GMT and 5 a.m., the mayor said.", day)
     assert relate(a, b, lambda term: 1.0).conflict is None
+
+
+def test_two_reports_opening_in_the_same_region_count_a_little_more_alike(
+    background: list[Item],
+) -> None:
+    """One strike told in other words: alike in little but where it happened, which both
+    openings give; a report of something else in that region stays apart."""
+    depot = _item(
+        "p1",
+        "Alpha",
+        "Drone hits bus depot in the Poltava region, two wounded",
+        "A Russian drone struck a bus depot in the Poltava region overnight, wounding two "
+        "drivers and burning four buses, the regional governor said on Sunday.",
+    )
+    company = _item(
+        "p2",
+        "Bravo",
+        "Poltava region: transport company hit in night attack",
+        "Emergency crews worked until morning at a transport company hit during the night "
+        "attack on the Poltava region; the head of the regional military administration "
+        "reported two people injured and several vehicles destroyed.",
+    )
+    heating = _item(
+        "p3",
+        "Charlie",
+        "Poltava region opens heating points ahead of winter",
+        "Schools and libraries across the Poltava region will serve as 300 heating points "
+        "where residents can warm up and charge phones during power cuts this winter.",
+    )
+    assert _stories([depot, company, heating], background) == [{"p1", "p2"}, {"p3"}]
+    params = StoryParams()
+    vectorizer = Vectorizer.from_bags(
+        terms(i, params.lead_words) for i in [depot, company, heating, *background]
+    )
+    pair = compare(depot, company, ItemVectors(vectorizer, params.lead_words))
+    assert pair.relation.same_region and pair.similarity >= params.threshold
+    assert pair.similarity - SAME_REGION < params.threshold  # alone, the words fall short
+
+
+def test_explain_with_names_the_region_both_open_in(tmp_path, cli, write_config) -> None:
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Regional desk",
+        "items": [
+            {
+                "id": key,
+                "url": f"https://{key}.example/",
+                "title": title,
+                "content_text": text,
+                "date_published": "2025-05-28T09:00:00+03:00",
+            }
+            for key, title, text in (
+                (
+                    "p1",
+                    "Drone hits bus depot in the Poltava region, two wounded",
+                    "A Russian drone struck a bus depot in the Poltava region overnight, wounding "
+                    "two drivers and burning four buses, the regional governor said.",
+                ),
+                (
+                    "p2",
+                    "Poltava region: transport company hit in night attack",
+                    "Emergency crews worked until morning at a transport company hit during the "
+                    "night attack on the Poltava region; two people were injured.",
+                ),
+            )
+        ],
+    }
+    path = tmp_path / "regional.json"
+    path.write_text(json.dumps(feed), encoding="utf-8")
+    config = write_config()
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["sources"].append({"name": "regional", "type": "feed", "path": str(path)})
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert cli("collect", "--config", str(config))[0] == 0
+    day = ["--config", str(config), "--date", "2025-05-28"]
+    code, out, err = cli("explain", *day, "Drone hits bus depot", "--with", "transport company")
+    assert (code, err) == (0, "")
+    assert "both open in: Poltava" in out

@@ -92,6 +92,8 @@ def _facts(a: Item, b: Item, pair: Pair) -> list[str]:
     agree = [d.isoformat() for d in rel.dates] + rel.counts
     if agree:
         lines.append(f"  both state: {', '.join(agree)}")
+    if rel.same_region and not rel.conflict:
+        lines.append(f"  both open in: {_list(sorted(r.title() for r in fa.regions))}")
     if rel.reaction:
         lines.append(f"  reaction: {rel.reaction} (the other never names them)")
     elif rel.elsewhere:

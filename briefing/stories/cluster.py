@@ -217,6 +217,7 @@ ONE_WORD = 0.06
 CONFLICT = -1.0  # a pair of two events: it outweighs the pairs a merge would join
 REACTION = 0.5  # what a reaction (or a report about something else) keeps of its similarity
 AGREES = 0.1  # what a restated day or count of the event adds when a story continues
+SAME_REGION = 0.03  # what opening in one region adds within a day (other regions conflict)
 
 
 @dataclass
@@ -254,10 +255,11 @@ def continuing(a: Item, b: Item, vec: ItemVectors) -> float:
 
 
 def _similarity(a: Item, b: Item, vec: ItemVectors, floor: float = 0.0) -> float:
-    """Cosine similarity, discounted for two items of one outlet: an outlet rarely files two
-    reports of one event (exact copies are merged before this), but often two stories on one
-    theme the same day."""
-    sim, _ = _event_similarity(a, b, vec, floor)
+    """Cosine similarity, raised where both open in one region, discounted for two items of
+    one outlet (it rarely files two reports of one event, often two on one theme a day)."""
+    sim, relation = _event_similarity(a, b, vec, floor)
+    if sim > 0 and relation is not None and relation.same_region:
+        sim += SAME_REGION
     return sim * SAME_OUTLET if _same_outlet(a, b) else sim
 
 

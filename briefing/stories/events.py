@@ -172,10 +172,13 @@ class Relation:
         published, or the same region in their openings: a follow-up says when, how many and
         where."""
         return self.conflict is None and bool(
-            self.a.counts & self.b.counts
-            or self.dates
-            or (self.a.regions and any_alike(self.a.regions, self.b.regions))
+            self.a.counts & self.b.counts or self.dates or self.same_region
         )
+
+    @property
+    def same_region(self) -> bool:
+        """Both open in the same region, however it is spelt ("in the Sumy region")."""
+        return bool(self.a.regions and any_alike(self.a.regions, self.b.regions))
 
     @property
     def names(self) -> list[str]:
