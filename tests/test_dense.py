@@ -421,6 +421,14 @@ def test_facts_of_a_lead_say_who_reacts_and_whether_a_market_moves() -> None:
     )
     assert subordinate.speaker == ()  # "Although X has not confirmed…" leads with no reaction
     assert facts(_item("o", "Delta", "Oil prices jump 5% after sanctions", "Brent rose.")).market
+    for title in (  # other words a market moves in
+        "Oil prices slip as leaders plan a summit",
+        "Brent moves lower as talks near",
+        "Crude eases after the call",
+        "Rouble firms against the dollar",
+        "Oil futures settle higher on supply fears",
+    ):
+        assert facts(_item("q", "Delta", title, "Traders reacted.")).market, title
     assert not facts(_item("p", "Delta", "US sanctions oil majors", "Prices rose.")).market
 
 

@@ -19,7 +19,8 @@ _MARKET = re.compile(
     r"\b(?:prices?|futures|shares|stocks?|markets?|crude|brent|wti|bonds?|yields?|rouble|ruble|"
     r"hryvnia|currency|index|indices|traders|investors)\W+(?:\w+\W+){0,3}?"
     r"(?:ris(?:e|es|ing)|rose|jump|climb|fall|fell|slump|surg|soar|tumbl|drop|gain|slid|plung|"
-    r"rall|edg|sink|sank|spik|dip|extend|hit|retreat|rebound)\w*",
+    r"rall|edg|sink|sank|spik|dip|extend|hit|retreat|rebound|declin|slip|eas(?:e|es|ed|ing)\b|"
+    r"firm(?:s|ed)?\b|(?:mov|trad|end|settl|clos)\w*\s+(?:\S+\s+)?(?:lower|higher))\w*",
     re.IGNORECASE,
 )
 # "… commander resigns", "… steps down", "… was sacked", "Zelensky appoints …": someone leaves or
