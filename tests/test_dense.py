@@ -427,8 +427,11 @@ def test_facts_of_a_lead_say_who_reacts_and_whether_a_market_moves() -> None:
         "Crude eases after the call",
         "Rouble firms against the dollar",
         "Oil futures settle higher on supply fears",
+        "Oil rises on a shorter deadline for Russia",
     ):
         assert facts(_item("q", "Delta", title, "Traders reacted.")).market, title
+    for title in ("Oil depot hit by drones", "Oil firms quit Russia", "Oil refinery burns"):
+        assert not facts(_item("q", "Delta", title, "Officials said so.")).market, title
     assert not facts(_item("p", "Delta", "US sanctions oil majors", "Prices rose.")).market
 
 
