@@ -565,3 +565,42 @@ def test_explain_says_a_later_report_is_alike_in_names_only(
     assert (code, err) == (0, "")
     assert "alike in names only: the names they lead with make" in out
     assert "so continuing counts half" in out
+
+
+def test_reports_in_russian_and_ukrainian_join_their_own_events(background: list[Item]) -> None:
+    """Inflected words meet by their stems ("Житомирщині", "Житомирщину"), and the languages'
+    little words ("на", "що") are no shared vocabulary: a call and a strike stay apart."""
+    call = [
+        _item(
+            "r1",
+            "Alpha",
+            "Путин и Трамп провели телефонный разговор",
+            "Президенты России и США Владимир Путин и Дональд Трамп во вторник провели "
+            "телефонный разговор, который длился больше двух часов, сообщил помощник президента "
+            "Юрий Ушаков.",
+        ),
+        _item(
+            "r2",
+            "Bravo",
+            "Ушаков рассказал о разговоре Путина и Трампа",
+            "Телефонный разговор Владимира Путина и Дональда Трампа длился более двух часов и "
+            "был откровенным, заявил журналистам Юрий Ушаков во вторник.",
+        ),
+    ]
+    strike = [
+        _item(
+            "u1",
+            "Charlie",
+            "Росія вдарила дронами по Житомирщині",
+            "Під час нічної атаки безпілотників у Житомирській області зруйновано склад, двоє "
+            "людей поранені, повідомила обласна адміністрація.",
+        ),
+        _item(
+            "u2",
+            "Delta",
+            "Дрони атакували Житомирщину вночі",
+            "Уночі російські безпілотники атакували Житомирську область: пошкоджено склад, "
+            "поранено двох людей, повідомив голова ОВА.",
+        ),
+    ]
+    assert _stories(call + strike, background) == [{"r1", "r2"}, {"u1", "u2"}]

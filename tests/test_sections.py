@@ -263,6 +263,10 @@ def test_max_stories_keeps_the_best_and_counts_the_rest(write_config) -> None:
             "Russian interference in the first round of the election.",
             False,
         ),
+        # the beat in Ukrainian and Russian, and a look-alike (written for this test)
+        ("Росія вдарила ракетами по Львову", "Під час нічної атаки постраждали троє людей.", True),
+        ("Ушаков: контакты с Вашингтоном продолжаются", "Стороны постоянно на связи.", True),
+        ("Украинский теннисист вышел в полуфинал турнира", "Он выиграл матч чемпионата.", False),
         (  # an election the war is the subject of
             "Zelensky says no election while martial law lasts",
             "Ukraine's president said a vote could not be held while Russia's invasion goes on, "
@@ -371,6 +375,29 @@ def test_the_shipped_catch_all_takes_life_under_the_war(
             "Prosecutors opened a case after a video appeared to show three unarmed men who "
             "had surrendered being shot.",
             "battlefield",
+        ),
+        (  # the sections in Ukrainian and Russian (written for this test)
+            "Ушаков: переговоры с американцами продолжаются",
+            "Помощник президента России заявил, что контакты с Вашингтоном идут постоянно и "
+            "новая встреча лидеров возможна.",
+            "negotiations",
+        ),
+        (
+            "Британія розширила санкції проти російської нафти",
+            "Нові обмеження стосуються танкерів тіньового флоту, повідомив уряд у середу.",
+            "sanctions",
+        ),
+        (
+            "Росія вдарила дронами по Житомирщині, є загиблий",
+            "Під час нічної атаки безпілотників зруйновано склад, ще двоє людей поранені, "
+            "повідомила обласна адміністрація.",
+            "battlefield",
+        ),
+        (
+            "Польща підняла літаки НАТО через російські дрони",
+            "Винищувачі альянсу чергували в повітряному просторі країни всю ніч, повідомило "
+            "командування.",
+            "nato",
         ),
         (  # the alliance's own enlargement stays NATO news
             "Alliance leaders agree to open NATO membership talks with Kyiv",

@@ -84,15 +84,16 @@ def test_with_every_source_quiet_the_note_is_one_line(cli, write_config, tmp_pat
 
 
 # A feed whose every item the topic gate drops (written for this test: a sports desk's feed,
-# and posts in Ukrainian, which the shipped English topic terms do not know)
+# and posts in Polish, a language the shipped topic terms do not know: they know English,
+# Ukrainian and Russian)
 OFF_TOPIC_FEED = (
     '<?xml version="1.0"?><rss version="2.0"><channel><title>Mixed Desk</title>'
     "<item><title>Late winner sends Dnipro side into the cup final</title>"
     "<link>https://mixed.example/1</link><pubDate>Wed, 28 May 2025 09:00:00 GMT</pubDate>"
     "<description>The striker scored in stoppage time of the semi-final.</description></item>"
-    "<item><title>Уночі дрони атакували Харків</title><link>https://mixed.example/2</link>"
+    "<item><title>W nocy drony zaatakowały Charków</title><link>https://mixed.example/2</link>"
     "<pubDate>Wed, 28 May 2025 10:00:00 GMT</pubDate>"
-    "<description>Міська влада повідомила про пошкодження будинків.</description></item>"
+    "<description>Władze miasta poinformowały o uszkodzonych domach.</description></item>"
     "</channel></rss>"
 )
 

@@ -32,14 +32,35 @@ STOPWORDS = frozenset(
     may might must shall monday tuesday wednesday thursday friday saturday sunday today
     yesterday tomorrow earlier later latest news report reports reported update updates live
     """.split()  # noqa: SIM905
+) | frozenset(  # Russian and Ukrainian: a store of mostly English finds them rare, not common
+    """
+    во не что он на со как то все она так его но да ты за бы по только ее её мне было вот от
+    меня еще ещё нет из ему теперь когда даже ну ли если уже или ни быть был него до вас опять
+    уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем
+    была сам чтоб без чего раз тоже себе под будет тогда кто этот того потому этого какой ним
+    здесь этом один почти тем чтобы нее сейчас были куда можно при два об другой после над
+    больше тот через эти нас про всего них много три эту этой перед том такой им более между
+    это также заявил заявила заявили сообщил сообщила сообщили сообщает сказал сказала года
+    году год время который которые которая которое которых
+    та що це але її їх він вона вони ви ти є була було були буде бути вже ще також тому цей ця
+    ці цього цієї які який яка яке де коли якщо чи або ні тут після під між через без при
+    більше можна треба лише тільки навіть усі всі весь своє свій своїх свою нам їм йому від
+    заявив заявила заявили повідомив повідомила повідомили повідомляє сказав року році рік
+    """.split()  # noqa: SIM905
 )
+CYRILLIC_STEM = 6  # letters a Cyrillic word is cut to: its endings change with its case
 _WORD = re.compile(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]", re.UNICODE)
 
 
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light normaliser: case, possessives, plural -s; enough for matching across outlets."""
+    """A light normaliser: case, possessives, plural -s; enough for matching across outlets.
+    A Russian or Ukrainian word is cut to its first CYRILLIC_STEM letters (a stem by
+    truncation, as information retrieval does for inflected languages), so "Житомирській" and
+    "Житомирщину" meet."""
     w = word.casefold().replace("’", "'").strip(".'-")
+    if "\u0400" <= w[:1] <= "\u04ff":
+        return w if w in STOPWORDS else w[:CYRILLIC_STEM]
     w = re.sub(r"'s$", "", w)
     w = w.replace(",", "")
     if len(w) > 4 and w.endswith("ies"):
