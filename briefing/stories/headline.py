@@ -76,6 +76,14 @@ _VERBS = frozenset(
     hid let put set cut spread beat hurt sank swept withdrew overran got
     """.split()  # noqa: SIM905
 )
+# a plural subject's verb has no ending ("its participants continue", "allies agree")
+_PLAIN_VERBS = frozenset(
+    """
+    continue agree meet call say plan want seek urge warn vow hope expect begin remain reject
+    accept discuss demand consider fear face need insist believe claim deny condemn welcome
+    support oppose announce launch attack strike push press prepare refuse
+    """.split()  # noqa: SIM905
+)
 _FLAG = re.compile(
     r"^\s*(?:breaking(?:\s+news)?|just\s+in|exclusive|update[d]?|urgent|developing(?:\s+story)?|"
     r"flash)\s*[:|–—-]\s*",
@@ -130,7 +138,10 @@ _FRAMING = re.compile(
     r"(?:\s+of\s+events)?,\s+(?=\S)"
 )
 _FINAL_STOP = re.compile(r"[.!]+([\"'”’)\]]*)$")
-_DATE_FILLERS = frozenset({"the", "of", "st", "nd", "rd", "th"})
+# "On Saturday evening, November 22,": the time of day dates the event too
+_DATE_FILLERS = frozenset(
+    {"the", "of", "st", "nd", "rd", "th", "morning", "afternoon", "evening", "night"}
+)
 
 
 def is_printed(item: Item) -> bool:
@@ -260,6 +271,8 @@ def _says_something(clause: str) -> bool:
             continue  # "people killed by the attack": a participle, no verb
         if word in _VERBS or (len(word) > 3 and word.endswith("ed")):
             return True
+        if word in _PLAIN_VERBS and len(before) > 3 and before.endswith("s") and before.islower():
+            return True  # "participants continue"
         if (
             len(word) > 3
             and word.endswith("s")

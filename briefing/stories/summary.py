@@ -102,7 +102,10 @@ def summarise(
     candidates = _candidates(ranked, centre, vec)
     if not candidates:
         first = ranked[0]
-        text, cut = _clip((sentences(first.body, 1) or [""])[0])
+        said = sentences(first.body, 2 * LEAD_SENTENCES)
+        # a heading or a list line ("What you need to know") is no sentence to open with
+        whole = (s for s in said if _ENDS.search(s) and len(s.split()) >= 5 and not is_label(s))
+        text, cut = _clip(next(whole, said[0] if said else ""))
         if not text or _restates(text, first.title):
             return []  # (an aggregator's text: the title again, the outlet's name after it)
         return [Sentence(text, first.id, first.url, first.outlet, cut)]

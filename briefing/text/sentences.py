@@ -48,9 +48,11 @@ _AGENCY = r"(?:RIA Novosti|TASS|Interfax|Xinhua|IANS|ANI|UNN|Ukrinform|KUNA|EFE|
 _CITY = r"[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|de|da|do|del|di|la|el))*"  # Rio de Janeiro
 _DATELINE = re.compile(
     # KYIV, May 28 (Reuters) - | WASHINGTON (AP) — | PUGLIA, Italy ― | MOSCOW, Nov 19 - TASS. |
-    # LVIV, Oct 3: | LVIV (Reuters): | BERLIN (Oct 3): | RIGA, Latvia, October 3.
+    # LVIV, Oct 3: | LVIV (Reuters): | BERLIN (Oct 3): | RIGA, Latvia, October 3. |
+    # LONDON, November 21, 2025 –
     rf"^(?:(?=[A-Z .'’-]*[A-Z]{{3}})[A-Z][A-Z .,'’-]{{2,40}}"
-    rf"(?:,\s*[A-Z][a-z]+(?=,))?(?:,\s*[A-Z][a-z]+\.? \d{{1,2}}|,\s*[A-Z][a-z]+)?\s*"
+    rf"(?:,\s*[A-Z][a-z]+(?=,))?"
+    rf"(?:,\s*[A-Z][a-z]+\.? \d{{1,2}}(?:,?\s*\d{{4}})?|,\s*[A-Z][a-z]+)?\s*"
     rf"(?:\([^)]{{2,30}}\))?\s*(?:{_DASHES}+(?:\s*{_AGENCY}\.(?=\s|$))?|:(?=\s+[A-Z])|"
     r"(?<=\d)\.(?=\s+[A-Z]))"
     # WASHINGTON, June 2. /TASS/.

@@ -97,6 +97,23 @@ def test_run_in_headings_and_lone_datelines_leave_the_summary() -> None:
     assert not any(s.startswith(("Time and", "Missile Interception", "MOSCOW")) for s in summary)
 
 
+def test_a_digest_alone_opens_with_a_sentence_not_its_heading() -> None:
+    """A roundup standing alone (its list lines are no summary sentences) does not open with
+    its heading ("What you need to know")."""
+    roundup = report(
+        1,
+        "Alpha Wire",
+        "What you need to know\n"
+        "- Children ordered to leave a frontline town\n"
+        "- Fires at two fuel depots across the border\n"
+        "- A port and a power plant damaged in the south\n"
+        "- Talks on a prisoner exchange resume next week\n"
+        "This is our roundup of the war's events on Thursday, October 9.",
+        title="Ukraine: children ordered to leave frontline town",
+    )
+    assert story_of(roundup) == ["This is our roundup of the war's events on Thursday, October 9."]
+
+
 def test_one_run_in_colon_is_no_heading() -> None:
     sentence = "Shelling: Two people died when shells hit the market on Tuesday morning."
     assert without_heading(sentence, sentence + " Rescuers worked all day.") == sentence
