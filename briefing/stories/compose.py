@@ -17,6 +17,11 @@ DEVELOPING = 0.75  # a continued story weighs less: only what is new about it is
 LATE = 0.5  # a story whose items all belong to an earlier window (they arrived late)
 RETOLD = 0.85  # share of a story's headline-and-lead words that a chosen story's summary tells
 SAME_EVENT = 0.5  # headline-and-lead words shared (Jaccard) when two stories tell one event
+# a story in another script than most of the day's (Cyrillic in an English briefing) stays in
+# its section but is no key development: its event is most often among the day's stories in
+# the briefing's own language too, and reports in two languages share too few words to be
+# found one event
+OTHER_SCRIPT = 0.0
 
 
 def compose(
@@ -77,18 +82,28 @@ def compose(
     )
 
 
+def _cyrillic(text: str) -> bool:
+    """Written mostly in Cyrillic letters."""
+    letters = [c for c in text if c.isalpha()]
+    return sum("\u0400" <= c <= "\u04ff" for c in letters) * 2 > len(letters)
+
+
 def key_developments(sections: list[Section], opens: datetime) -> list[Story]:
     """The day's main events: the shown stories ranked by distinct outlets times their section's
-    `priority` (less for a story continued from an earlier day or only late today), then
+    `priority` (less for a story continued from an earlier day or only late today, none for
+    one written in another script than most of the day's stories), then
     freshness; a story that tells the same event as one already chosen (the same headline and
     lead, or a lead that the chosen story's summary already tells) is left out of this list,
     never out of its section, and so is a story of digests alone (key points, a recap): it
     sums up events, it is none."""
+    cyrillic = {s.id: _cyrillic(s.headline) for sec in sections for s in sec.visible}
+    most = sum(cyrillic.values()) * 2 > len(cyrillic)
     weight = {
         story.id: len(story.outlets)
         * section.priority
         * (DEVELOPING if story.developing else 1.0)
         * (LATE if story.latest < opens else 1.0)
+        * (OTHER_SCRIPT if cyrillic[story.id] != most else 1.0)
         for section in sections
         for story in section.visible
     }

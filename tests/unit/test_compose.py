@@ -166,6 +166,25 @@ def test_key_developments_never_tell_one_event_twice(tmp_path: Path) -> None:
     assert ids(build(tmp_path, [first, again, other]).key_developments) == ["t1", "s1"]
 
 
+def test_a_story_in_another_script_than_most_is_no_key_development(tmp_path: Path) -> None:
+    """Reports of one event in Russian and in English share too few words to be one story;
+    the one in the day's less common script stays in its section, out of the top list."""
+    call = story("t1", "talks", "A", "B")
+    call.headline = "Trump and Putin hold a two-hour phone call"
+    russian = story("t2", "talks", "C", "D", "E")
+    russian.headline = "Путин и Трамп провели телефонный разговор"
+    levy = story("s1", "sanctions", "A")
+    levy.headline = "EU prepares 18th sanctions package"
+    briefing = build(tmp_path, [call, russian, levy])
+    assert ids(briefing.key_developments) == ["t1", "s1"]
+    assert "t2" in [s.id for sec in briefing.sections for s in sec.stories]
+    # where most of the day is in Cyrillic, the English story is the other script
+    more = [story(f"r{n}", "sanctions", "F") for n in range(3)]
+    for n, made in enumerate(more):
+        made.headline = f"ЕС готовит {18 + n}-й пакет санкций"
+    assert "t1" not in ids(build(tmp_path, [call, russian, *more]).key_developments)
+
+
 def test_a_short_report_a_chosen_story_already_tells_is_not_listed_again(
     tmp_path: Path,
 ) -> None:
