@@ -263,6 +263,16 @@ def test_max_stories_keeps_the_best_and_counts_the_rest(write_config) -> None:
             "Russian interference in the first round of the election.",
             False,
         ),
+        # the parliament, and drones from the ally next door (written for this test)
+        ("Verkhovna Rada dismisses two ministers", "Deputies voted 320 to 0 on Wednesday.", True),
+        ("Drone from Belarus crashes near Vilnius", "Lithuania's army searched a forest.", True),
+        (  # a qualifier's scoreboard and half-time, however often the country is named
+            "Ukraine beat Iceland to keep World Cup hopes alive",
+            "The scoreboard read 5-3; Ukraine had trailed at half-time before the qualifier "
+            "turned.",
+            False,
+        ),
+        ("Russian fencer wins world title in Tbilisi", "The Olympic champion won 15-12.", False),
         # the beat in Ukrainian and Russian, and a look-alike (written for this test)
         ("Росія вдарила ракетами по Львову", "Під час нічної атаки постраждали троє людей.", True),
         ("Ушаков: контакты с Вашингтоном продолжаются", "Стороны постоянно на связи.", True),
