@@ -89,6 +89,12 @@ _FLAG = re.compile(
     r"flash)\s*[:|–—-]\s*",
     re.IGNORECASE,
 )
+# "… after the drone attack – photos", "… – photo, video": what the page shows besides the news
+_MEDIA = re.compile(
+    r"\s+[-–—|]\s+(?:photos?|videos?|gallery|watch)(?:\s*(?:,|and|&)\s*(?:photos?|videos?))*"
+    r"\s*$",
+    re.IGNORECASE,
+)
 _CLAUSE_TAIL = re.compile(r"[,;:]+([\"'”’)\]]*)$")  # "…arrive alive,”" ends "…arrive alive”"
 _SPECIFIC = re.compile(r"\d|^[A-ZА-ЯІЇЄҐ]")
 # words that open an introductory phrase ("According to X,", "On 18 November, during Y,"): a
@@ -185,9 +191,9 @@ def choose_headline(ranked: list[Item], lead: str | None) -> str:
 
 def unflagged(title: str) -> str:
     """A printed headline without the flag a site puts before it ("BREAKING: ", "JUST IN -",
-    "EXCLUSIVE | "): a briefing is all news of the day, and the flag is no part of what
-    happened."""
-    rest = _FLAG.sub("", title, count=1)
+    "EXCLUSIVE | ") or the media it marks after it (" – photos"): a briefing is all
+    news of the day, and neither is part of what happened."""
+    rest = _MEDIA.sub("", _FLAG.sub("", title, count=1))
     return rest if len(rest.split()) >= MIN_CLAUSE_WORDS - 2 else title
 
 

@@ -68,6 +68,12 @@ def test_a_colour_or_live_title_never_heads_a_story_when_a_factual_one_exists(
         ("Exclusive | Army weighs a new training rule", "Army weighs a new training rule"),
         ("Breaking the deadlock: allies agree a new training rule", None),  # no flag
         ("Exclusive talks on training open in Geneva", None),
+        (  # nor the media the page shows after it
+            "Training ground hit by missiles in the north – photos, video",
+            "Training ground hit by missiles in the north",
+        ),
+        ("Allies will train more pilots — defence minister", None),  # who says it stays
+        ("Video shows the missile strike on the training unit", None),
     ],
 )
 def test_a_sites_flag_is_no_part_of_the_headline(printed: str, shown: str | None) -> None:
