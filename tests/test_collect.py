@@ -219,3 +219,17 @@ def test_every_entry_of_the_samples_is_accounted_for(cli, write_config) -> None:
         entries = len(json.loads(data)["items"]) if is_json else len(feedparser.parse(data).entries)
         assert row["fetched"] + row["refused"] == entries, source.name
         assert row["new"] + row["known"] + row["merged"] == row["fetched"]
+
+
+def test_collecting_imports_no_store_before_its_workers_start() -> None:
+    """`briefing collect` forks its parsing workers after reading the config and before the
+    store's imports (SQLAlchemy), so those imports overlap the parsing: nothing it needs by
+    then may import the store."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, briefing.cli.commands, briefing.config.desks, briefing.pipeline; "
+        "sys.exit('sqlalchemy' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

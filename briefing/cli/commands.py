@@ -105,11 +105,21 @@ def _build(
 @configs_option
 def collect(config_paths: tuple[str, ...]) -> None:
     """Fetch every source once and store the new items (of every desk given)."""
-    from ..runner import collect_desks, load_desks, union_sources
+    from ..config.desks import check_desks, load_desks, union_sources
+    from ..pipeline import start_local
 
     configs = load_desks(config_paths)
-    with _progress(len(union_sources(configs))) as on_done:
-        reports = collect_desks(configs, on_done)
+    check_desks(configs)
+    pairs = union_sources(configs)
+    started = start_local(pairs)  # local files parse while the store's imports load
+    try:
+        from ..runner import collect_desks
+
+        with _progress(len(pairs)) as on_done:
+            reports = collect_desks(configs, on_done, started)
+    finally:
+        if started is not None:
+            started.close()
     for r in reports:
         note = f"; {r.note()}" if r.note() else ""
         detail = f" — {r.message}" if r.message else ""

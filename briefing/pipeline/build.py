@@ -25,11 +25,11 @@ from ..config import Config
 from ..errors import UsageError
 from ..files import output_paths, write_all
 from ..models import BuildResult
-from ..store import Store
 from .collect import Progress, collect
 
 if TYPE_CHECKING:  # rendering and stories load when a briefing is built, not to collect
     from ..render import Templates
+    from ..store import Store
     from ..stories import Selection
 
 log = logging.getLogger("briefing")

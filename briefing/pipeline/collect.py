@@ -29,13 +29,15 @@ from ..models import Item, SourceReport
 from ..sources import Fetched, ParseContext, SourceConfig, SourceFailure, read_documents
 from ..sources.documents import NO_FILE
 from ..sources.registry import OVER_MAX_ITEMS
-from ..store import Store
 from ..text.clean import truncate
 from ..text.identity import without_tracking
 from ..text.similarity import distinct_words
 
-if TYPE_CHECKING:  # httpx loads only when a source fetches
+if TYPE_CHECKING:  # httpx loads only when a source fetches; the store (SQLAlchemy) only when
+    # it is opened, so `briefing collect` parses local files while it loads (start_local)
     import httpx
+
+    from ..store import Store
 
 log = logging.getLogger("briefing")
 CONCURRENCY = 16
@@ -68,6 +70,44 @@ class Reading:
         )
 
 
+@dataclass
+class Started:
+    """Local files already being parsed in worker processes, forked before the store was
+    opened: the store's imports and opening overlap the parsing."""
+
+    captured: datetime
+    processes: ProcessPoolExecutor
+    futures: dict[Future[Any], SourceConfig]
+
+    def close(self) -> None:
+        """Stop the workers (what is still queued is dropped); closing twice is harmless."""
+        self.processes.shutdown(wait=True, cancel_futures=True)
+
+
+def start_local(pairs: list[tuple[SourceConfig, Config]]) -> Started | None:
+    """Fork the workers and give them the local files of these sources now (each with the
+    config it came from), or None when collection would read them in this process."""
+    local = _local([s for s, _ in pairs])
+    if not local:
+        return None
+    reading = {s.name: Reading.of(c) for s, c in pairs}
+    captured = clock.now()
+    for kind in {type(s) for s in local}:
+        kind.preload()  # imported once here, not in each worker
+    processes = ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("fork"))
+    futures = {processes.submit(_read_local, s, reading[s.name], captured): s for s in local}
+    return Started(captured, processes, futures)
+
+
+def _local(every: list[SourceConfig]) -> list[SourceConfig]:
+    """The sources whose local files are parsed in worker processes (none when there are few,
+    one core, or other threads: forking is safe only while this process runs no other)."""
+    local = [s for s in every if s.path and not s.needs_network()]
+    if len(local) < PROCESS_MIN or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+        return []
+    return local
+
+
 def collect_into_store(config: Config, on_done: Progress | None = None) -> list[SourceReport]:
     """Open the config's store and collect its sources once."""
     with config.open_store() as store:
@@ -79,12 +119,14 @@ def collect(
     store: Store,
     on_done: Progress | None = None,
     sources: list[tuple[SourceConfig, Config]] | None = None,
+    started: Started | None = None,
 ) -> list[SourceReport]:
     """Collect all sources once; return one report per source, in config order.
 
     `sources` (each with the config it came from, which resolves its paths and time zone)
-    replaces `config.sources` when several desks' configs are collected together."""
-    captured = clock.now()
+    replaces `config.sources` when several desks' configs are collected together; `started`
+    holds the local files `start_local` already gave to workers for these sources."""
+    captured = started.captured if started else clock.now()
     pairs = sources if sources is not None else [(s, config) for s in config.sources]
     reading = {s.name: Reading.of(c) for s, c in pairs}
     every = [s for s, _ in pairs]
@@ -99,29 +141,18 @@ def collect(
     reports: dict[str, SourceReport] = {}
     words: Counter[str] = Counter()  # word statistics, written once per run
     documents = 0
-    local = [s for s in every if s.path and not s.needs_network()]
-    if len(local) < PROCESS_MIN or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
-        local = []  # forking is safe only while this process runs no other thread
-    for kind in {type(s) for s in local}:
-        kind.preload()  # imported once here, not in each worker
     try:
         # Parsing local files is CPU work: other processes use the other cores. Network
         # sources wait on the network: threads overlap the waits.
-        processes = (
-            ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("fork"))
-            if local
-            else None
-        )
+        # (processes first: they are forked at the first submit, before any thread starts)
+        started = started or start_local(pairs)
+        local = list(started.futures.values()) if started else []
         workers = max(1, min(CONCURRENCY, len(every) - len(local)))
         with (
-            processes or contextlib.nullcontext(),
+            started.processes if started else contextlib.nullcontext(),
             ThreadPoolExecutor(workers, "collect") as threads,
         ):
-            futures: dict[Future[Any], SourceConfig] = {}
-            # processes first: they are forked at the first submit, before any thread starts
-            for s in local:
-                assert processes is not None
-                futures[processes.submit(_read_local, s, reading[s.name], captured)] = s
+            futures: dict[Future[Any], SourceConfig] = dict(started.futures) if started else {}
             for s in every:
                 if s not in local:
                     args = (s, reading[s.name], client, captured, validators[s.name])
