@@ -367,7 +367,7 @@ def test_the_shipped_catch_all_takes_life_under_the_war(
         ),
         (  # Europe's own defence, however many weapons it names
             "Zelensky calls for a European army at Munich forum",
-            "Ukraine's president said the armed forces of Europe must be built so the "
+            "Ukraine's president urged leaders to create armed forces of Europe so the "
             "continent no longer depends on others, adding that Europe can make its own "
             "artillery and air defence systems.",
             "nato",

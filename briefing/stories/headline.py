@@ -76,7 +76,7 @@ _VERBS = frozenset(
     hid let put set cut spread beat hurt sank swept withdrew overran got
     """.split()  # noqa: SIM905
 )
-# a plural subject's verb has no ending ("its participants continue", "allies agree")
+# a plural subject's verb has no ending ("the allies continue", "leaders agree")
 _PLAIN_VERBS = frozenset(
     """
     continue agree meet call say plan want seek urge warn vow hope expect begin remain reject
@@ -144,7 +144,7 @@ _FRAMING = re.compile(
     r"(?:\s+of\s+events)?,\s+(?=\S)"
 )
 _FINAL_STOP = re.compile(r"[.!]+([\"'”’)\]]*)$")
-# "On Saturday evening, November 22,": the time of day dates the event too
+# "On Sunday evening, March 2,": the time of day dates the event too
 _DATE_FILLERS = frozenset(
     {"the", "of", "st", "nd", "rd", "th", "morning", "afternoon", "evening", "night"}
 )

@@ -49,7 +49,7 @@ _CITY = r"[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|de|da|do|del|di|la|el))*"  # Rio de J
 _DATELINE = re.compile(
     # KYIV, May 28 (Reuters) - | WASHINGTON (AP) — | PUGLIA, Italy ― | MOSCOW, Nov 19 - TASS. |
     # LVIV, Oct 3: | LVIV (Reuters): | BERLIN (Oct 3): | RIGA, Latvia, October 3. |
-    # LONDON, November 21, 2025 –
+    # ODESA, March 3, 2025 –
     rf"^(?:(?=[A-Z .'’-]*[A-Z]{{3}})[A-Z][A-Z .,'’-]{{2,40}}"
     rf"(?:,\s*[A-Z][a-z]+(?=,))?"
     rf"(?:,\s*[A-Z][a-z]+\.? \d{{1,2}}(?:,?\s*\d{{4}})?|,\s*[A-Z][a-z]+)?\s*"
