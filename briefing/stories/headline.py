@@ -46,6 +46,12 @@ _CLAUSE_END = re.compile(  # a comma before an auxiliary closes a subject, not a
     r"(?<!\bso)(?<!\bfar)\s(?=(?:after|as|because|but|amid|although|since|while|when|where|which|who|"
     r"despite|following|saying|adding)\s)"
 )
+# "… a joint statement said:" — a clause that ends as it starts to quote says nothing yet
+_SAYS = re.compile(
+    r"\b(?:said|says|say|stated|states|wrote|writes|added|adds|announced|announces|declared|"
+    r"noted|told\s+\w+)\s*$",
+    re.IGNORECASE,
+)
 # a comma inside a list ("blackouts were lifted in the Volyn, Ternopil and Lviv regions"):
 # cut there, a headline would say less than its sentence, or something else
 _ITEM = r"(?:[\w'’.-]+\s+){0,2}[\w'’.-]+"  # one to three words...
@@ -85,7 +91,8 @@ _PLAIN_VERBS = frozenset(
     """.split()  # noqa: SIM905
 )
 _FLAG = re.compile(
-    r"^\s*(?:breaking(?:\s+news)?|just\s+in|exclusive|update[d]?|urgent|developing(?:\s+story)?|"
+    r"^\s*(?:breaking(?:\s+news)?|just\s+in|exclusive|update[d]?(?:\s*\d+)?|urgent|"
+    r"developing(?:\s+story)?|"
     r"flash)\s*[:|–—-]\s*",
     re.IGNORECASE,
 )
@@ -95,6 +102,7 @@ _MEDIA = re.compile(
     r"\s*$",
     re.IGNORECASE,
 )
+_PRINTED_STOP = re.compile(r"(?<=[a-z0-9])\.$")  # a headline ends without one ("the U.S." keeps it)
 _CLAUSE_TAIL = re.compile(r"[,;:]+([\"'”’)\]]*)$")  # "…arrive alive,”" ends "…arrive alive”"
 _SPECIFIC = re.compile(r"\d|^[A-ZА-ЯІЇЄҐ]")
 # words that open an introductory phrase ("According to X,", "On 18 November, during Y,"): a
@@ -193,8 +201,10 @@ def unflagged(title: str) -> str:
     """A printed headline without the flag a site puts before it ("BREAKING: ", "JUST IN -",
     "EXCLUSIVE | ") or the media it marks after it (" – photos"): a briefing is all
     news of the day, and neither is part of what happened."""
-    rest = _MEDIA.sub("", _FLAG.sub("", title, count=1))
-    return rest if len(rest.split()) >= MIN_CLAUSE_WORDS - 2 else title
+    rest = _PRINTED_STOP.sub("", _MEDIA.sub("", _FLAG.sub("", title, count=1)))
+    if len(rest.split()) < MIN_CLAUSE_WORDS - 2:
+        return title
+    return rest[:1].upper() + rest[1:]
 
 
 def _shortened(title: str) -> str:
@@ -244,6 +254,7 @@ def made_headline(sentence: str) -> str:
         and not _LIST_GOES_ON.match(text, end)
         and balanced(text[:end])  # never inside a quotation
         and text[:end].rsplit(maxsplit=1)[-1].casefold() not in _DANGLING
+        and not (text[end : end + 1] == ":" and _SAYS.search(text[:end]))
         and _says_something(text[main:end])
         and _says_something(_THAT.split(text[main:end])[-1])  # "X said that during the meeting,"
     ]

@@ -72,6 +72,15 @@ def test_a_colour_or_live_title_never_heads_a_story_when_a_factual_one_exists(
             "Training ground hit by missiles in the north – photos, video",
             "Training ground hit by missiles in the north",
         ),
+        (  # an agency's numbered update is a flag too
+            "UPDATE 2-Missile strike on training unit kills 12",
+            "Missile strike on training unit kills 12",
+        ),
+        (  # a printed headline ends without a full stop, unless it ends an abbreviation
+            "Missile strike on training unit kills 12.",
+            "Missile strike on training unit kills 12",
+        ),
+        ("Army thanks the training teams of the U.S.", None),
         ("Allies will train more pilots — defence minister", None),  # who says it stays
         ("Video shows the missile strike on the training unit", None),
     ],
@@ -277,6 +286,12 @@ def test_the_more_specific_of_two_printed_headlines_wins() -> None:
             "new fund that lets them buy equipment together, according to his office.",
             "The defence minister, speaking after the meeting in Brussels, said that the "
             "allies continue to look for air defence systems for Ukraine",
+        ),
+        (  # a clause that ends as it begins to quote says nothing yet: the whole sentence
+            "A joint statement issued in Geneva an hour later said: “The delegations agreed "
+            "to meet again next week.”",
+            "A joint statement issued in Geneva an hour later said: “The delegations agreed "
+            "to meet again next week”",
         ),
         (  # a dateline with the year ("ODESA, March 3, 2025 –")
             "ODESA, March 3, 2025 – Grain shipments from the port rose in February as convoys "
