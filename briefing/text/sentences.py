@@ -67,6 +67,9 @@ _DATELINE = re.compile(
     r"(?:[:—–―-]+|(?<=\s)(?=[A-Z]))"
     # Oct 3 (UPI) -- | October 3, 2025 — (after the city: "GDANSK, Poland – October 3, …")
     rf"|{_MONTH}\.?\s+\d{{1,2}}(?:,?\s*\d{{4}})?\s*(?:\([^)]{{2,30}}\))?\s*{_DASHES}+"
+    # МОСКВА, 9 окт — РИА Новости. | КИЕВ, 10 октября. /ТАСС/. (Russian and Ukrainian agencies)
+    r"|(?=[А-ЯЁІЇЄҐ .'’-]*[А-ЯЁІЇЄҐ]{3})[А-ЯЁІЇЄҐ][А-ЯЁІЇЄҐ .'’-]{2,40},\s*\d{1,2}\s+"
+    r"[а-яёіїєґ]{3,9}\.?\s*(?:[—–-]+(?:\s*[А-ЯЁІЇЄҐA-Z][\w .-]{1,30}?\.(?=\s|$))?|/[^/]{2,20}/\.?)"
     # Moscow: | Washington — | WASHINGTON: | NEW DELHI: (CNA, The Straits Times, Indian papers)
     r"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?(?::|\s+[—―])(?=\s+[A-Z])"
     r"|(?=[A-Z .'’-]*[A-Z]{3})[A-Z][A-Z .'’-]{2,40}:(?=\s+[A-Z]))\s*"
@@ -75,10 +78,10 @@ _SAYING = (
     r"(?:(?:has|have|had|was|were)\s+)?(?:(?:also|already|finally|now|then)\s+)?"
     r"(?:said|says|wrote|writes|posted|posts|added|stated|told\s+\w+(?:\s+\w+)?|commented|"
     r"responded|reacted|replied|tweeted|spoke|weighed in|made a statement|issued a statement)"
-    r"(?:\s+(?:on|in|to|about)\s+(?:[\w'’]+\s+){0,3}[\w'’]+)?\s*[.:]$"
+    r"(?:\s+(?:on|in|to|about)\s+(?:[\w'’]+\s+){0,5}[\w'’]+)?\s*[.:]$"
 )
 _SAID_ALONE = re.compile(r"^\s*(?:[\w'’.-]+\s+){1,4}" + _SAYING, re.I)  # "Peskov responded."
-SAID_ALONE_WORDS = 15  # the most words _SAID_ALONE can match: 4 + 1 + 1 + 3 + 1 + 4 + a lone "."
+SAID_ALONE_WORDS = 17  # the most words _SAID_ALONE can match: 4 + 1 + 1 + 3 + 1 + 6 + a lone "."
 # "X publicly commented on his phone call with Y for the first time.", "X addressed the
 # citizens and commented on the attack this morning, November 21.": what about, never what
 _COMMENTED_ON = re.compile(
@@ -172,11 +175,15 @@ def balanced(text: str) -> bool:
 
 # "The rescuers reported this on Telegram.", "This was announced by the ministry."
 _REPORTED_THIS = re.compile(
-    r"(?i)\b(?:reported|announced|stated|wrote|posted|confirmed|said|noted|shared)\s+"
-    r"(?:this|these)(?:\s+(?:information|news|data))?\s*(?:[,.;]|on|in|at|via|to|by)\b"
+    r"(?i)\b(?:report(?:ed|s)|announce[ds]|state[ds]|wr(?:ote|ites)|post(?:ed|s)|confirm(?:ed|s)|"
+    r"said|says|note[ds]|share[ds])\s+(?:this|these)(?:\s+(?:information|news|data))?\s*"
+    r"(?:[.;]|,\s+(?:referring|citing|quoting|according)\b|"
+    r"(?:on|in|at|via|to|by|during|after|from|with)\b)"
     r"|^(?:according to [^,]{1,60},\s+)?(?:this|that) (?:was|is|has been) "
     r"(?:reported|announced|stated|confirmed)\b"
 )
+# "It was reported by Pavlo, the city's spokesman, in a comment to a radio station."
+_IT_WAS_REPORTED = re.compile(r"(?i)^it was (?:reported|announced|stated|confirmed) by\b")
 # "Source: the regional governor on Telegram", "That's according to the mayor, who …"
 _SOURCE_ONLY = re.compile(r"(?i)^(?:sources?\s*:|that['’]s according to\b)")
 
@@ -184,10 +191,13 @@ _SOURCE_ONLY = re.compile(r"(?i)^(?:sources?\s*:|that['’]s according to\b)")
 def attributes_only(sentence: str) -> bool:
     """A sentence that only says where the news came from ("This was reported on a local radio
     station by the region's spokesman.", "Source: …", "That's according to the mayor, who
-    posted it first."): the names in it are the report's sources, not its event."""
+    posted it first.", "It was reported by the city's spokesman."): the names in it are the
+    report's sources, not its event."""
     folded = sentence.casefold()
     if folded.startswith(("source", "that")) and _SOURCE_ONLY.match(sentence):
         return True
+    if folded.startswith("it was ") and _IT_WAS_REPORTED.match(sentence):
+        return " that " not in folded  # ("It was reported by X that …" tells what)
     # (each way of saying so needs "this", "these" or "that")
     return ("this" in folded or "these" in folded or "that" in folded) and bool(
         _REPORTED_THIS.search(sentence)
@@ -225,9 +235,9 @@ def points_elsewhere(sentence: str) -> bool:
     ):
         return True
     # (its first half needs "this" or "these"; its second opens with "this " or "that ")
-    if ("this" in folded or "these" in folded or folded.startswith("that")) and (
-        attributes_only(sentence)
-    ):
+    if (
+        "this" in folded or "these" in folded or folded.startswith(("that", "it was "))
+    ) and attributes_only(sentence):
         return True
     head, _, last = sentence.rpartition(",")
     return bool(head) and len(head.split(",")[0].split()) <= 4 and bool(_SAID_AFTER.match(last))

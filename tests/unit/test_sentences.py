@@ -98,6 +98,11 @@ def test_balanced_quotations(text: str, expected: bool) -> None:
         "THE EMERGENCY SERVICE REPORTED THESE ON TELEGRAM.",
         "According to the agency, this was reported on the radio by the region's spokesman.",
         "That's according to the city's mayor, who posted it first.",
+        # (written for this test, as the rest)
+        "The agency reports this, referring to the governor's post on Telegram.",
+        "The spokesman said this during a briefing, a correspondent at the scene wrote.",
+        "It was reported by the head of the city's emergency service in a radio interview.",
+        "The president wrote in the early hours of Thursday morning.",
     ],
 )
 def test_sentences_that_only_say_who_spoke(text: str) -> None:
@@ -116,6 +121,8 @@ def test_sentences_that_only_say_who_spoke(text: str) -> None:
         "Russia responded to the strike with a barrage of 90 missiles and drones.",
         "Ukrainian officials haven't commented on the scope of the operation near the town.",
         "The minister commented on the talks, saying Kyiv was ready for a ceasefire.",
+        "The ministry confirmed this, adding that three soldiers were wounded.",
+        "It was reported by the governor that six people were killed in the strike.",
     ],
 )
 def test_sentences_that_carry_news_are_not_pointers(text: str) -> None:
@@ -127,3 +134,6 @@ def test_a_dateline_alone_is_no_sentence() -> None:
     assert is_dateline("KYIV (AP) —")
     assert not is_dateline("KYIV (AP) — Russia attacked the capital with drones overnight.")
     assert not is_dateline("Russia attacked the capital with drones overnight.")
+    assert is_dateline("МОСКВА, 9 окт — РИА Новости.")  # an agency's dateline in Russian
+    assert is_dateline("КИЕВ, 10 октября. /ТАСС/.")
+    assert not is_dateline("МОСКВА, 9 окт — Кремль ответил на заявление министра.")
