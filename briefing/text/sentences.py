@@ -182,6 +182,15 @@ _REPORTED_THIS = re.compile(
     r"|^(?:according to [^,]{1,60},\s+)?(?:this|that) (?:was|is|has been) "
     r"(?:reported|announced|stated|confirmed)\b"
 )
+# a wire's boilerplate: "Reuters could not immediately verify the report.", "The ministry did
+# not immediately respond to a request for comment.", "There was no immediate comment from Moscow."
+_BOILERPLATE = re.compile(
+    r"(?i)^(?:[\w'’.()-]+\s+){1,6}(?:could|can|was|were)\s+(?:not|unable\s+to)\s+"
+    r"(?:immediately\s+|independently\s+)*(?:verify|confirm)\b[^.;:!?,\d]{0,60}\.$"
+    r"|^(?:[\w'’.()-]+\s+){1,6}(?:did\s+not|didn['’]t)\s+immediately\s+(?:respond|reply|comment)"
+    r"\b[^.;:!?,\d]{0,60}\.$"
+    r"|^there\s+was\s+no\s+immediate\s+(?:comment|response|reaction)\b[^.;:!?,\d]{0,60}\.$"
+)
 # "It was reported by Pavlo, the city's spokesman, in a comment to a radio station."
 _IT_WAS_REPORTED = re.compile(r"(?i)^it was (?:reported|announced|stated|confirmed) by\b")
 # "Source: the regional governor on Telegram", "That's according to the mayor, who …"
@@ -219,6 +228,10 @@ def points_elsewhere(sentence: str) -> bool:
     drones, the air force said.") is not one."""
     if any(q in sentence for q in '"“”«»'):
         return False
+    if any(w in sentence for w in ("immediate", "verify", "confirm")) and _BOILERPLATE.match(
+        sentence
+    ):
+        return True
     # (each pattern is tried only where the words it needs are there)
     if len(sentence.split()) <= SAID_ALONE_WORDS and _SAID_ALONE.match(sentence):
         return True
