@@ -350,7 +350,7 @@ def test_two_reports_opening_in_the_same_region_count_a_little_more_alike(
         "p1",
         "Alpha",
         "Drone hits bus depot in the Poltava region, two wounded",
-        "A Russian drone struck a bus depot in the Poltava region overnight, wounding two "
+        "A Russian drone set a bus depot in the Poltava region on fire overnight, wounding two "
         "drivers and burning four buses, the regional governor said on Sunday.",
     )
     company = _item(
@@ -394,8 +394,8 @@ def test_explain_with_names_the_region_both_open_in(tmp_path, cli, write_config)
                 (
                     "p1",
                     "Drone hits bus depot in the Poltava region, two wounded",
-                    "A Russian drone struck a bus depot in the Poltava region overnight, wounding "
-                    "two drivers and burning four buses, the regional governor said.",
+                    "A Russian drone set a bus depot in the Poltava region on fire overnight, "
+                    "wounding two drivers and burning four buses, the regional governor said.",
                 ),
                 (
                     "p2",

@@ -19,9 +19,9 @@ from briefing.config import load_config
 from briefing.models import Item, Sentence, Story
 from briefing.quality.labels import load_labels
 from briefing.stories import Classifier
+from briefing.stories.also import gives_headline, other_headlines
 from briefing.stories.cluster import ONE_WORD, StoryParams, compare, make_stories
 from briefing.stories.events import NAMES
-from briefing.stories.headline import gives_headline, other_headlines
 from briefing.text.similarity import ItemVectors, Vectorizer, cosine, evidence, terms
 
 from conftest import ROOT

@@ -20,8 +20,8 @@ from ..models import Story
 from ..pipeline import store_items
 from ..store import Store
 from ..stories import Classifier
+from ..stories.also import gives_headline
 from ..stories.assemble import assemble
-from ..stories.headline import gives_headline
 from .labels import Labelled, load_all
 
 

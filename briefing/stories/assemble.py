@@ -10,9 +10,10 @@ from ..config import Config
 from ..models import Item, Story
 from ..store import Store
 from ..text.similarity import ItemVectors, Vectorizer, terms
+from .also import other_headlines
 from .cluster import StoryParams, make_stories
 from .events import reading_ahead
-from .headline import other_headlines, says_lead
+from .headline import says_lead
 from .sections import TopicGate
 from .window import Selection, select_items
 

@@ -6,21 +6,15 @@ wins. A live-stream, digest, opinion or first-person title never heads a story w
 one exists. Only when no item has a printed headline is one made from text: the lead clause of
 the story's most central sentence, its dateline and agency tag stripped, cut at a clause or a
 word — still every word from a source, nothing generated.
-
-A story told by headlines alone (its reports carry no text, so it has no summary) also shows the
-other reports' headlines that say what its own does not: a reader then sees each event it
-holds, even one that clustering should have kept apart.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..models import Item, Sentence, Story
+from ..models import Item, Story
 from ..text.digest import is_digest_title
-from ..text.identity import normal_title
 from ..text.sentences import balanced, sentences, strip_dateline
-from ..text.similarity import words
 
 HEADLINE_WORDS = 16  # a made headline longer than this is cut at a clause...
 WHOLE_WORDS = 40  # ...or, failing one, is whole up to this length: complete beats cut
@@ -28,8 +22,6 @@ MIN_CLAUSE_WORDS = 6
 # a headline is made from a sentence's first words: a longer "sentence" is no news lead, and
 # reading all of it for clause ends would cost the square of its length (a hostile feed's)
 MADE_CHARS = 1000
-OTHER_HEADLINES = 5  # at most this many of the other reports' headlines are shown...
-NEW_WORDS = 0.3  # ...each with at least this share of its words not said above it
 
 _LIVE = re.compile(
     r"(?i)^(?:live|watch|listen)\b|\b(?:live(?:\s+updates?|\s+blog|stream)?|as it happened)\s*"
@@ -192,7 +184,7 @@ def choose_headline(ranked: list[Item], lead: str | None) -> str:
         return made_headline(lead)
     if printed:
         title = printed[0].title
-        return _shortened(title) if unfit(title) == "long" else title
+        return shortened(title) if unfit(title) == "long" else title
     first = next((s for s in sentences(ranked[0].body, 1)), "")
     return made_headline(first) if first else ranked[0].title
 
@@ -207,7 +199,7 @@ def unflagged(title: str) -> str:
     return rest[:1].upper() + rest[1:]
 
 
-def _shortened(title: str) -> str:
+def shortened(title: str) -> str:
     """A headline from an overlong title (a post's first lines), never cut: its first
     sentence, else that sentence's lead clause, else what it says before it quotes someone
     ("X claims Y: “…”"), else the first sentence however long."""
@@ -355,13 +347,6 @@ def _fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
-def gives_headline(item: Item, headline: str) -> bool:
-    """The item's title is the story's headline, whole or cut (word by word: a cut headline
-    loses the title's last words, and may end without its full stop)."""
-    head = normal_title(headline)
-    return bool(head) and normal_title(unflagged(item.title)).startswith(head)
-
-
 def says_lead(story: Story) -> bool:
     """Whether the headline says all the summary's first sentence says: a headline made from
     the whole sentence (only an opening date or frame, a dateline or agency tag dropped), or a
@@ -375,37 +360,3 @@ def says_lead(story: Story) -> bool:
     if not head or words[len(words) - len(head) :] != head:
         return False
     return head == words or _fold(made_headline(lead)).split() == head
-
-
-def other_headlines(story: Story) -> list[Sentence]:
-    """The headlines of a summary-less story's other reports (a story whose only summary
-    sentence is its headline has none shown) that say most that is not said above them (its
-    headline, the ones already chosen), in that order; a post's first lines given as a title
-    are shortened as a headline would be."""
-    if story.shown_summary or len(story.items) < 2:
-        return []
-    said = set(words(story.headline))
-    heads = {normal_title(story.headline)}
-    left = []
-    for item in story.items:
-        key = normal_title(item.title)
-        if item.title and key not in heads and not gives_headline(item, story.headline):
-            if is_digest_title(item.title):
-                continue
-            heads.add(key)
-            left.append(item)
-    chosen: list[Sentence] = []
-    while left and len(chosen) < OTHER_HEADLINES:
-        best = max(left, key=lambda i: (_new_share(i.title, said), -left.index(i)))
-        if _new_share(best.title, said) < NEW_WORDS:
-            break
-        left.remove(best)
-        said.update(words(best.title))
-        shown = _shortened(best.title) if unfit(best.title) == "long" else unflagged(best.title)
-        chosen.append(Sentence(shown, best.id, best.url, best.outlet))
-    return chosen
-
-
-def _new_share(title: str, said: set[str]) -> float:
-    found = set(words(title))
-    return len(found - said) / len(found) if found else 0.0

@@ -191,7 +191,7 @@ _BOILERPLATE = re.compile(
     r"\b[^.;:!?,\d]{0,60}\.$"
     r"|^there\s+was\s+no\s+immediate\s+(?:comment|response|reaction)\b[^.;:!?,\d]{0,60}\.$"
 )
-# "It was reported by Pavlo, the city's spokesman, in a comment to a radio station."
+# "It was reported by the city's rescue service on local radio."
 _IT_WAS_REPORTED = re.compile(r"(?i)^it was (?:reported|announced|stated|confirmed) by\b")
 # "Source: the regional governor on Telegram", "That's according to the mayor, who …"
 _SOURCE_ONLY = re.compile(r"(?i)^(?:sources?\s*:|that['’]s according to\b)")

@@ -170,7 +170,7 @@ def test_a_story_in_another_script_than_most_is_no_key_development(tmp_path: Pat
     """Reports of one event in Russian and in English share too few words to be one story;
     the one in the day's less common script stays in its section, out of the top list."""
     call = story("t1", "talks", "A", "B")
-    call.headline = "Trump and Putin hold a two-hour phone call"
+    call.headline = "Trump and Putin hold a long phone call"
     russian = story("t2", "talks", "C", "D", "E")
     russian.headline = "Путин и Трамп провели телефонный разговор"
     levy = story("s1", "sanctions", "A")

@@ -100,9 +100,9 @@ def test_balanced_quotations(text: str, expected: bool) -> None:
         "That's according to the city's mayor, who posted it first.",
         # (written for this test, as the rest)
         "The agency reports this, referring to the governor's post on Telegram.",
-        "The spokesman said this during a briefing, a correspondent at the scene wrote.",
-        "It was reported by the head of the city's emergency service in a radio interview.",
-        "The president wrote in the early hours of Thursday morning.",
+        "The spokesman said this during the meeting, a correspondent at the scene wrote.",
+        "It was reported by a spokesman for the city's rescue service on local radio.",
+        "The president wrote in a post late on Friday.",
         "The agency could not immediately verify the report.",  # a wire's boilerplate
         "The ministry did not immediately respond to a request for comment.",
         "There was no immediate comment from the Kremlin.",
@@ -125,7 +125,7 @@ def test_sentences_that_only_say_who_spoke(text: str) -> None:
         "Ukrainian officials haven't commented on the scope of the operation near the town.",
         "The minister commented on the talks, saying Kyiv was ready for a ceasefire.",
         "The ministry confirmed this, adding that three soldiers were wounded.",
-        "It was reported by the governor that six people were killed in the strike.",
+        "It was reported by the governor that four people were hurt in the strike.",
         "Officials could not confirm the toll, which rose to 12 by noon.",
         "Kyiv did not immediately confirm the strike on the refinery near Samara.",
     ],
