@@ -17,11 +17,6 @@ DEVELOPING = 0.75  # a continued story weighs less: only what is new about it is
 LATE = 0.5  # a story whose items all belong to an earlier window (they arrived late)
 RETOLD = 0.85  # share of a story's headline-and-lead words that a chosen story's summary tells
 SAME_EVENT = 0.5  # headline-and-lead words shared (Jaccard) when two stories tell one event
-# a story in another script than most of the day's (Cyrillic in an English briefing) stays in
-# its section but is no key development: its event is most often among the day's stories in
-# the briefing's own language too, and reports in two languages share too few words to be
-# found one event
-OTHER_SCRIPT = 0.0
 
 
 def compose(
@@ -103,7 +98,6 @@ def key_developments(sections: list[Section], opens: datetime) -> list[Story]:
         * section.priority
         * (DEVELOPING if story.developing else 1.0)
         * (LATE if story.latest < opens else 1.0)
-        * (OTHER_SCRIPT if cyrillic[story.id] != most else 1.0)
         for section in sections
         for story in section.visible
     }
@@ -112,7 +106,13 @@ def key_developments(sections: list[Section], opens: datetime) -> list[Story]:
             s
             for sec in sections
             for s in sec.visible
-            if weight[s.id] > 0 and not all(digest(i) for i in s.items)
+            if weight[s.id] > 0
+            and not all(digest(i) for i in s.items)
+            # a story in another script than most of the day's (Cyrillic in an English
+            # briefing) stays in its section: its event is most often among the day's stories
+            # in the briefing's language too, and two languages share too few words to be
+            # found one event
+            and cyrillic[s.id] == most
         ),
         key=lambda s: (-weight[s.id], -s.latest.timestamp(), s.id),
     )
