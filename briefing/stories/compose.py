@@ -8,7 +8,7 @@ from datetime import date, datetime
 from .. import __version__
 from ..config import Config
 from ..models import Briefing, Section, SourceLine, Story, story_rank
-from ..text.similarity import words
+from ..text.similarity import is_cyrillic, words
 from .digests import digest
 from .sections import IMPLICIT_CATCH_ALL
 
@@ -80,7 +80,7 @@ def compose(
 def _cyrillic(text: str) -> bool:
     """Written mostly in Cyrillic letters."""
     letters = [c for c in text if c.isalpha()]
-    return sum("\u0400" <= c <= "\u04ff" for c in letters) * 2 > len(letters)
+    return sum(map(is_cyrillic, letters)) * 2 > len(letters)
 
 
 def key_developments(sections: list[Section], opens: datetime) -> list[Story]:

@@ -14,18 +14,20 @@ import re
 
 from .places import OPENING_CHARS
 
+# the verbs of a market moving ("jumps", "slipped", "eases")
+_MOVES = (
+    r"ris(?:e|es|ing)|rose|jump|climb|fall|fell|slump|surg|soar|tumbl|drop|gain|slid|plung|rall|"
+    r"edg|sink|sank|spik|dip|extend|retreat|rebound|declin|slip|eas(?:e|es|ed|ing)\b"
+)
 # "Oil prices jump …", "Brent climbs …", "the rouble fell …": a lead about a market moving
 _MARKET = re.compile(
     r"\b(?:prices?|futures|shares|stocks?|markets?|crude|brent|wti|bonds?|yields?|rouble|ruble|"
     r"hryvnia|currency|index|indices|traders|investors)\W+(?:\w+\W+){0,3}?"
-    r"(?:ris(?:e|es|ing)|rose|jump|climb|fall|fell|slump|surg|soar|tumbl|drop|gain|slid|plung|"
-    r"rall|edg|sink|sank|spik|dip|extend|hit|retreat|rebound|declin|slip|eas(?:e|es|ed|ing)\b|"
-    r"firm(?:s|ed)?\b|(?:mov|trad|end|settl|clos)\w*\s+(?:\S+\s+)?(?:lower|higher))\w*"
+    rf"(?:{_MOVES}|hit|firm(?:s|ed)?\b|(?:mov|trad|end|settl|clos)\w*\s+(?:\S+\s+)?"
+    r"(?:lower|higher))\w*"
     # "Oil rises …", "oil slips": the commodity itself, only right before its verb ("oil depot
     # hit", "oil firms" are no market)
-    r"|\boil\s+(?:ris(?:e|es|ing)|rose|jump|climb|fall|fell|slump|surg|soar|tumbl|drop|gain|"
-    r"slid|plung|rall|edg|sink|sank|spik|dip|extend|retreat|rebound|declin|slip|eas(?:e|es|ed|ing)"
-    r"\b)",
+    rf"|\boil\s+(?:{_MOVES})",
     re.IGNORECASE,
 )
 # "… commander resigns", "… steps down", "… was sacked", "Zelensky appoints …": someone leaves or

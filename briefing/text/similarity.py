@@ -49,6 +49,13 @@ STOPWORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 CYRILLIC_STEM = 6  # letters a Cyrillic word is cut to: its endings change with its case
+
+
+def is_cyrillic(char: str) -> bool:
+    """A letter of the Cyrillic block (Russian, Ukrainian, Bulgarian…)."""
+    return "\u0400" <= char <= "\u04ff"
+
+
 _WORD = re.compile(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]", re.UNICODE)
 
 
@@ -59,7 +66,7 @@ def stem(word: str) -> str:
     truncation, as information retrieval does for inflected languages), so "Житомирській" and
     "Житомирщину" meet."""
     w = word.casefold().replace("’", "'").strip(".'-")
-    if "\u0400" <= w[:1] <= "\u04ff":
+    if w and is_cyrillic(w[0]):
         return w if w in STOPWORDS else w[:CYRILLIC_STEM]
     w = re.sub(r"'s$", "", w)
     w = w.replace(",", "")
