@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from briefing.config import load_config
+from briefing.config.yamlread import read_yaml
 from briefing.errors import ConfigError
 
 BASE = """\
@@ -130,6 +131,22 @@ def test_alias_bomb_is_refused(tmp_path: Path) -> None:
         )
     found = problems(tmp_path, bomb)
     assert any("more than 100000 values (alias bomb?)" in p for p in found)
+
+
+def test_nesting_too_deep_for_python_is_one_line_not_a_crash(tmp_path: Path) -> None:
+    """PyYAML's Python reader recurses once per level and dies of RecursionError; libyaml
+    refuses the nesting with a message, which stands."""
+    text = BASE + "extra: " + "[" * 5000 + "]" * 5000 + "\n"
+    (problem,) = problems(tmp_path, text)
+    assert problem.startswith("config.yaml:")
+    assert "YAML syntax error" in problem and "nesting depth" in problem
+
+
+def test_null_and_quoted_scalars_read_alike_in_libyaml_and_python() -> None:
+    """libyaml marks a plain scalar's style "" where Python marks None: both are plain."""
+    text = 'a: ""\nb:\nc: ~\nd: "~"\ne: null\nf: plain\n'
+    doc = read_yaml(text)
+    assert doc.data == {"a": "", "d": "~", "f": "plain"}
 
 
 def test_shipped_config_is_valid() -> None:
