@@ -341,6 +341,54 @@ def test_a_reaction_by_someone_the_event_never_names_is_its_own_story(
     assert _stories([*decision, reaction], background) == [{"d1", "d2"}, {"r1"}]
 
 
+def test_an_answer_to_someones_claim_is_its_own_story(background: list[Item]) -> None:
+    """A rebuttal names the claim it answers, and whose it was: it is a story of its own, as
+    a reaction is, even where the claim's reports name who rebuts it ("Kyiv did not
+    comment"). Two reports of the claim join, and so do two reports of the rebuttal."""
+    claim = [
+        _item(
+            "c1",
+            "Alpha",
+            "Russia says its troops have taken the town of Siversk",
+            "Its forces have taken full control of Siversk in the Donetsk region after weeks "
+            "of fighting, Russia's defence ministry said on Tuesday. Kyiv did not comment.",
+        ),
+        _item(
+            "c2",
+            "Bravo",
+            "Moscow claims capture of Siversk after weeks of fighting",
+            "Russian forces have captured Siversk, the defence ministry in Moscow said on "
+            "Tuesday, calling it an important step in the Donetsk region. There was no word "
+            "from Kyiv.",
+        ),
+    ]
+    answer = [
+        _item(
+            "a1",
+            "Charlie",
+            "Kyiv rejects Moscow's claims about Siversk as propaganda",
+            "Ukraine's general staff on Wednesday dismissed Russia's claims that its forces had "
+            "taken full control of Siversk, saying its units still hold their positions in the "
+            "town and repelled 14 assaults overnight.",
+            when="2025-06-03T15:00",
+        ),
+        _item(
+            "a2",
+            "Delta",
+            "Kyiv denies Russian claims on Siversk, says 14 assaults repelled",
+            "Ukraine's military on Wednesday denied Moscow's statement: its units still hold "
+            "their positions, the general staff said, after repelling 14 assaults overnight, "
+            "and the claim was propaganda ahead of the Geneva talks.",
+            when="2025-06-03T16:00",
+        ),
+    ]
+    assert facts(answer[0]).answers and not facts(claim[0]).answers
+    weight = Vectorizer.from_bags(terms(i) for i in [*claim, *answer, *background]).idf
+    assert relate(facts(answer[0]), facts(claim[0]), weight).reaction
+    assert not relate(facts(answer[0]), facts(answer[1]), weight).reaction
+    assert _stories([*claim, *answer], background) == [{"a1", "a2"}, {"c1", "c2"}]
+
+
 def test_a_report_leading_with_names_the_other_never_mentions_is_its_own_story(
     background: list[Item],
 ) -> None:

@@ -205,6 +205,31 @@ def test_a_term_several_outlets_headline_counts_more(write_config) -> None:
     assert clf.scores(s) == {"talks": 3.0, "war": 6.0}  # 3 for the term, half again twice
 
 
+def test_a_text_counts_a_term_as_often_as_one_report_says_it(write_config) -> None:
+    """Titles add up across reports, but texts do not: two reports that each mention a term
+    once in passing mention it once; one report that says it twice is about it."""
+    sections = [
+        {"id": "talks", "title": "Talks", "keywords": ["talks"], "min_score": 1},
+        {"id": "war", "title": "War", "keywords": ["drones"], "min_score": 1},
+        OTHER,
+    ]
+    clf, _, _ = classifier(write_config, sections)
+    passing = "Drones fell on the port. Officials spoke of talks."
+
+    def scored(*bodies: str) -> dict[str, float]:
+        items = [
+            Item(f"i{n}", "s", f"O{n}", None, f"Night attack {n}", b, WHEN, WHEN)
+            for n, b in enumerate(bodies)
+        ]
+        return clf.scores(Story("s", "Night attack", items))
+
+    assert scored(passing, passing) == {"talks": 1.0, "war": 1.0}
+    assert scored(passing, "Drones, then more drones. Talks were cancelled.") == {
+        "talks": 1.0,
+        "war": 1.5,
+    }
+
+
 def test_a_passing_mention_is_no_tag(write_config) -> None:
     """A story is tagged with another section only when that section scores at least a third
     of the best: a strike report that mentions the talks in passing is not also about them."""

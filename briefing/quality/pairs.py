@@ -95,7 +95,7 @@ def _facts(a: Item, b: Item, pair: Pair) -> list[str]:
     if rel.same_region and not rel.conflict:
         lines.append(f"  both open in: {_list(sorted(r.title() for r in fa.regions))}")
     if rel.reaction:
-        lines.append(f"  reaction: {rel.reaction} (the other never names them)")
+        lines.append(f"  reaction: {rel.reaction}")
     elif rel.elsewhere:
         side, shown = ("A", only_a) if rel.first_elsewhere else ("B", only_b)
         lines.append(

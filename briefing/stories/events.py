@@ -14,8 +14,9 @@ never mentions anywhere — a fact one of them merely leaves out is no conflict:
 - a kind: one leads with prices moving ("Oil jumps 5% after sanctions") or with someone leaving
   a post ("Commander resigns after the strike"), the other with the event that led to it;
 - a reaction: one leads with someone's reaction ("X slams the decision") whom the other never
-  names — a reaction is its own story unless it mostly retells the event, so it keeps only
-  part of its similarity;
+  names, or answers the words of someone the other leads with ("Y dismissed X's claim") —
+  a reaction is its own story unless it mostly retells the event, so it keeps only part of
+  its similarity;
 - elsewhere: one leads with names (two or more) the other almost never mentions ("Putin said
   the Dnipro strike tested a new missile" beside a report of the Storm Shadow strike) — it is
   about something else the two have in common, so it too keeps only part of its similarity;
@@ -293,10 +294,17 @@ def _shown(regions: frozenset[str]) -> str:
 
 
 def _reaction(a: Facts, b: Facts) -> str | None:
-    """a leads with a reaction by someone b never names."""
+    """a leads with a reaction by someone b never names, or with an answer to the words of
+    someone b leads with (and does not answer itself): the claim and its rebuttal."""
     keys = {n.key for n in a.speaker}
     if keys and not all(b.mentions_name(k) for k in keys) and keys != {n.key for n in b.speaker}:
-        return "reaction by " + " ".join(n.shown for n in a.speaker)
+        return (
+            "reaction by " + " ".join(n.shown for n in a.speaker) + " (the other never names them)"
+        )
+    if a.answers and not b.answers:
+        whose = [n.shown for n in b.names if n.key in a.answers]
+        if whose:
+            return f"answer to {whose[0]}'s words (the other leads with {whose[0]})"
     return None
 
 

@@ -11,7 +11,7 @@ that repeats a word is not worth much more than a short one that states it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -30,6 +30,10 @@ BODY_WEIGHT = 1.0
 # thirds place the same real stories better than counting the whole text alike
 LEAD_WORDS = 120
 LATER_WEIGHT = 0.5
+# what joins a story's reports into one text to score: no report's own text holds it (its lines
+# are stripped), so each report's share can be told apart again (`TermSet.most`)
+REPORTS = " \n "
+_REPORTS = re.compile(re.escape(REPORTS))
 # A story is tagged "also in" another section that passes only when that section scores at least
 # this share of the best one: a report on sanctions that mentions the war in passing is not
 # also a battlefield story (measured against the labelled themes of the real sets: README,
@@ -148,6 +152,25 @@ class TermSet:
             hits[term] = hits.get(term, 0) + 1
         return hits
 
+    def most(self, text: str) -> dict[str, int]:
+        """How often each term occurs in the one of `text`'s reports (joined by REPORTS) that
+        says it most (in one pass over the whole text, as `counts` makes)."""
+        if REPORTS not in text:
+            return self.counts(text)
+        indices = self._candidates(text) if self.terms else ()
+        if not indices:
+            return {}
+        starts = [m.start() for m in _REPORTS.finditer(text)]
+        each: dict[tuple[str, int], int] = {}
+        for match in self._regex(indices).finditer(text):
+            term = self.terms[int(match.lastgroup[1:])]  # type: ignore[index]
+            where = (term, bisect_right(starts, match.start()))
+            each[where] = each.get(where, 0) + 1
+        most: dict[str, int] = {}
+        for (term, _), n in each.items():
+            most[term] = max(n, most.get(term, 0))
+        return most
+
     def found(self, text: str) -> set[str]:
         return set(self.counts(text))
 
@@ -156,8 +179,10 @@ class TermSet:
 
         A term in the titles counts TITLE_WEIGHT times its weight, else in the body (the texts'
         leads) BODY_WEIGHT times, else in `later` (the rest of the texts) LATER_WEIGHT times; a
-        second and a third mention there add half as much again (several outlets headline the
-        word; a story about sanctions says so more than once, one in passing does not). A term
+        second and a third mention there add half as much again. Titles' mentions add up
+        (several outlets headline the word); a text's count is the most any one report
+        (joined by REPORTS) gives: a report about sanctions says so more than once, and two
+        reports that each mention them once in passing still mention them in passing. A term
         of weight 0 only takes its words from the terms after it ("sanctions envoy" before
         "envoy"), so it is left out."""
         in_title = self.counts(title)
@@ -165,8 +190,8 @@ class TermSet:
             Match(t, "title", n, TITLE_WEIGHT * self.weights[t] * _repeats(n))
             for t, n in in_title.items()
         ]
-        in_body = self.counts(body)
-        in_later = self.counts(later)
+        in_body = self.most(body)
+        in_later = self.most(later)
         for term in [*in_body, *(t for t in in_later if t not in in_body)]:
             if term not in in_title:
                 n = in_body.get(term) or in_later[term]
@@ -276,14 +301,14 @@ class Classifier:
         together, less digests (key points, recaps: their words are other stories'); context
         terms count only beside a keyword, so naming a leader alone places nothing."""
         reports = [item for item in story.items if not digest(item)] or story.items
-        title = " \n ".join(item.title for item in reports)
+        title = REPORTS.join(item.title for item in reports)
         leads, later = [], []
         for item in reports:
             lead, rest = _lead(item.body)
             leads.append(lead)
             later.append(rest)
-        body = " \n ".join(leads)
-        rest = " \n ".join(later)
+        body = REPORTS.join(leads)
+        rest = REPORTS.join(later)
         out = []
         whole = title + "\n" + body + "\n" + rest
         for rule in self._scored:

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from .dates import MONTHS, NUMBER_WORDS, WEEKDAYS, nearest_year
-from .kinds import market, personnel
+from .kinds import answered, market, personnel
 from .places import placed, spelling
 from .sentences import attributes_only, sentences, undateline
 from .similarity import STOPWORDS, stem
@@ -127,6 +127,7 @@ class Facts:
     regions: frozenset[str] = frozenset()  # the regions its opening places the event in...
     opening: frozenset[str] = frozenset()  # ...and, if any, every word of that opening
     capitals: tuple[str, ...] = ()  # keys of the text's capitalised words (a few repeat)
+    answers: frozenset[str] = frozenset()  # keys of those whose words its opening answers
 
     @property
     def when(self) -> frozenset[date]:
@@ -201,6 +202,7 @@ def read_facts(title: str, body: str, published: date, owner: str = "") -> Facts
         regions=regions,
         opening=opening,
         capitals=tuple(k for p, k in zip(parts, keys, strict=True) if p[0].isupper()),
+        answers=frozenset(key(stem(who)) for who in answered(opening_text)),
     )
 
 

@@ -1,5 +1,5 @@
 """Kinds of event a report's opening tells at once, whatever it names: a market moving, a
-person leaving or taking a post.
+person leaving or taking a post; and whose words an opening answers ("dismissed X's claim").
 
 Such an event follows another and is told with its words ("Oil jumps after new sanctions",
 "Brigade commander quits over the bombing"), and reports of that other event often
@@ -60,3 +60,43 @@ def personnel(text: str) -> bool:
         _SUBORDINATE.search(folded, max(0, found.start() - 40), found.start()) is None
         for found in _PERSONNEL.finditer(folded[:OPENING_CHARS])
     )
+
+
+# what someone said, as another's report names it ("Trump's suggestion", "claims by Moscow")
+_SAYINGS = (
+    r"(?:claims?|suggestions?|statements?|remarks?|comments?|assertions?|accusations?|"
+    r"allegations?|assurances?|words)"
+)
+_SAID = re.compile(rf"\b{_SAYINGS}\b")
+_STEMS = (  # what every one of them starts with ("words" aside)
+    *("claim", "suggestion", "statement", "remark", "comment", "assertion", "accusation"),
+    *("allegation", "assurance", "words"),
+)
+_WHO = r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*)"  # "US President Donald Trump"
+# the name whose words they are, before them ("… dismissed Trump's suggestion", "… on Trump's
+# Russia oil claim"; not a sentence's first words: "Trump's claim was …" is the claim's own
+# report) or after them ("… reacted to statements by US President Donald Trump"); or a
+# people's name before them ("… calls Russian claims of a capture fake")
+_OWNER = re.compile(rf"(?<=[a-z,:;] ){_WHO}['’]s?\s+(?:[\w-]+\s+){{0,3}}?$")
+_BY = re.compile(rf"\s+(?:made\s+)?by\s+(?:the\s+)?{_WHO}")
+_PEOPLE = re.compile(r"(?<=[a-z,:;] )([A-Z][a-z]+(?:ian|ese|ish))\s+$")
+_PLURAL = frozenset(["claims", "statements", "remarks", "comments", "accusations", "allegations"])
+_REACH = 80  # characters before the words where their owner is looked for
+
+
+def answered(opening: str) -> list[str]:
+    """Whose words an opening answers, by the last word of each name ("Trump" of "US
+    President Donald Trump's suggestion"): a report that leads with a response to someone's
+    claim is a story of its own beside the claim's, as a reaction is."""
+    opening = opening[:OPENING_CHARS]
+    found: list[str] = []
+    if not any(stem in opening for stem in _STEMS):
+        return found  # (most openings name no one's words: found faster than by the pattern)
+    for said in _SAID.finditer(opening):
+        before = opening[max(0, said.start() - _REACH) : said.start()]
+        owner = _OWNER.search(before) or _BY.match(opening, said.end())
+        if owner is None and said.group() in _PLURAL:
+            owner = _PEOPLE.search(before)
+        if owner is not None:
+            found.append(owner.group(1).split()[-1])
+    return found
