@@ -226,6 +226,7 @@ def test_word_counts_from_worker_processes_are_one_processs(tmp_path: Path) -> N
     """Sources parsed in worker processes (which count their items' words there) leave the
     store's word counts as sources read in this process do, when all, some or none of a
     source's items are new (entries shared between feeds, a second run)."""
+    import gc
     import threading
 
     import yaml
@@ -258,6 +259,9 @@ def test_word_counts_from_worker_processes_are_one_processs(tmp_path: Path) -> N
                 other.start()
             try:
                 collect_into_store(load_config(tmp_path / f"{way}.yaml"))
+                # (what was frozen for the workers is this process's collector's again: a
+                # scheduler collecting every hour must not keep each run's garbage)
+                assert gc.get_freeze_count() == 0
             finally:
                 stop.set()
                 if way == "threads":
