@@ -351,7 +351,7 @@ def test_an_answer_to_someones_claim_is_its_own_story(background: list[Item]) ->
             "Alpha",
             "Russia says its troops have taken the town of Siversk",
             "Its forces have taken full control of Siversk in the Donetsk region after weeks "
-            "of fighting, Russia's defence ministry said on Tuesday. Kyiv did not comment.",
+            "of fighting, Russia's military said on Tuesday. Kyiv did not comment.",
         ),
         _item(
             "c2",

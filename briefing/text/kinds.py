@@ -62,7 +62,7 @@ def personnel(text: str) -> bool:
     )
 
 
-# what someone said, as another's report names it ("Trump's suggestion", "claims by Moscow")
+# what someone said, as another's report names it ("the envoy's proposal", "claims by Moscow")
 _SAYINGS = (
     r"(?:claims?|suggestions?|statements?|remarks?|comments?|assertions?|accusations?|"
     r"allegations?|assurances?|words)"
@@ -72,11 +72,11 @@ _STEMS = (  # what every one of them starts with ("words" aside)
     *("claim", "suggestion", "statement", "remark", "comment", "assertion", "accusation"),
     *("allegation", "assurance", "words"),
 )
-_WHO = r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*)"  # "US President Donald Trump"
-# the name whose words they are, before them ("… dismissed Trump's suggestion", "… on Trump's
-# Russia oil claim"; not a sentence's first words: "Trump's claim was …" is the claim's own
-# report) or after them ("… reacted to statements by US President Donald Trump"); or a
-# people's name before them ("… calls Russian claims of a capture fake")
+_WHO = r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*)"  # "Foreign Minister Andrii Sybiha"
+# the name whose words they are, before them ("… brushed aside Orban's assertion", "… on
+# Lavrov's grain corridor remarks"; not a sentence's first words: "Lavrov's remarks were …" is
+# the remarks' own report) or after them ("… hit back at comments by Prime Minister Fico");
+# or a people's name before them ("… calls Hungarian claims about the pipeline false")
 _OWNER = re.compile(rf"(?<=[a-z,:;] ){_WHO}['’]s?\s+(?:[\w-]+\s+){{0,3}}?$")
 _BY = re.compile(rf"\s+(?:made\s+)?by\s+(?:the\s+)?{_WHO}")
 _PEOPLE = re.compile(r"(?<=[a-z,:;] )([A-Z][a-z]+(?:ian|ese|ish))\s+$")
@@ -85,8 +85,8 @@ _REACH = 80  # characters before the words where their owner is looked for
 
 
 def answered(opening: str) -> list[str]:
-    """Whose words an opening answers, by the last word of each name ("Trump" of "US
-    President Donald Trump's suggestion"): a report that leads with a response to someone's
+    """Whose words an opening answers, by the last word of each name ("Fico" of "comments by
+    Prime Minister Robert Fico"): a report that leads with a response to someone's
     claim is a story of its own beside the claim's, as a reaction is."""
     opening = opening[:OPENING_CHARS]
     found: list[str] = []
