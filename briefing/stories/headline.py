@@ -14,6 +14,7 @@ import re
 
 from ..models import Item, Story
 from ..text.digest import is_digest_title
+from ..text.kinds import people_adjective
 from ..text.sentences import balanced, sentences, strip_dateline
 
 HEADLINE_WORDS = 16  # a made headline longer than this is cut at a clause...
@@ -118,13 +119,6 @@ _QUANTITY = re.compile(
     r"(?i)[\"'“‘(]?(?:at\s+(?:least|most)|as\s+(?:many|much|few)\s+as|(?:over|under)(?=\s+\d))\s"
 )
 _THAT = re.compile(r"\bthat\s")  # what is said after it must have its verb in a headline
-# a people's adjective ("Russian", "Polish", "American"), never a country's name: "Iran says"
-_PEOPLE = ("ian", "ean", "ish", "ese", "ican")
-_PEOPLES = frozenset(
-    """
-    german french dutch greek czech swiss israeli iraqi saudi thai
-    """.split()  # noqa: SIM905
-)
 # after these a word ending in "s" is a plural ("during the talks"), not a verb ("he says")
 _NOUN_BEFORE = frozenset(
     """
@@ -287,9 +281,7 @@ def _says_something(clause: str) -> bool:
             and word.endswith("s")
             and not word.endswith(("ss", "us", "is"))
             and before.casefold() not in _NOUN_BEFORE
-            and not (  # "European leaders", "French officials"
-                before[:1].isupper() and (before.endswith(_PEOPLE) or before.casefold() in _PEOPLES)
-            )
+            and not people_adjective(before)  # "European leaders", "French officials"
         ):
             return True  # "says", "launches" (or a plural: it may be a verb, it is not cut)
     return False

@@ -79,7 +79,7 @@ _WHO = r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*)"  # "Foreign Minister Andrii Sybi
 # or a people's name before them ("… calls Hungarian claims about the pipeline false")
 _OWNER = re.compile(rf"(?<=[a-z,:;] ){_WHO}['’]s?\s+(?:[\w-]+\s+){{0,3}}?$")
 _BY = re.compile(rf"\s+(?:made\s+)?by\s+(?:the\s+)?{_WHO}")
-_PEOPLE = re.compile(r"(?<=[a-z,:;] )([A-Z][a-z]+(?:ian|ese|ish))\s+$")
+_BEFORE_WORDS = re.compile(r"(?<=[a-z,:;] )([A-Z][a-z]+)\s+$")  # a capitalised word before them
 _PLURAL = frozenset(["claims", "statements", "remarks", "comments", "accusations", "allegations"])
 _REACH = 80  # characters before the words where their owner is looked for
 
@@ -96,7 +96,23 @@ def answered(opening: str) -> list[str]:
         before = opening[max(0, said.start() - _REACH) : said.start()]
         owner = _OWNER.search(before) or _BY.match(opening, said.end())
         if owner is None and said.group() in _PLURAL:
-            owner = _PEOPLE.search(before)
+            people = _BEFORE_WORDS.search(before)
+            owner = people if people is not None and people_adjective(people.group(1)) else None
         if owner is not None:
             found.append(owner.group(1).split()[-1])
     return found
+
+
+# a people's adjective ("Russian", "Polish", "American"), never a country's name ("Iran")
+_PEOPLE_ENDINGS = ("ian", "ean", "ish", "ese", "ican")
+_PEOPLES = frozenset(
+    """
+    german french dutch greek czech swiss israeli iraqi saudi thai
+    """.split()  # noqa: SIM905
+)
+
+
+def people_adjective(word: str) -> bool:
+    """A capitalised word that names a people, not a place or a person: "Russian claims" are
+    Russia's, "French officials" a plural noun's subject."""
+    return word[:1].isupper() and (word.endswith(_PEOPLE_ENDINGS) or word.casefold() in _PEOPLES)
