@@ -16,6 +16,7 @@ from briefing.config import load_config
 from briefing.models import Item, Story
 from briefing.stories import compose
 from briefing.stories.sections import Classifier, TermSet, TopicGate, term_pattern
+from briefing.text.kinds import attribution
 
 from conftest import shared
 
@@ -188,6 +189,39 @@ def test_context_terms_rank_sections_but_never_place_a_story_alone(write_config)
         ("Zelensky", True),
         ("talks", False),
     ]
+
+
+def test_who_speaks_in_a_headline_is_not_what_it_is_about(write_config) -> None:
+    talks = {"id": "talks", "title": "Talks", "keywords": [{"envoy": 2}, "talks"]}
+    alliance = {"id": "alliance", "title": "Alliance", "keywords": ["NATO", "enlargement"]}
+    title = "Moscow's worry about NATO enlargement is fair, the White House envoy says"
+    body = "The envoy called Russia's objection understandable and said talks would go on."
+    # (the envoy in the title would count three times over and outweigh the alliance)
+    assert place(write_config, [talks, alliance, OTHER], title, body)[0] == "alliance"
+    assert attribution(title) == (title[: title.index(",")], "the White House envoy")
+    assert attribution("Sanctions could hurt the talks, says Donald Trump")[1] == "Donald Trump"
+    # what follows "says" in lower case is what was said, not who said it
+    assert attribution("Trump calls Putin, says talks to start soon")[1] == ""
+
+
+def test_a_country_that_only_qualifies_its_leader_is_not_where_news_happens(write_config) -> None:
+    assets = {"id": "assets", "title": "Assets", "keywords": [{"frozen assets": 2}]}
+    alliance = {
+        "id": "alliance",
+        "title": "Alliance",
+        "keywords": ["air policing"],
+        "context": ["Latvia*"],  # an ally's own defence happens there
+    }
+    title = "Latvia's Rinkevics: 'Stop talking, start acting'"
+    body = (
+        "Latvian President Edgars Rinkevics wants Europe to pay for Ukraine's aid out of frozen "
+        "assets, the Latvian leader wrote, and asked for more air policing."
+    )
+    assert place(write_config, [assets, alliance, OTHER], title, body)[0] == "assets"
+    clf, _, _ = classifier(write_config, [alliance, OTHER])
+    elsewhere = "Latvia's airspace: more air policing after drones crossed over Latvian farms"
+    (_, _, found, _) = clf.explain(story(elsewhere))[0]
+    assert [(m.term, m.where, m.count) for m in found if m.context] == [("Latvia*", "title", 2)]
 
 
 def test_a_term_several_outlets_headline_counts_more(write_config) -> None:

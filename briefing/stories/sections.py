@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config import Config, SectionConfig
 from ..models import Item, Story
+from ..text.kinds import QUALIFIES, attribution
 from .digests import digest
 from .split import split_map
 
@@ -88,7 +89,8 @@ class TermSet:
     text is first checked for the words each term needs, and only the terms it could contain
     are scanned for (in their configured order, so overlapping terms match as before)."""
 
-    def __init__(self, terms: Sequence[Term]) -> None:
+    def __init__(self, terms: Sequence[Term], unless: str = "") -> None:
+        self._unless = f"(?!{unless})" if unless else ""  # what may not follow a term
         pairs: list[tuple[str, float]] = []
         for term in terms:
             items = term.items() if isinstance(term, dict) else [(term, 1.0)]
@@ -116,7 +118,7 @@ class TermSet:
             if len(self._compiled) > 2048:
                 self._compiled.clear()
             alternatives = "|".join(f"(?P<t{i}>{term_pattern(self.terms[i])})" for i in indices)
-            regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+            regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w){self._unless}", re.IGNORECASE)
             self._compiled[indices] = regex
         return regex
 
@@ -271,7 +273,9 @@ class Classifier:
 
     def __init__(self, config: Config) -> None:
         self.rules = [
-            SectionRule(s, TermSet(s.keywords), TermSet(s.exclude), TermSet(s.context))
+            SectionRule(
+                s, TermSet(s.keywords), TermSet(s.exclude), TermSet(s.context, unless=QUALIFIES)
+            )
             for s in config.sections
         ]
         # a catch-all with keywords of its own (life under the war, domestic politics) competes
@@ -301,11 +305,12 @@ class Classifier:
         together, less digests (key points, recaps: their words are other stories'); context
         terms count only beside a keyword, so naming a leader alone places nothing."""
         reports = [item for item in story.items if not digest(item)] or story.items
-        title = REPORTS.join(item.title for item in reports)
+        heads = [attribution(item.title) for item in reports]
+        title = REPORTS.join(head for head, _ in heads)
         leads, later = [], []
-        for item in reports:
+        for item, (_, speaker) in zip(reports, heads, strict=True):
             lead, rest = _lead(item.body)
-            leads.append(lead)
+            leads.append(f"{speaker}. {lead}" if speaker else lead)
             later.append(rest)
         body = REPORTS.join(leads)
         rest = REPORTS.join(later)

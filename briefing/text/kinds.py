@@ -116,3 +116,28 @@ def people_adjective(word: str) -> bool:
     """A capitalised word that names a people, not a place or a person: "Russian claims" are
     Russia's, "French officials" a plural noun's subject."""
     return word[:1].isupper() and (word.endswith(_PEOPLE_ENDINGS) or word.casefold() in _PEOPLES)
+
+
+# Who speaks is not what the news is about. A headline's closing attribution ("…, Trump's envoy
+# to Ukraine says", "…, says Donald Trump") names a speaker, not its subject; so does a country
+# or body that only qualifies an official ("Poland's Tusk:", "Polish foreign minister", "the
+# Polish leader says"): an ally's leader speaking is not the ally's own defence happening.
+_SAYS = r"(?i:says|said|warns|warned|tells|told|claims|claimed|insists|admits|confirms)"
+_ATTRIBUTION = re.compile(
+    rf",\s*(?:(?P<before>[^,]{{2,60}}?)\s+{_SAYS}|{_SAYS}\s+(?P<after>[A-Z][^,]{{1,60}}))\s*$"
+)
+_POST = (
+    r"(?:(?:[Pp]rime|[Ff]oreign|[Dd]efen[cs]e|[Dd]eputy)\s+)?(?:[Mm]inisters?|[Pp]residents?|"
+    r"[Pp]remier|PM|[Ll]eaders?|[Aa]mbassadors?|[Ss]pokes(?:man|woman|person))\b"
+)
+# what follows a name that only qualifies an official (the name's own case is kept: "Poland's
+# airspace:" is news of Poland's)
+QUALIFIES = rf"(?:['’]s)?\s+{_POST}|['’]s\s+(?-i:[A-Z])[\w-]*(?:\s*:|\s+{_SAYS}\b)"
+
+
+def attribution(title: str) -> tuple[str, str]:
+    """A headline without its closing attribution, and the speaker that names."""
+    found = _ATTRIBUTION.search(title)
+    if found is None:
+        return title, ""
+    return title[: found.start()], found.group("before") or found.group("after")
