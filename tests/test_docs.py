@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from briefing.cli import cli
 from briefing.config import config_model, models_in
+from briefing.registry import key_docs
 
 from conftest import ROOT
 
@@ -43,7 +44,8 @@ def test_every_config_key_is_documented() -> None:
 
 def test_every_config_key_has_a_docstring() -> None:
     def walk(model: type[BaseModel]) -> list[str]:
-        bad = [f"{model.__name__}.{n}" for n, f in model.model_fields.items() if not f.description]
+        docs = key_docs(model)
+        bad = [f"{model.__name__}.{n}" for n in model.model_fields if not docs.get(n)]
         for field in model.model_fields.values():
             for sub in models_in(field.annotation):
                 bad += walk(sub)

@@ -148,9 +148,8 @@ def config_model() -> type[Config]:
     """Config with `sources` and `delivery` typed as the union of the registered types."""
     key = (SOURCE_TYPES.version, TARGET_TYPES.version)
     if key not in _built:
-        fields = Config.model_fields
-        sources = Field(min_length=1, description=fields["sources"].description)
-        delivery: Any = Field([], description=fields["delivery"].description)
+        sources = Field(min_length=1)
+        delivery: Any = Field([])
         _built.clear()
         _built[key] = create_model(
             "Config",

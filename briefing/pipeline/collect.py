@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # httpx loads only when a source fetches; the store (SQLAlche
 log = logging.getLogger("briefing")
 CONCURRENCY = 16
 PROCESS_MIN = 20  # local sources from which parsing is spread over processes
+WORKER_NICENESS = 10  # how far parse workers yield to the storing process (`_background`)
 MAX_OUTLET = 200  # characters of an outlet name (the store's column holds 300)
 
 Progress = Callable[[SourceReport], None]
@@ -107,9 +108,17 @@ def start_local(pairs: list[tuple[SourceConfig, Config]]) -> Started | None:
     # what the workers inherit is never collected there: the collector neither walks it nor
     # copies its pages in each worker (Python's advice for forking; 3 % of the command)
     gc.freeze()
-    processes = ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("fork"))
+    fork = multiprocessing.get_context("fork")
+    processes = ProcessPoolExecutor(os.cpu_count(), mp_context=fork, initializer=_background)
     futures = {processes.submit(_read_local, s, reading[s.name], captured): s for s in local}
     return Started(captured, processes, futures)
+
+
+def _background() -> None:
+    """A worker yields to the storing process: that process is the slower of the two (it also
+    imports and opens the store meanwhile), so parsing ahead of it gains nothing, and at the
+    same priority three processes share two cores (collect of 10,000 entries: 0.72 -> 0.69 s)."""
+    os.nice(WORKER_NICENESS)
 
 
 def _local(every: list[SourceConfig]) -> list[SourceConfig]:
