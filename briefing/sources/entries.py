@@ -17,9 +17,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ..models import Item
-from ..text.clean import html_to_text, plain, title_text
+from ..text.clean import first_words, html_to_text, plain, title_text
 from ..text.identity import canonical_url, item_id, safe_url
-from ..text.sentences import first_words
 
 EMPTY = "empty entry (no title or text)"  # the refusal of an entry with nothing to show
 

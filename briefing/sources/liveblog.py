@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..models import Item
+from ..text.clean import first_words
 from ..text.identity import item_id, safe_url
-from ..text.sentences import first_words
 from ..text.stamps import parse_timestamp
 from .htmlpage import (
     as_str,

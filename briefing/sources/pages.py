@@ -39,9 +39,8 @@ from typing import Any
 from lxml import etree
 
 from ..models import Item
-from ..text.clean import MAX_BODY, MAX_TITLE, truncate
+from ..text.clean import MAX_BODY, MAX_TITLE, first_words, truncate
 from ..text.identity import item_id, normal_title, safe_url
-from ..text.sentences import first_words
 from ..text.stamps import parse_timestamp
 from .blocked import block_reason
 from .htmlpage import (

@@ -151,6 +151,16 @@ def truncate(text: str, limit: int) -> str:
     return cut.rstrip() + TRUNCATED
 
 
+FIRST_WORDS = 14  # a title made from the start of a text
+
+
+def first_words(text: str) -> str:
+    """A title from the start of a text: FIRST_WORDS words, and never longer than a title."""
+    words = text.split()
+    more = " …" if len(words) > FIRST_WORDS else ""
+    return truncate(" ".join(words[:FIRST_WORDS]) + more, MAX_TITLE)
+
+
 def title_text(markup: str | None) -> str:
     """A one-line title from a field that may hold markup."""
     if (

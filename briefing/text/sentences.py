@@ -16,10 +16,7 @@ from __future__ import annotations
 import re
 import string
 
-from .clean import MAX_TITLE, truncate
-
 FIRST_SENTENCE_WORDS = 20  # a title made from a first sentence is cut here, marked " …"
-FIRST_WORDS = 14  # a title made from the start of a text
 
 _BOUNDARY = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)(?=[\"'“‘«(\[]?[A-Z0-9А-ЯІЇЄҐ])")
 _ABBREVIATIONS = frozenset(
@@ -307,10 +304,3 @@ def strip_dateline(sentence: str) -> str:
 
 
 _SPEECH = re.compile(r"(?:I|We|Our|My|Us)\b")
-
-
-def first_words(text: str) -> str:
-    """A title from the start of a text: FIRST_WORDS words, and never longer than a title."""
-    words = text.split()
-    more = " …" if len(words) > FIRST_WORDS else ""
-    return truncate(" ".join(words[:FIRST_WORDS]) + more, MAX_TITLE)
