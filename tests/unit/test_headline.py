@@ -15,7 +15,7 @@ from briefing.stories.headline import (
     says_lead,
     unfit,
 )
-from briefing.text.sentences import first_words
+from briefing.text.clean import first_words
 
 from .conftest import make_item
 

@@ -8,12 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from briefing.text.clean import MAX_TITLE
+from briefing.text.clean import FIRST_WORDS, MAX_TITLE, first_words
 from briefing.text.sentences import (
     FIRST_SENTENCE_WORDS,
-    FIRST_WORDS,
     first_sentence,
-    first_words,
     sentences,
     strip_dateline,
 )
