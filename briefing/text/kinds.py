@@ -1,5 +1,6 @@
 """Kinds of event a report's opening tells at once, whatever it names: a market moving, a
-person leaving or taking a post; and whose words an opening answers ("dismissed X's claim").
+person leaving or taking a post; whose words an opening answers ("dismissed X's claim"); and
+who a headline names only as its speaker ("…, Trump's envoy says", "Poland's Tusk:").
 
 Such an event follows another and is told with its words ("Oil jumps after new sanctions",
 "Brigade commander quits over the bombing"), and reports of that other event often
