@@ -119,8 +119,8 @@ def people_adjective(word: str) -> bool:
     return word[:1].isupper() and (word.endswith(_PEOPLE_ENDINGS) or word.casefold() in _PEOPLES)
 
 
-# Who speaks is not what the news is about. A headline's closing attribution ("…, Trump's envoy
-# to Ukraine says", "…, says Donald Trump") names a speaker, not its subject; so does a country
+# Who speaks is not what the news is about. A headline's closing attribution ("…, a US envoy
+# says", "…, says Donald Trump") names a speaker, not its subject; so does a country
 # or body that only qualifies an official ("Poland's Tusk:", "Polish foreign minister", "the
 # Polish leader says"): an ally's leader speaking is not the ally's own defence happening.
 _SAYS = r"(?i:says|said|warns|warned|tells|told|claims|claimed|insists|admits|confirms)"
