@@ -110,6 +110,8 @@ class TermSet:
                 self._by_start.setdefault(starts[0][:2], []).append(i)
             else:
                 self._unfiled.append(i)
+        self._filed = frozenset(self._by_word)
+        self._starts = frozenset(self._by_start)
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
 
     def _regex(self, indices: tuple[int, ...]) -> re.Pattern[str]:
@@ -130,15 +132,15 @@ class TermSet:
             return i < len(ordered) and ordered[i].startswith(start)
 
         possible = [*self._unfiled]
-        for head in heads & self._by_start.keys():
+        for head in heads & self._starts:  # (frozensets: the smaller one is walked)
             possible += self._by_start[head]
-        for word in words & self._by_word.keys():
+        for word in words & self._filed:
             possible += self._by_word[word]
         needs = self._needs
         return tuple(
             i
             for i in sorted(possible)
-            if needs[i][0] <= words and all(has_prefix(p) for p in needs[i][1])
+            if needs[i][0] <= words and (not needs[i][1] or all(map(has_prefix, needs[i][1])))
         )
 
     def counts(self, text: str) -> dict[str, int]:
