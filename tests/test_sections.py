@@ -524,6 +524,8 @@ def test_explain_names_the_matched_terms_for_a_known_item(cli, write_config) -> 
     assert "section: sanctions — Sanctions & economic pressure" in out
     code, out, _ = cli("explain", "--config", str(config), "--date", "2025-05-28", "ceasefire")
     assert "topic gate: dropped" in out  # the Gaza look-alike of the samples
+    code, out, _ = cli("explain", "--config", str(config), "--date", "2025-05-25", "Pokrovsk")
+    assert "speaker: \"Ukraine's military\" (a headline's attribution" in out
 
 
 ROOT = Path(__file__).resolve().parent.parent

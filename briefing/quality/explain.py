@@ -2,7 +2,8 @@
 
 For every item: the topic gate's decision with the terms behind it; for its story: the score of
 every section with each matched term, where it matched (title or body) and what it added, the
-exclude terms that ruled a section out, and the section the story landed in.
+exclude terms that ruled a section out, and the section the story landed in; and who a
+headline's closing attribution names, whose words count as the text's, not the title's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ..config import Config
 from ..models import Item, Story
 from ..stories import Classifier, Match, TopicGate
 from ..stories.assemble import assemble
+from ..text.kinds import attribution
 from ..text.plural import plural
 
 
@@ -55,6 +57,9 @@ def _item_lines(
     )
     if story is None:
         return [*lines, ""]
+    _, speaker = attribution(item.title)
+    if speaker:
+        lines.append(f"  speaker: {speaker!r} (a headline's attribution: read as the text's lead)")
     others = len(story.items) - 1
     with_others = f" with {plural(others, 'other item')}" if others else ""
     lines.append(f"  story {story.id}{with_others}")
