@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from briefing.models import Item
 from briefing.pipeline.collect import _distinct
 from briefing.sources.feedrules import _XMLNS, declarations, declared_encoding, names_a_base
+from briefing.text import similarity
 from briefing.text.clean import (
     _BLOCK,
     _INVISIBLE,
@@ -195,6 +196,22 @@ def test_an_items_distinct_words_are_the_words_terms_counts_on_real_text() -> No
     for title, body in zip(texts[::2], texts[1::2], strict=False):
         item = _item(title, body)
         assert _distinct(item, 100) == set(terms(item, 100))
+
+
+def test_distinct_words_are_the_same_once_no_more_pieces_are_remembered() -> None:
+    # pieces never read before, most of several words ("Kyiv/viyK"), in a process that has
+    # read a great deal: none is remembered any more
+    texts = [
+        " ".join(f"{p}/{p[::-1]}" for p in plain(t, 40_000, True).split()) for t in _feed_texts()
+    ]
+    items = [_item(t, b) for t, b in zip(texts[::2], texts[1::2], strict=False)]
+    limit = similarity.MAX_PIECES
+    similarity.MAX_PIECES = 0
+    try:
+        for item in items:
+            assert _distinct(item, 100) == set(terms(item, 100))
+    finally:
+        similarity.MAX_PIECES = limit
 
 
 def _stamp_the_long_way(value: str) -> tuple[datetime | None, bool]:

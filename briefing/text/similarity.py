@@ -96,13 +96,18 @@ def distinct_words(pieces: list[str]) -> set[str]:
     """The distinct `words` of a text split at whitespace: no word spans whitespace, so the
     text's words are its pieces' words, and a piece's words are looked up once per process
     (most pieces hold one word, remembered as that word; a piece of several, as a tuple)."""
-    several: set[tuple[str, ...]]
+    several: set[tuple[str, ...]] | None = None
     try:
         found: set[Any] = set(map(_PIECES.__getitem__, pieces))
-    except KeyError:  # a piece not seen before
-        found = set(map(_piece, pieces))
-        several = {words_ for words_ in found if isinstance(words_, tuple)}
-    else:
+    except KeyError:  # a piece not seen before: look up the new ones, then all at once again
+        if len(_PIECES) + len(pieces) <= MAX_PIECES:
+            for piece in {piece for piece in pieces if piece not in _PIECES}:
+                _piece(piece)
+            found = set(map(_PIECES.__getitem__, pieces))
+        else:  # (no room to remember them all)
+            found = set(map(_piece, pieces))
+            several = {words_ for words_ in found if isinstance(words_, tuple)}
+    if several is None:
         several = found & _SEVERAL if not found.isdisjoint(_SEVERAL) else set()
     found.discard("")
     for words_ in several:
@@ -112,6 +117,7 @@ def distinct_words(pieces: list[str]) -> set[str]:
 
 
 _PIECES: dict[str, str | tuple[str, ...]] = {}  # a piece as written -> its word(s), or ""
+MAX_PIECES = 200_000  # pieces remembered (a process reads a day's items, or a run's)
 _SEVERAL: set[tuple[str, ...]] = set()  # the pieces' words that are several words
 
 
@@ -120,7 +126,7 @@ def _piece(piece: str) -> str | tuple[str, ...]:
     if found is None:
         listed = words(piece)
         found = listed[0] if len(listed) == 1 else tuple(listed) if listed else ""
-        if len(_PIECES) < 200_000:
+        if len(_PIECES) < MAX_PIECES:
             _PIECES[piece] = found
             if isinstance(found, tuple):
                 _SEVERAL.add(found)
