@@ -8,11 +8,7 @@ messages learn the types from these registries, so adding a type touches nothing
 
 from __future__ import annotations
 
-import ast
-import inspect
-import textwrap
 from collections.abc import Iterator
-from itertools import pairwise
 from typing import Any, Generic, Literal, TypeVar, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,31 +18,10 @@ from pydantic import BaseModel, ConfigDict
 class Strict(BaseModel):
     """Config schemas: unknown keys are errors, every key has a docstring, values never change.
 
-    The docstrings document the keys (`key_docs` reads them); pydantic is not asked to read
-    them into its fields, which would parse every schema's source at every start (17 ms)."""
+    The docstrings document the keys (tests/test_docs.py reads them); pydantic is not asked to
+    read them into its fields, which would parse every schema's source at every start (17 ms)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def key_docs(cls: type[BaseModel]) -> dict[str, str]:
-    """The docstring under each key of a schema, as written in its class or a base class."""
-    docs: dict[str, str] = {}
-    for klass in reversed([k for k in cls.__mro__ if issubclass(k, Strict)]):
-        try:
-            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
-        except (OSError, TypeError):  # made at run time (`create_model`): no source
-            continue
-        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
-        for key, doc in pairwise(body):
-            if (
-                isinstance(key, ast.AnnAssign)
-                and isinstance(key.target, ast.Name)
-                and isinstance(doc, ast.Expr)
-                and isinstance(doc.value, ast.Constant)
-                and isinstance(doc.value.value, str)
-            ):
-                docs[key.target.id] = inspect.cleandoc(doc.value.value)
-    return docs
 
 
 def known_zone(value: str) -> str:

@@ -4,16 +4,20 @@ reference is the one the click commands make (regenerate it with
 
 from __future__ import annotations
 
+import ast
+import inspect
 import os
 import re
+import textwrap
 from collections.abc import Iterator
+from itertools import pairwise
 
 import click
 from pydantic import BaseModel
 
 from briefing.cli import cli
 from briefing.config import config_model, models_in
-from briefing.registry import key_docs
+from briefing.registry import Strict
 
 from conftest import ROOT
 
@@ -40,6 +44,27 @@ def test_every_config_key_is_documented() -> None:
     assert "sections[].keywords" in keys and "output.formats" in keys
     missing = [k for k in keys if f"`{k}`" not in README]
     assert missing == []
+
+
+def key_docs(cls: type[BaseModel]) -> dict[str, str]:
+    """The docstring under each key of a schema, as written in its class or a base class."""
+    docs: dict[str, str] = {}
+    for klass in reversed([k for k in cls.__mro__ if issubclass(k, Strict)]):
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError):  # made at run time (`create_model`): no source
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for key, doc in pairwise(body):
+            if (
+                isinstance(key, ast.AnnAssign)
+                and isinstance(key.target, ast.Name)
+                and isinstance(doc, ast.Expr)
+                and isinstance(doc.value, ast.Constant)
+                and isinstance(doc.value.value, str)
+            ):
+                docs[key.target.id] = inspect.cleandoc(doc.value.value)
+    return docs
 
 
 def test_every_config_key_has_a_docstring() -> None:
