@@ -154,6 +154,14 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return _fresh_pg_database(request)
 
 
+@pytest.fixture
+def another_store_url(request: pytest.FixtureRequest, store_url: str, tmp_path: Path) -> str:
+    """A second fresh store of `store_url`'s kind."""
+    if store_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'another' / 'briefing.db'}"
+    return _fresh_pg_database(request)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on (for a server a test starts later)."""
     with socket.socket() as sock:

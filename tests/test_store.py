@@ -86,10 +86,10 @@ def test_window_is_the_calendar_day_in_the_config_zone_across_clock_changes(writ
     assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=23)
 
 
-def test_a_version_1_store_is_migrated_keeping_its_items(store_url: str) -> None:
+def _version_1_store(url: str) -> None:
+    """A store as the first release left it, holding one item."""
     from briefing.store.schema import MIGRATIONS, meta
 
-    url = store_url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url)
@@ -104,6 +104,11 @@ def test_a_version_1_store_is_migrated_keeping_its_items(store_url: str) -> None
             )
         )
     engine.dispose()
+
+
+def test_a_version_1_store_is_migrated_keeping_its_items(store_url: str) -> None:
+    url = store_url
+    _version_1_store(url)
     with Store(url) as store:
         (item,) = store.items_between(
             datetime(2025, 5, 28, tzinfo=UTC), datetime(2025, 5, 29, tzinfo=UTC)
@@ -111,6 +116,46 @@ def test_a_version_1_store_is_migrated_keeping_its_items(store_url: str) -> None
         assert item.id == "old" and item.date_only is False
         store.save_http_validators("https://x.example/feed", '"e"', None)
         assert store.http_validators("https://x.example/feed") == ('"e"', None)
+
+
+def test_a_new_store_has_the_tables_every_migration_gives_an_old_one(
+    store_url: str, another_store_url: str
+) -> None:
+    """A new store gets today's tables in one step, not by the migrations: the two must agree."""
+    _version_1_store(store_url)
+    Store(store_url).close()
+    Store(another_store_url).close()
+
+    def shape(url: str) -> dict[str, object]:
+        engine = sa.create_engine(url)
+        found = sa.inspect(engine)
+        false = {"FALSE": "0", "false": "0"}  # SQLite reads FALSE as 0
+        tables = {  # (columns in any order: PostgreSQL adds a migration's column at the end)
+            table: (
+                sorted(
+                    (
+                        c["name"],
+                        str(c["type"]),
+                        c["nullable"],
+                        false.get(c["default"], c["default"]),
+                    )
+                    for c in found.get_columns(table)
+                ),
+                found.get_pk_constraint(table)["constrained_columns"],
+                sorted(
+                    (i["name"], i["column_names"], i["unique"]) for i in found.get_indexes(table)
+                ),
+            )
+            for table in found.get_table_names()
+        }
+        with engine.connect() as conn:
+            version = conn.execute(sa.text("SELECT value FROM meta WHERE key = 'schema'")).scalar()
+        engine.dispose()
+        return {"tables": tables, "version": version}
+
+    new, upgraded = shape(another_store_url), shape(store_url)
+    assert new["version"] == str(SCHEMA_VERSION) and "items" in new["tables"]  # type: ignore[operator]
+    assert new == upgraded
 
 
 def test_a_version_4_store_keeps_its_records_as_the_unnamed_desk(store_url: str) -> None:

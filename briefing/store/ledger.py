@@ -47,7 +47,7 @@ class Ledger:
             "files": json.dumps(hashed),
         }
         with self.store.begin() as conn:
-            conn.execute(upsert(conn, ledger_builds, row, "desk", "date"))
+            upsert(conn, ledger_builds, row, "desk", "date")
 
     def built(self, day: date) -> LedgerBuild | None:
         """When `day` was last built and its files, or None if it never was."""
@@ -84,7 +84,7 @@ class Ledger:
                     "attempts": 0,
                     "updated": clock.now(),
                 }
-                conn.execute(insert_ignore(conn, ledger_deliveries, row))
+                insert_ignore(conn, ledger_deliveries, row)
 
     def mark(self, day: date, target: str, key: str, state: str, reason: str = "") -> None:
         with self.store.begin() as conn:

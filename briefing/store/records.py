@@ -139,6 +139,6 @@ class BriefingRecords:
         row = {"desk": self.desk, "date": key, "first_built": now, "last_built": now}
         this = sa.and_(builds.c.desk == self.desk, builds.c.date == key)
         with self.begin() as conn:
-            conn.execute(insert_ignore(conn, builds, row))
+            insert_ignore(conn, builds, row)
             conn.execute(sa.update(builds).where(this).values(last_built=now))
             return conn.execute(sa.select(builds.c.first_built).where(this)).scalar_one()

@@ -97,11 +97,12 @@ def _driver_rows(
     marks = ", ".join("?" * len(columns))
     sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks}){tail}"
     values = []
-    for column in columns:
+    conversions: dict[Any, dict[Any, Any]] = {}  # one per value and kind: rows share times,
+    for column in columns:  # and an item's sort time is mostly its publication time
         given = [row[column.name] for row in rows]
         convert = _bind(column, dialect)
         if convert is not None:
-            done: dict[Any, Any] = {None: None}  # one conversion per value: rows share times
+            done = conversions.setdefault(convert, {None: None})
             given = [done[v] if v in done else done.setdefault(v, convert(v)) for v in given]
         values.append(given)
     return sql, list(zip(*values, strict=True))

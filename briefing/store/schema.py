@@ -6,6 +6,7 @@ step; SCHEMA_VERSION is the number of migrations.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -336,7 +337,10 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def dialect_insert(conn: Connection) -> Callable[[sa.Table], Any]:
     """The dialect's INSERT, which knows ON CONFLICT; SQLite and PostgreSQL are supported."""
-    name = conn.dialect.name
+    return _insert_of(conn.dialect.name)
+
+
+def _insert_of(name: str) -> Callable[[sa.Table], Any]:
     if name == "sqlite":
         from sqlalchemy.dialects import sqlite
 
@@ -348,12 +352,28 @@ def dialect_insert(conn: Connection) -> Callable[[sa.Table], Any]:
     raise WorkError(f"database dialect {name!r} is not supported (use SQLite or PostgreSQL)")
 
 
-def insert_ignore(conn: Connection, table: sa.Table, row: dict[str, Any]) -> Any:
-    return dialect_insert(conn)(table).values(**row).on_conflict_do_nothing()
+def insert_ignore(conn: Connection, table: sa.Table, row: dict[str, Any]) -> None:
+    """INSERT the row unless one with the same unique key is there."""
+    conn.execute(_ignoring(conn.dialect.name, table), row)
 
 
-def upsert(conn: Connection, table: sa.Table, row: dict[str, Any], *key: str) -> Any:
-    """INSERT, or UPDATE the row with the same `key` columns (the table's unique key)."""
-    changes = {k: v for k, v in row.items() if k not in key}
-    stmt = dialect_insert(conn)(table).values(**row)
-    return stmt.on_conflict_do_update(index_elements=list(key), set_=changes)
+def upsert(conn: Connection, table: sa.Table, row: dict[str, Any], *key: str) -> None:
+    """INSERT the row, or UPDATE the one with the same `key` columns (the table's unique key)
+    to its values."""
+    conn.execute(_upserting(conn.dialect.name, table, tuple(row), key), row)
+
+
+# The statements are built once and given each row as parameters: building a statement from
+# a row's values costs several times what running it does (collection records every source).
+@functools.lru_cache(maxsize=64)
+def _ignoring(dialect: str, table: sa.Table) -> Any:
+    return _insert_of(dialect)(table).on_conflict_do_nothing()
+
+
+@functools.lru_cache(maxsize=64)
+def _upserting(
+    dialect: str, table: sa.Table, columns: tuple[str, ...], key: tuple[str, ...]
+) -> Any:
+    insert = _insert_of(dialect)(table)
+    changes = {c: insert.excluded[c] for c in columns if c not in key}
+    return insert.on_conflict_do_update(index_elements=list(key), set_=changes)
