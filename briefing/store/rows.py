@@ -79,10 +79,10 @@ def _insert_items(cursor: Any, dialect: Any, unseen: list[Item], stored: datetim
     ids = [item.id for item in unseen]
     marks = ", ".join("?" * len(ids))
     known = {r[0] for r in cursor.execute(f"SELECT id FROM items WHERE id IN ({marks})", ids)}
-    rows = [item_row(item, stored) for item in unseen if item.id not in known]
-    if not rows:
+    new = [item for item in unseen if item.id not in known]
+    if not new:
         return set()
-    sql, values = _driver_rows(items, dialect, rows)
+    sql, values = _driver_values(items, dialect, item_columns(new, stored))
     cursor.executemany(sql, values)
     return {value[0] for value in values}
 
@@ -90,21 +90,30 @@ def _insert_items(cursor: Any, dialect: Any, unseen: list[Item], stored: datetim
 def _driver_rows(
     table: sa.Table, dialect: Any, rows: list[dict[str, Any]], tail: str = ""
 ) -> tuple[str, list[tuple[Any, ...]]]:
-    """The SQL and the driver's values that insert `rows` (all with the same columns), each
-    value converted by its column's type as SQLAlchemy converts it, column by column."""
-    columns = [c for c in table.columns if c.name in rows[0]]
+    """The SQL and the driver's values that insert `rows` (all with the same columns)."""
+    return _driver_values(table, dialect, {k: [row[k] for row in rows] for k in rows[0]}, tail)
+
+
+def _driver_values(
+    table: sa.Table, dialect: Any, given: dict[str, list[Any]], tail: str = ""
+) -> tuple[str, list[tuple[Any, ...]]]:
+    """The SQL and the driver's values that insert rows given column by column, each value
+    converted by its column's type as SQLAlchemy converts it."""
+    columns = [c for c in table.columns if c.name in given]
     names = ", ".join(c.name for c in columns)
     marks = ", ".join("?" * len(columns))
     sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks}){tail}"
     values = []
     conversions: dict[Any, dict[Any, Any]] = {}  # one per value and kind: rows share times,
     for column in columns:  # and an item's sort time is mostly its publication time
-        given = [row[column.name] for row in rows]
+        column_values = given[column.name]
         convert = _bind(column, dialect)
         if convert is not None:
             done = conversions.setdefault(convert, {None: None})
-            given = [done[v] if v in done else done.setdefault(v, convert(v)) for v in given]
-        values.append(given)
+            column_values = [
+                done[v] if v in done else done.setdefault(v, convert(v)) for v in column_values
+            ]
+        values.append(column_values)
     return sql, list(zip(*values, strict=True))
 
 
@@ -146,6 +155,27 @@ def insert_new_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]
         raise sa.exc.DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
     finally:
         cursor.close()
+
+
+def item_columns(chunk: list[Item], stored: datetime) -> dict[str, list[Any]]:
+    """The items' rows column by column (as `item_row` gives each row): 10,000 rows as dicts
+    cost collection's storing process 30 ms more."""
+    offsets = [i.published.utcoffset() if i.published else None for i in chunk]
+    return {
+        "id": [i.id for i in chunk],
+        "source": [i.source for i in chunk],
+        "outlet": [i.outlet for i in chunk],
+        "url": [i.url for i in chunk],
+        "title": [i.title for i in chunk],
+        "body": [i.body for i in chunk],
+        "published": [i.published for i in chunk],
+        "published_offset": [int(o.total_seconds()) if o is not None else None for o in offsets],
+        "captured": [i.captured for i in chunk],
+        "sort_time": [i.when for i in chunk],
+        "lang": [i.lang for i in chunk],
+        "date_only": [i.date_only for i in chunk],
+        "stored": [stored] * len(chunk),
+    }
 
 
 def item_row(item: Item, stored: datetime) -> dict[str, Any]:
