@@ -28,10 +28,6 @@ from briefing.sources.feedrules import _XMLNS, declarations, declared_encoding, 
 from briefing.text import similarity
 from briefing.text.clean import (
     _BLOCK,
-    _INVISIBLE,
-    _NON_ASCII,
-    _OTHER,
-    _assigned,
     _easy_text,
     html_to_text,
     plain,
@@ -142,13 +138,29 @@ def test_plain_titles_read_as_the_long_way_reads_them_on_real_text() -> None:
         assert title_text(text) == truncate(" ".join(html_to_text(text, 2000).split()), 500)
 
 
+_OTHER = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u180e\u2028\u2029\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufff9-\ufffb\ufffe\uffff"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001-\U000e007f\U000f0000-\U0010ffff]"
+)
+_INVISIBLE = dict.fromkeys(
+    [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF, 0x00AD], None
+)
+
+
+def _other(match: re.Match[str]) -> str:
+    return " " if unicodedata.category(match.group())[0] == "C" else match.group()
+
+
 def _plain_the_long_way(text: str, limit: int, keep_paragraphs: bool) -> str:
-    """plain() as it was: every character class scanned, paragraphs split by a pattern."""
+    """plain() as it was: every character class scanned, every non-ASCII character's category
+    looked up, paragraphs split by a pattern."""
     if text.isascii():
         text = _OTHER.sub(" ", text)
     else:
         text = _OTHER.sub(" ", unicodedata.normalize("NFC", text).translate(_INVISIBLE))
-        text = _NON_ASCII.sub(_assigned, text)
+        text = re.sub(r"[^\x00-\x7f]", _other, text)
     if keep_paragraphs:
         paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text)]
         text = "\n\n".join(p for p in paras if p)
@@ -157,7 +169,10 @@ def _plain_the_long_way(text: str, limit: int, keep_paragraphs: bool) -> str:
     return truncate(text, limit)
 
 
-_SPACES = "ab \n\t\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u2029\u3000\u200bé\x00\x7f\x9f\ue000"
+_SPACES = (
+    "ab \n\t\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u2029\u3000\u200bé\x00\x7f\x9f\ue000"
+    "жї’\xad\u0301\u0378\u2064\u180e\U000e0080\U0001f600\U000110bd\U000e0001\U000f0001"
+)
 
 
 @SETTINGS

@@ -27,19 +27,14 @@ _BLOCK = re.compile(
 )
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 # Bidi overrides/isolates and zero-width characters can disguise text; drop them all.
-_INVISIBLE = dict.fromkeys(
-    [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF, 0x00AD], None
-)
-# Other "other" characters (Unicode category C) but newline and tab: controls, the remaining
-# format characters, surrogates, private use and noncharacters. Unassigned code points pass.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+# Other "other" characters (Unicode category C) but newline and tab in the BMP: controls, the
+# remaining format characters, surrogates, private use and noncharacters. (Those above U+FFFF,
+# rare, are left to `plain`'s look-up: a class of the BMP alone is a table, read 5x as fast.)
 _OTHER = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
-    "\u180e\u2028\u2029\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufff9-\ufffb\ufffe\uffff"
-    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001-\U000e007f"
-    "\U000f0000-\U0010ffff]"
+    "\u180e\u2028\u2029\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufff9-\ufffb\ufffe\uffff]"
 )
-
-
 _ASCII_OTHER = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # _OTHER's ASCII characters
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -125,10 +120,12 @@ def plain(text: str | None, limit: int, keep_paragraphs: bool = False) -> str:
     if text.isascii():  # already NFC, and holds no invisible or unassigned character
         text = _ASCII_OTHER.sub(" ", text)
     else:
-        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-        text = _OTHER.sub(" ", text)
-        # unassigned code points, checked one by one (rare, and only these)
-        text = _NON_ASCII.sub(_assigned, text)
+        text = _OTHER.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
+        # what is left of category C (unassigned code points, those above U+FFFF): the
+        # text's characters but spaces are all printable unless it holds one (rare); only
+        # then is each looked up (for every one, a 2,000-character Ukrainian text took 0.6 ms)
+        if not "".join(text.split()).isprintable():
+            text = _NON_ASCII.sub(_assigned, text)
     if keep_paragraphs:  # each line a paragraph; blank lines are none
         text = "\n\n".join(filter(None, [" ".join(line.split()) for line in text.split("\n")]))
     else:
