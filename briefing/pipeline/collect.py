@@ -231,6 +231,9 @@ def _count_words(
     """Add the fresh items' distinct words to `words`: when a worker counted all of a
     source's items (`together`) and most are fresh, its count less the known ones', else the
     fresh ones' (whichever leaves fewer items to tokenise here)."""
+    if together is not None and len(fresh) == len(found):  # all fresh (a new source's run)
+        words.update(together)
+        return
     if together is not None and 2 * len(fresh) >= len(found):
         fresh_ids = {item.id for item in fresh}
         counts = together.copy()
