@@ -158,8 +158,8 @@ def insert_new_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]
 
 
 def item_columns(chunk: list[Item], stored: datetime) -> dict[str, list[Any]]:
-    """The items' rows column by column (as `item_row` gives each row): 10,000 rows as dicts
-    cost collection's storing process 30 ms more."""
+    """The items' rows column by column (`item_row` is one of them): collection's storing
+    process inserts 10,000 items 30 ms faster from these than from a dict per row."""
     offsets = [i.published.utcoffset() if i.published else None for i in chunk]
     return {
         "id": [i.id for i in chunk],
@@ -179,22 +179,7 @@ def item_columns(chunk: list[Item], stored: datetime) -> dict[str, list[Any]]:
 
 
 def item_row(item: Item, stored: datetime) -> dict[str, Any]:
-    offset = item.published.utcoffset() if item.published else None
-    return {
-        "id": item.id,
-        "source": item.source,
-        "outlet": item.outlet,
-        "url": item.url,
-        "title": item.title,
-        "body": item.body,
-        "published": item.published,
-        "published_offset": int(offset.total_seconds()) if offset is not None else None,
-        "captured": item.captured,
-        "sort_time": item.when,
-        "lang": item.lang,
-        "date_only": item.date_only,
-        "stored": stored,
-    }
+    return {name: values[0] for name, values in item_columns([item], stored).items()}
 
 
 def row_item(row: Any) -> Item:
